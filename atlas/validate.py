@@ -1,0 +1,148 @@
+"""Schema checks run on every load, so a broken data file fails loudly and precisely.
+
+Each check names the file, the record (1-based, as a person counts the rows under the
+header) and the field, because the person fixing a CSV needs exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import pandas as pd
+
+# China's extent (incl. islands) in WGS84; a point outside is a typo or a swapped pair.
+CHINA_BBOX = (73.4, 3.3, 135.1, 53.6)
+
+SEED_RE = re.compile(r"00[0-4]_[0-9a-f]{16}\.txt")
+# A source must name a seed, the shared reference sheet, or a public page/standard.
+SOURCE_RE = re.compile(
+    r"00[0-4]_[0-9a-f]{16}\.txt|shared/reference/|https?://|NACE Rev\. 2|Eurostat"
+)
+
+
+class DataFileError(ValueError):
+    """A data file does not match its schema."""
+
+    def __init__(self, file: str, row: int | str, fieldname: str, message: str):
+        self.file, self.row, self.field = file, row, fieldname
+        where = f"row {row}" if isinstance(row, int) else str(row)
+        super().__init__(f"{file}, {where}, field '{fieldname}': {message}")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "str"  # str | int | float | bool | lat | lon | adcode | sectors | sector | id
+    required: bool = False  # a value must be present in every row
+    choices: tuple[str, ...] | None = None
+    check: Callable[[object], str | None] | None = None  # returns an error text or None
+
+
+@dataclass(frozen=True)
+class Schema:
+    file: str
+    columns: tuple[Column, ...]
+    id_column: str | None = "id"
+    extra: tuple[Callable[[pd.DataFrame, "Context"], Iterable[tuple[int, str, str]]], ...] = ()
+
+
+@dataclass
+class Context:
+    """What values must be checked against (current codes, taxonomy ids ...)."""
+
+    adcodes: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    priority_sectors: frozenset[str] = frozenset()
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _check_value(col: Column, value, ctx: Context) -> str | None:
+    if col.kind in ("int", "float", "lat", "lon"):
+        try:
+            num = float(value)
+        except (TypeError, ValueError):
+            return f"{value!r} is not a number"
+        if col.kind == "int" and not num.is_integer():
+            return f"{value!r} is not a whole number"
+        if col.kind == "lon" and not CHINA_BBOX[0] <= num <= CHINA_BBOX[2]:
+            return f"longitude {num} is outside China"
+        if col.kind == "lat" and not CHINA_BBOX[1] <= num <= CHINA_BBOX[3]:
+            return f"latitude {num} is outside China"
+    elif col.kind == "bool":
+        if str(value).lower() not in ("true", "false"):
+            return f"{value!r} is not true or false"
+    elif col.kind == "adcode":
+        code = str(value)
+        if not re.fullmatch(r"\d{6}", code):
+            return f"{value!r} is not a 6-digit division code"
+        if ctx.adcodes and code not in ctx.adcodes:
+            return f"{code} is not a current division code in data/geo"
+    elif col.kind in ("sector", "sectors"):
+        values = str(value).split(";") if col.kind == "sectors" else [str(value)]
+        bad = [v for v in values if v not in ctx.sectors]
+        if bad:
+            return f"unknown sector {', '.join(bad)} (see data/sectors.csv)"
+    elif col.kind == "priority":
+        bad = [v for v in str(value).split(";") if v not in ctx.priority_sectors]
+        if bad:
+            return f"unknown priority sector {', '.join(bad)}"
+    elif col.kind == "source":
+        if not SOURCE_RE.search(str(value)):
+            return f"{value!r} names neither a seed document nor a public source"
+    if col.choices and str(value) not in col.choices:
+        return f"{value!r} is not one of {', '.join(col.choices)}"
+    if col.check:
+        return col.check(value)
+    return None
+
+
+def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
+    """Raise DataFileError on the first problem found, reading row by row."""
+    for col in schema.columns:
+        if col.name not in df.columns:
+            raise DataFileError(schema.file, "header", col.name, "column is missing")
+    if schema.id_column:
+        seen: dict[str, int] = {}
+        for i, v in enumerate(df[schema.id_column], start=1):
+            if _is_blank(v):
+                raise DataFileError(schema.file, i, schema.id_column, "id is empty")
+            if v in seen:
+                raise DataFileError(schema.file, i, schema.id_column, f"duplicate id {v!r} (also row {seen[v]})")
+            seen[v] = i
+    records = df.to_dict("records")
+    for i, rec in enumerate(records, start=1):
+        for col in schema.columns:
+            value = rec.get(col.name)
+            if _is_blank(value):
+                if col.required:
+                    raise DataFileError(schema.file, i, col.name, "value is missing")
+                continue
+            problem = _check_value(col, value, ctx)
+            if problem:
+                raise DataFileError(schema.file, i, col.name, problem)
+    for extra in schema.extra:
+        for row, fieldname, problem in extra(df, ctx):
+            raise DataFileError(schema.file, row, fieldname, problem)
+
+
+def validate_records(records: list[dict], schema: Schema, ctx: Context) -> None:
+    """The same checks for YAML lists of mappings."""
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataFileError(schema.file, "top level", "-", "expected a list of mappings")
+    validate_frame(pd.DataFrame(records), schema, ctx)
+
+
+def coordinates_pair(df: pd.DataFrame, ctx: Context):
+    """lat and lon come together, and only where a point is meant to be."""
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        lat_blank, lon_blank = _is_blank(rec.get("lat")), _is_blank(rec.get("lon"))
+        if lat_blank != lon_blank:
+            yield i, "lat" if lat_blank else "lon", "latitude and longitude must be given together"
+        if lat_blank and not _is_blank(rec.get("adcode")):
+            yield i, "lat", "has a place (adcode) but no point: run python -m geo.geolocate"

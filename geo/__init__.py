@@ -1,0 +1,1 @@
+"""Geometry: boundary layers, division seats, geolocation and spatial joins."""

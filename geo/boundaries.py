@@ -1,0 +1,41 @@
+"""Read the committed boundary layers and division seats (built by geo.build_boundaries)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from atlas.paths import GEO_DIR
+
+LAYER_FILES = {
+    "province": "provinces.geojson",
+    "prefecture": "prefectures.geojson",
+    "county": "counties.geojson",
+    "city_cluster": "city_clusters.geojson",
+}
+
+
+@lru_cache(maxsize=8)
+def load_layer(level: str, geo_dir: Path = GEO_DIR) -> gpd.GeoDataFrame:
+    """One boundary layer in WGS84; read once per process."""
+    gdf = gpd.read_file(geo_dir / LAYER_FILES[level])
+    return gdf.set_crs(4326, allow_override=True)
+
+
+@lru_cache(maxsize=2)
+def load_seats(geo_dir: Path = GEO_DIR) -> pd.DataFrame:
+    """Seat point of every current division (and of former county codes), WGS84."""
+    return pd.read_csv(geo_dir / "division_seats.csv", dtype=str, keep_default_na=False)
+
+
+def current_adcodes(geo_dir: Path = GEO_DIR) -> frozenset[str]:
+    seats = load_seats(geo_dir)
+    return frozenset(seats.loc[seats["level"] != "former_county", "adcode"])
+
+
+def division_name(adcode: str, geo_dir: Path = GEO_DIR) -> str:
+    seats = load_seats(geo_dir).set_index("adcode")
+    return seats.at[adcode, "name_zh"] if adcode in seats.index else ""
