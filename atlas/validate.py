@@ -56,6 +56,7 @@ class Context:
     sectors: frozenset[str] = frozenset()
     priority_sectors: frozenset[str] = frozenset()
     ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    china: object | None = None  # prepared shapely geometry of China's outline, if available
 
 
 def _is_blank(v) -> bool:
@@ -146,3 +147,20 @@ def coordinates_pair(df: pd.DataFrame, ctx: Context):
             yield i, "lat" if lat_blank else "lon", "latitude and longitude must be given together"
         if lat_blank and not _is_blank(rec.get("adcode")):
             yield i, "lat", "has a place (adcode) but no point: run python -m geo.geolocate"
+
+
+def points_in_china(df: pd.DataFrame, ctx: Context):
+    """A point must fall on China's territory (outline of the province layer, ≈2 km margin)."""
+    if ctx.china is None:
+        return
+    from shapely.geometry import Point
+
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        if _is_blank(rec.get("lat")) or _is_blank(rec.get("lon")):
+            continue
+        try:
+            pt = Point(float(rec["lon"]), float(rec["lat"]))
+        except (TypeError, ValueError):
+            continue  # reported by the column check
+        if not ctx.china.contains(pt):
+            yield i, "lon", f"point ({rec['lat']}, {rec['lon']}) is outside China"

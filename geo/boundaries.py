@@ -39,3 +39,13 @@ def current_adcodes(geo_dir: Path = GEO_DIR) -> frozenset[str]:
 def division_name(adcode: str, geo_dir: Path = GEO_DIR) -> str:
     seats = load_seats(geo_dir).set_index("adcode")
     return seats.at[adcode, "name_zh"] if adcode in seats.index else ""
+
+
+@lru_cache(maxsize=2)
+def china_outline(geo_dir: Path = GEO_DIR):
+    """China's outline (union of provinces, ≈2 km margin), prepared for fast point tests."""
+    import shapely
+
+    geom = shapely.union_all(load_layer("province", geo_dir).geometry.values).buffer(0.02)
+    shapely.prepare(geom)
+    return geom

@@ -10,7 +10,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import MultiPolygon, Polygon, mapping
 
 from atlas.paths import DATA_DIR, GEO_DIR
 from geo.boundaries import load_layer
@@ -39,13 +39,24 @@ def member_geometry(adcode: str, partial_units: str, layers: dict[str, gpd.GeoDa
     raise ValueError(f"member {adcode} not found in any boundary layer")
 
 
+def close_slivers(geom, gap: float = 0.01, min_hole: float = 0.05):
+    """Members were simplified one by one, so their union has slivers and pinholes along
+    shared borders; a closing (grow then shrink) and dropping tiny holes removes them."""
+    geom = geom.buffer(gap, join_style="mitre").buffer(-gap, join_style="mitre")
+    parts = getattr(geom, "geoms", [geom])
+    cleaned = [
+        Polygon(p.exterior, [r for r in p.interiors if Polygon(r).area >= min_hole]) for p in parts
+    ]
+    return MultiPolygon(cleaned) if len(cleaned) > 1 else cleaned[0]
+
+
 def build(members: pd.DataFrame, clusters: pd.DataFrame) -> dict:
     layers = {lvl: load_layer(lvl) for lvl in ("province", "prefecture", "county")}
     features = []
     for cc in clusters.to_dict("records"):
         rows = members[members["cluster_id"] == cc["id"]]
         geoms = [member_geometry(r["adcode"], r.get("partial_units", ""), layers) for r in rows.to_dict("records")]
-        geom = shapely.union_all(geoms).buffer(0)
+        geom = close_slivers(shapely.union_all(geoms))
         geom = geom.simplify(TOLERANCE, preserve_topology=True)
         geom = shapely.set_precision(geom, 10**-DECIMALS)
         props = {

@@ -24,7 +24,7 @@ LOCATED_FILES = (
     "cooperation/events.csv",
     "cooperation/organisations.csv",
 )
-CITY_CLUSTER_FILES = ("industrial_clusters.csv", "zones.csv")
+CITY_CLUSTER_FILES = LOCATED_FILES
 SEAT_METHODS = {"county_seat", "prefecture_seat", "province_seat"}
 
 

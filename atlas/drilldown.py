@@ -1,0 +1,303 @@
+"""What the documents say about one selected thing: facts, policies, cooperation, sources.
+
+Plain dictionaries and lists, so the panel, the meeting brief and the tests share them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from atlas.load import Atlas
+
+NEARBY_KM = 150
+POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1,
+               "sector": 2, "national": 3}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def split(cell) -> list[str]:
+    return [x for x in str(cell or "").split(";") if x]
+
+
+def _row(df: pd.DataFrame, ident: str) -> dict | None:
+    hit = df[df["id"] == ident]
+    return hit.iloc[0].to_dict() if len(hit) else None
+
+
+def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> list[dict]:
+    out = []
+    for z in atlas.zones.to_dict("records"):
+        if pd.notna(z["lat"]):
+            d = haversine_km(lat, lon, z["lat"], z["lon"])
+            if d <= NEARBY_KM:
+                out.append({"id": z["id"], "name": z["name_en"], "km": round(d), "kind": z["kind"]})
+    return sorted(out, key=lambda z: z["km"])[:limit]
+
+
+def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_clusters: list[str] = (),
+                 zones: list[str] = ()) -> list[dict]:
+    """Policies that apply, most specific first, each with why it applies."""
+    province = adcode[:2] + "0000" if adcode else ""
+    prefecture = adcode[:4] + "00" if adcode else ""
+    out = []
+    for p in atlas.policies.to_dict("records"):
+        a = p.get("applies_to") or {}
+        p_sectors = set(a.get("sectors") or [])
+        sector_hit = bool(p_sectors & set(sectors))
+        reason = None
+        if set(a.get("zones") or []) & set(zones):
+            reason = "zone"
+        elif prefecture and (prefecture in (a.get("prefectures") or []) or adcode in (a.get("prefectures") or [])):
+            reason = "prefecture"
+        elif province and province in (a.get("provinces") or []):
+            reason = "province"
+        elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] != "national":
+            reason = "city cluster"
+        if reason and p["level"] == "local" and p_sectors and not sector_hit:
+            reason = None  # a city's sector plan does not apply to its other industries
+        if reason is None and p["level"] == "national":
+            if sector_hit:
+                reason = "sector"
+            elif not p_sectors:
+                reason = "national"
+        if reason:
+            out.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
+                        "years": _years(p), "authorities": p.get("authorities") or [],
+                        "summary": p.get("summary") or "", "reason": reason, "source": p["source"]})
+    return sorted(out, key=lambda x: (POLICY_RANK[x["reason"]], x["name"]))
+
+
+def _years(p: dict) -> str:
+    start, end = p.get("year_start"), p.get("year_end")
+    start = None if start is None or (isinstance(start, float) and math.isnan(start)) else int(start)
+    end = None if end is None or (isinstance(end, float) and math.isnan(end)) else int(end)
+    if start and end:
+        return f"{start}–{end}"
+    return f"since {start}" if start else (f"until {end}" if end else "")
+
+
+def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcode: str = "",
+                    city_clusters: list[str] = (), lat: float | None = None,
+                    lon: float | None = None) -> dict[str, list[dict]]:
+    """Partnerships, projects, events and organisations related by sector or by place."""
+    sectors, priority = set(sectors), set(priority)
+    province = adcode[:2] if adcode else ""
+
+    def sector_match(rec, scol="sector", pcol="priority_sector") -> bool:
+        return bool(set(split(rec.get(scol))) & sectors or set(split(rec.get(pcol))) & priority)
+
+    partnerships = [{"id": r["id"], "name": f"{r['acronym']} — {r['name']}", "why": "same sector",
+                     "smes": r["smes"], "partners": r["partners"], "website": r.get("website", ""),
+                     "source": r["source"]}
+                    for r in atlas.partnerships.to_dict("records") if sector_match(r)]
+    projects = [{"id": r["id"], "name": f"{r['acronym']} — {r['title']}", "why": "same sector",
+                 "years": r.get("years_text", ""), "website": r.get("website", ""), "source": r["source"]}
+                for r in atlas.projects.to_dict("records") if sector_match(r)]
+    events = []
+    for r in atlas.events.to_dict("records"):
+        why = []
+        if province and str(r.get("adcode", ""))[:2] == province:
+            why.append("same province")
+        elif set(split(r.get("city_cluster"))) & set(city_clusters):
+            why.append("same city cluster")
+        if sector_match(r, "sectors", "priority_sectors"):
+            why.append("same sector")
+        if why:
+            events.append({"id": r["id"], "name": r["title"], "when": r.get("date_text", ""),
+                           "where": r.get("city_en", ""), "why": ", ".join(why), "source": r["source"]})
+    organisations = []
+    for r in atlas.organisations.to_dict("records"):
+        why = None
+        if r["category"] != "eu_support" and sector_match(r):
+            why = "same sector"
+        elif r["category"] == "eu_support" and pd.notna(r["lat"]) and lat is not None:
+            km = haversine_km(lat, lon, r["lat"], r["lon"])
+            if km <= 300:
+                why = f"EU support office {round(km)} km away"
+        elif r["category"] == "eu_support" and pd.isna(r["lat"]) and r.get("country", "") != "Belgium":
+            why = "EU support service for all of China"
+        if why:
+            organisations.append({"id": r["id"], "name": r["name"], "why": why,
+                                  "website": r.get("website_normalised") or r.get("website", ""),
+                                  "source": r["source"]})
+    return {"partnerships": partnerships, "projects": projects, "events": events,
+            "organisations": organisations}
+
+
+def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
+    r = _row(atlas.clusters, ident)
+    if r is None:
+        return None
+    tax = atlas.taxonomy
+    cc_ids = split(r["city_cluster"])
+    cc_names = atlas.city_clusters.set_index("id")["name_en"]
+    nearby = zones_near(atlas, r["lat"], r["lon"])
+    facts = [
+        ("Industry (as printed)", r["industry"]),
+        ("Place", f"{r['name_en']} · {r['name_zh']}"),
+        ("Place as printed", r["place"]),
+        ("Province", f"{r['province']} · {r['province_zh']}"),
+        ("Sector", tax.label(r["sector"])),
+        ("NACE Rev. 2", r["nace"].replace(";", ", ")),
+        ("Priority sector", tax.priority_label(r["priority_sector"]) if r["priority_sector"] else "—"),
+        ("Division code", r["adcode"] + (f" (2010: {r['adcode_2010']})" if r["adcode_2010"] else "")),
+    ]
+    if r["admin_change"]:
+        facts.append(("Since 2010", r["admin_change"]))
+    if r["correction_note"]:
+        facts.append(("Correction", r["correction_note"]))
+    return {
+        "kind": "ic", "id": ident, "title": r["industry"], "subtitle": r["name_en"],
+        "lat": r["lat"], "lon": r["lon"], "colour": tax.colour(r["sector"]),
+        "facts": facts,
+        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
+        "zones_nearby": nearby,
+        "policies": policies_for(atlas, [r["sector"]], r["adcode"], cc_ids, [z["id"] for z in nearby]),
+        "cooperation": cooperation_for(atlas, [r["sector"]], split(r["priority_sector"]), r["adcode"],
+                                       cc_ids, r["lat"], r["lon"]),
+        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
+        "source": r["source"],
+    }
+
+
+def zone_detail(atlas: Atlas, ident: str) -> dict | None:
+    r = _row(atlas.zones, ident)
+    if r is None:
+        return None
+    tax = atlas.taxonomy
+    sectors = split(r["sectors"])
+    cc_ids = split(r.get("city_cluster", ""))
+    facts = [("Kind", r["kind"].replace("_", " ")), ("City", r.get("city_en", "") or "—"),
+             ("Established", str(r["year_established"]) if pd.notna(r["year_established"]) else "—"),
+             ("Sectors", ", ".join(tax.label(s) for s in sectors) or "—")]
+    if r.get("key_figures"):
+        facts.append(("Key figures", r["key_figures"]))
+    if r.get("companies"):
+        facts.append(("Companies", r["companies"]))
+    children = atlas.zones[atlas.zones["parent_id"] == ident]
+    has_point = pd.notna(r["lat"])
+    clusters_near = []
+    if has_point:
+        for c in atlas.clusters.to_dict("records"):
+            d = haversine_km(r["lat"], r["lon"], c["lat"], c["lon"])
+            if d <= NEARBY_KM:
+                clusters_near.append({"id": c["id"], "name": f"{c['industry']} · {c['name_en']}", "km": round(d)})
+    cc_names = atlas.city_clusters.set_index("id")["name_en"]
+    return {
+        "kind": "z", "id": ident, "title": r["name_en"], "subtitle": r.get("name_zh", ""),
+        "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
+        "colour": tax.colour(sectors[0]) if sectors else "#777777",
+        "facts": facts, "description": r.get("description", ""),
+        "parent": r.get("parent_id", ""),
+        "children": [{"id": c["id"], "name": c["name_en"]} for c in children.to_dict("records")],
+        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
+        "clusters_nearby": sorted(clusters_near, key=lambda c: c["km"])[:8],
+        "policies": policies_for(atlas, sectors, r["adcode"], cc_ids, [ident]),
+        "cooperation": cooperation_for(atlas, sectors, split(r["priority_sectors"]), r["adcode"], cc_ids,
+                                       r["lat"] if has_point else None, r["lon"] if has_point else None),
+        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
+        "source": r["source"],
+    }
+
+
+def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
+    r = _row(atlas.city_clusters, ident)
+    if r is None:
+        return None
+    members = atlas.city_cluster_members[atlas.city_cluster_members["cluster_id"] == ident]
+    inside = atlas.clusters[atlas.clusters["city_cluster"].map(lambda c: ident in split(c))]
+    zones_in = atlas.zones[atlas.zones["city_cluster"].map(lambda c: ident in split(c))]
+    by_sector = inside["sector"].value_counts().reindex(atlas.taxonomy.order).dropna().astype(int)
+    facts = [("Tier", r["tier_label"]), ("Rank in the plan", str(r["rank"])),
+             ("Provinces", r["provinces"].replace(";", ", ")),
+             ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
+             ("Member list verified", {"V": "yes (V)", "P": "partly (P)", "U": "not yet (U)"}[r["verification"]])]
+    if r.get("gdp_share_text"):
+        facts.append(("Share of GDP", r["gdp_share_text"]))
+    if r.get("specialisations"):
+        facts.append(("Specialisations", r["specialisations"].replace(";", ", ")))
+    if r.get("local_industrial_clusters"):
+        facts.append(("Local industrial clusters (seeds)", r["local_industrial_clusters"]))
+    sectors = list(by_sector.index) + split(r.get("sectors", ""))
+    c = r["geometry"].representative_point() if r["geometry"] is not None else None
+    return {
+        "kind": "cc", "id": ident, "title": r["name_en"], "subtitle": r["name_zh"],
+        "lat": c.y if c else None, "lon": c.x if c else None, "geometry": r["geometry"],
+        "facts": facts, "description": r.get("description", ""),
+        "verification_note": r.get("verification_note", ""),
+        "members": [{"name": f"{m['member_en']} {m['member_zh']}", "coverage": m["coverage"],
+                     "verification": m["verification"]} for m in members.to_dict("records")],
+        "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}", "sector": x["sector"]}
+                     for x in inside.to_dict("records")],
+        "clusters_by_sector": by_sector.to_dict(),
+        "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
+        "policies": policies_for(atlas, sorted(set(sectors)), "", [ident], list(zones_in["id"])),
+        "source": r["source"],
+    }
+
+
+def event_detail(atlas: Atlas, ident: str) -> dict | None:
+    r = _row(atlas.events, ident)
+    if r is None:
+        return None
+    facts = [("What", r["kind"]), ("When", r.get("date_text", "")), ("Where", r.get("place_text", "") or r.get("city_en", "")),
+             ("Organisers", r.get("organisers", "")), ("Who took part", r.get("participants", "")),
+             ("Sectors", r.get("sectors_text", "")), ("Outcome", r.get("outcome", "")),
+             ("Status", r.get("status", ""))]
+    has_point = pd.notna(r["lat"])
+    return {"kind": "ev", "id": ident, "title": r["title"], "subtitle": r.get("date_text", ""),
+            "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
+            "facts": [(k, v) for k, v in facts if v], "description": r.get("activities", ""),
+            "source": r["source"]}
+
+
+def organisation_detail(atlas: Atlas, ident: str) -> dict | None:
+    r = _row(atlas.organisations, ident)
+    if r is None:
+        return None
+    facts = [("Category", r["category"].replace("_", " ")), ("Sector", r.get("sector_heading", "") or
+             atlas.taxonomy.label(r["sector"]) if r["sector"] else ""),
+             ("City", r.get("city_en", "")), ("Website", r.get("website_normalised", "") or r.get("website", "")),
+             ("What it does", r.get("role", ""))]
+    has_point = pd.notna(r["lat"])
+    return {"kind": "org", "id": ident, "title": r["name"], "subtitle": r.get("name_zh", ""),
+            "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
+            "facts": [(k, v) for k, v in facts if v], "source": r["source"]}
+
+
+def place_detail(atlas: Atlas, adcode: str) -> dict | None:
+    """A city or county found by search: what lies in it."""
+    from geo.boundaries import load_seats
+
+    seats = load_seats().set_index("adcode")
+    if adcode not in seats.index:
+        return None
+    s = seats.loc[adcode]
+    prefix = adcode[:4] if s["level"] == "prefecture" else adcode
+    inside = atlas.clusters[atlas.clusters["adcode"].str.startswith(prefix)]
+    zones_in = atlas.zones[atlas.zones["adcode"].str.startswith(prefix)]
+    return {"kind": "pl", "id": adcode, "title": s["name_zh"],
+            "subtitle": " ".join(x for x in (s["prefecture_zh"], s["province_zh"]) if x),
+            "lat": float(s["lat"]), "lon": float(s["lon"]),
+            "facts": [("Division code", adcode), ("Level", s["level"])],
+            "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}"} for x in inside.to_dict("records")],
+            "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
+            "source": f"data/geo/division_seats.csv ({s['seat_source']})"}
+
+
+DETAILS = {"ic": cluster_detail, "z": zone_detail, "cc": city_cluster_detail, "ev": event_detail,
+           "org": organisation_detail, "pl": place_detail}
+
+
+def detail(atlas: Atlas, key: str) -> dict | None:
+    kind, _, ident = key.partition(":")
+    fn = DETAILS.get(kind)
+    return fn(atlas, ident) if fn else None

@@ -1,0 +1,148 @@
+"""The schema of every bundled data file: what a loader checks before anything is shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from atlas.validate import Column as C
+from atlas.validate import Context, Schema, coordinates_pair, points_in_china
+
+LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited")
+SOURCE = C("source", "source", required=True)
+POINT = (
+    C("adcode", "adcode"),
+    C("location_method", choices=LOCATION_METHODS),
+    C("lat", "lat"),
+    C("lon", "lon"),
+)
+
+
+def _matches_mapping(df: pd.DataFrame, ctx: Context):
+    """A cluster's sector, NACE and priority come from the one industry mapping table."""
+    mapping = ctx.ids.get("industry_mapping", {})
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        expected = mapping.get(rec["industry"])
+        if expected is None:
+            yield i, "industry", f"{rec['industry']!r} is not in data/industry_sectors.csv"
+            continue
+        for fieldname in ("sector", "nace", "priority_sector"):
+            if rec[fieldname] != expected[fieldname]:
+                yield i, fieldname, (f"{rec[fieldname]!r} differs from data/industry_sectors.csv "
+                                     f"({expected[fieldname]!r})")
+
+
+def _ref(kind: str, fieldname: str, many: bool = False):
+    """Values must be ids of another dataset (e.g. a member's cluster_id)."""
+
+    def check(df: pd.DataFrame, ctx: Context):
+        known = ctx.ids.get(kind, frozenset())
+        for i, v in enumerate(df[fieldname], start=1):
+            values = [x for x in str(v).split(";") if x] if many else ([v] if v else [])
+            for x in values:
+                if x not in known:
+                    yield i, fieldname, f"{x!r} is not a known {kind} id"
+
+    return check
+
+
+SECTORS = Schema("sectors.csv", (
+    C("id", required=True), C("label", required=True), C("nace", required=True),
+    C("priority_sector", "priority"),
+    C("colour", required=True, check=lambda v: None if str(v).startswith("#") and len(str(v)) == 7
+      else f"{v!r} is not a #RRGGBB colour"),
+    SOURCE,
+))
+
+PRIORITY_SECTORS = Schema("priority_sectors.csv", (
+    C("id", required=True), C("label", required=True), C("sectors", "sectors", required=True), SOURCE,
+))
+
+INDUSTRY_SECTORS = Schema("industry_sectors.csv", (
+    C("industry", required=True), C("product_en", required=True), C("sector", "sector", required=True),
+    C("nace", required=True), C("priority_sector", "priority"), C("keywords"), SOURCE,
+), id_column="industry")
+
+INDUSTRIAL_CLUSTERS = Schema("industrial_clusters.csv", (
+    C("id", required=True), C("table_row", "int", required=True), C("province", required=True),
+    C("province_count_printed", "int", required=True), C("place", required=True),
+    C("place_printed_blank", "bool", required=True), C("industry", required=True),
+    C("name_en", required=True), C("name_zh", required=True), C("province_zh", required=True),
+    C("adcode", "adcode", required=True), C("adcode_2010"), C("admin_change"),
+    C("town_en"), C("town_zh"),
+    C("location_method", required=True, choices=LOCATION_METHODS), C("location_source"),
+    C("lat", "lat", required=True), C("lon", "lon", required=True),
+    C("sector", "sector", required=True), C("nace", required=True), C("priority_sector", "priority"),
+    C("city_cluster"), C("correction_note"), SOURCE,
+), extra=(_matches_mapping, _ref("city_cluster", "city_cluster", many=True), points_in_china))
+
+CITY_CLUSTERS = Schema("city_clusters.csv", (
+    C("id", required=True), C("cluster_no", "int", required=True), C("name_en", required=True),
+    C("name_zh", required=True), C("tier", required=True), C("tier_label", required=True),
+    C("rank", "int", required=True), C("provinces", required=True), C("plan_name"),
+    C("plan_year", "int"), C("verification", required=True, choices=("V", "P", "U")),
+    C("description"), C("specialisations"), SOURCE,
+))
+
+CITY_CLUSTER_MEMBERS = Schema("city_cluster_members.csv", (
+    C("cluster_id", required=True), C("member_en", required=True), C("member_zh", required=True),
+    C("unit_type", required=True, choices=("MUN", "PREF", "AUTPREF", "SAR", "PCL", "XPCC", "ZONE")),
+    C("coverage", required=True), C("adcode", "adcode", required=True),
+    C("verification", required=True, choices=("V", "P", "U")), SOURCE,
+), id_column=None, extra=(_ref("city_cluster", "cluster_id"),))
+
+ZONES = Schema("zones.csv", (
+    C("id", required=True), C("name_en", required=True), C("kind", required=True),
+    C("sectors", "sectors"), C("priority_sectors", "priority"), *POINT, C("year_established", "int"),
+    SOURCE,
+), extra=(coordinates_pair, points_in_china))
+
+EVENTS = Schema("cooperation/events.csv", (
+    C("id", required=True), C("title", required=True), C("kind", required=True),
+    C("year", "int"), C("sectors", "sectors"), *POINT, SOURCE,
+), extra=(coordinates_pair, points_in_china))
+
+ORGANISATIONS = Schema("cooperation/organisations.csv", (
+    C("id", required=True), C("name", required=True), C("category", required=True),
+    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, SOURCE,
+), extra=(coordinates_pair, points_in_china))
+
+PARTNERSHIPS = Schema("cooperation/partnerships.csv", (
+    C("id", required=True), C("name", required=True), C("sector", "sectors"),
+    C("priority_sector", "priority"), C("smes", "int"), C("partners", "int"), SOURCE,
+))
+
+PROJECTS = Schema("cooperation/projects.csv", (
+    C("id", required=True), C("acronym", required=True), C("start_year", "int"), C("end_year", "int"),
+    C("sector", "sectors"), C("priority_sector", "priority"), SOURCE,
+))
+
+SUCCESS_STORIES = Schema("cooperation/success_stories.yaml", (
+    C("id", required=True), C("title", required=True), SOURCE,
+))
+
+POLICIES = Schema("policies.yaml", (
+    C("id", required=True), C("name_en", required=True), C("level", required=True),
+    C("kind", required=True), C("year_start", "int"), C("year_end", "int"), SOURCE,
+))
+
+POLICY_MATURITY = Schema("policy_maturity.csv", (
+    C("dimension", required=True), C("score", "float", required=True),
+    C("max_score", "float", required=True), SOURCE,
+), id_column="dimension")
+
+SECTOR_FIGURES = Schema("facts/sector_figures.csv", (
+    C("id", required=True), C("priority_sector", "priority", required=True), C("metric", required=True),
+    C("value_text", required=True), C("year", "int"), SOURCE,
+))
+
+COUNTRY_FACTS = Schema("facts/country_facts.csv", (
+    C("id", required=True), C("metric", required=True), C("value_text", required=True), SOURCE,
+))
+
+MIC2025 = Schema("facts/mic2025_sectors.csv", (
+    C("id", required=True), C("name_en", required=True), C("sectors", "sectors"), SOURCE,
+))
+
+SEI = Schema("facts/strategic_emerging_industries.csv", (
+    C("id", required=True), C("name_en", required=True), C("sectors", "sectors"), SOURCE,
+))

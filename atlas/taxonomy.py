@@ -1,0 +1,48 @@
+"""The one sector taxonomy and palette (data/sectors.csv), used by the map, charts and briefs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from atlas.paths import DATA_DIR
+
+UNKNOWN_COLOUR = "#777777"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    sectors: pd.DataFrame  # indexed by sector id, in display order
+    priority: pd.DataFrame  # indexed by priority-sector id
+
+    def colour(self, sector_id: str) -> str:
+        return self.sectors["colour"].get(sector_id, UNKNOWN_COLOUR)
+
+    def label(self, sector_id: str) -> str:
+        return self.sectors["label"].get(sector_id, sector_id)
+
+    def priority_label(self, priority_id: str) -> str:
+        return self.priority["label"].get(priority_id, priority_id)
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return self.sectors["colour"].to_dict()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.sectors["label"].to_dict()
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.sectors.index)
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(data_dir: Path = DATA_DIR) -> Taxonomy:
+    read = dict(dtype=str, keep_default_na=False)
+    sectors = pd.read_csv(data_dir / "sectors.csv", **read).set_index("id")
+    priority = pd.read_csv(data_dir / "priority_sectors.csv", **read).set_index("id")
+    return Taxonomy(sectors, priority)

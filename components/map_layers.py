@@ -1,0 +1,181 @@
+"""Folium layers of the atlas map (no Streamlit here, so they are testable and reusable).
+
+The base map (offline province outline, optional tiles) is fixed per basemap choice;
+everything that filters or selection change is a FeatureGroup handed to st_folium's
+``feature_group_to_add``, which swaps layers without re-rendering the map.
+Every clickable feature is GeoJSON with ``kind`` and ``id`` properties, so a click comes
+back as ``last_active_drawing`` and is resolved without guessing from coordinates.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import defaultdict
+
+import folium
+
+from atlas.paths import STATIC_DIR
+from geo.web import web_geojson
+
+LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
+CHINA_CENTER = (35.0, 104.5)
+CHINA_ZOOM = 4
+TIER_STYLE = {
+    "world_class": {"fillColor": "#0072B2", "fillOpacity": 0.22, "weight": 2},
+    "default": {"fillColor": "#56B4E9", "fillOpacity": 0.12, "weight": 1},
+}
+TILES = {
+    "url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+    "attr": "© OpenStreetMap contributors © CARTO",
+}
+# Marker symbols drawn with CSS inside the map frame (no icon fonts or images to fetch).
+SYMBOL_CSS = """
+<style>
+.atlas-zone{width:12px;height:12px;transform:rotate(45deg);border:2px solid #1F2933;
+  box-shadow:0 0 0 1px #fff;}
+.atlas-coop{width:0;height:0;border-left:8px solid transparent;border-right:8px solid transparent;
+  border-bottom:14px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
+.leaflet-container{background:#EAF2F8;font-family:sans-serif;}
+.leaflet-tooltip{font-size:14px;}
+</style>
+"""
+
+
+class OfflineMap(folium.Map):
+    """A folium map whose only assets are Leaflet's, served by the app from static/."""
+
+    default_js = [("leaflet", LEAFLET_JS)]
+    default_css = [("leaflet_css", LEAFLET_CSS)]
+
+
+def local_assets_present() -> list[str]:
+    """Paths of the local map assets that are missing (empty list when all are there)."""
+    needed = [STATIC_DIR / "vendor" / "leaflet" / n for n in ("leaflet.js", "leaflet.css")]
+    return [str(p) for p in needed if not p.exists()]
+
+
+def base_map(basemap: str = "outline") -> folium.Map:
+    """China at country zoom, province outlines always drawn so the map is never blank."""
+    m = OfflineMap(
+        location=CHINA_CENTER,
+        zoom_start=CHINA_ZOOM,
+        min_zoom=3,
+        max_zoom=12,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
+    if basemap == "tiles":
+        folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap",
+                         max_zoom=12, subdomains="abcd").add_to(m)
+    outline_style = (
+        {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FFFFFF", "fillOpacity": 0.0}
+        if basemap == "tiles"
+        else {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FBFBF8", "fillOpacity": 1.0}
+    )
+    folium.GeoJson(
+        web_geojson("province", ("adcode",)),
+        name="Provinces",
+        style_function=lambda _f, s=outline_style: s,
+        interactive=False,
+        control=False,
+    ).add_to(m)
+    return m
+
+
+def label_text(*parts: str) -> str:
+    """Tooltip text, escaped: tooltips are HTML, names come from data files."""
+    return html.escape(" · ".join(p for p in parts if p))
+
+
+def spread_colocated(points: list[dict], step: float = 0.045) -> list[dict]:
+    """Fan out points that share a seat (e.g. Yixing's three clusters) so each is clickable."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for p in points:
+        groups[(round(p["lat"], 4), round(p["lon"], 4))].append(p)
+    out = []
+    for members in groups.values():
+        n = len(members)
+        for i, p in enumerate(members):
+            q = dict(p)
+            if n > 1:
+                angle = 2 * math.pi * i / n
+                q["lat"] = p["lat"] + step * math.sin(angle)
+                q["lon"] = p["lon"] + step * math.cos(angle) / max(math.cos(math.radians(p["lat"])), 0.2)
+            out.append(q)
+    return out
+
+
+def _feature_collection(points: list[dict]) -> dict:
+    features = []
+    for p in spread_colocated(points):
+        props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _tooltip() -> folium.GeoJsonTooltip:
+    return folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False)
+
+
+def circle_layer(name: str, points: list[dict], radius: int = 7) -> folium.FeatureGroup:
+    """Points as canvas circles coloured by their ``colour`` property (clusters)."""
+    fg = folium.FeatureGroup(name=name)
+    if points:
+        folium.GeoJson(
+            _feature_collection(points),
+            marker=folium.CircleMarker(radius=radius, weight=1.2, color="#FFFFFF", fill=True,
+                                       fill_opacity=0.95),
+            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#FFFFFF"},
+            tooltip=_tooltip(),
+        ).add_to(fg)
+    return fg
+
+
+def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.FeatureGroup:
+    """Points as CSS symbols (zones: diamonds, cooperation: triangles), one sub-layer per colour."""
+    fg = folium.FeatureGroup(name=name)
+    by_colour: dict[str, list[dict]] = defaultdict(list)
+    for p in points:
+        by_colour[p["colour"]].append(p)
+    for colour, pts in sorted(by_colour.items()):
+        style = (f"background:{colour}" if css_class == "atlas-zone"
+                 else f"border-bottom-color:{colour}")
+        icon = folium.DivIcon(html=f'<div class="{css_class}" style="{style}"></div>',
+                              icon_size=(16, 16), icon_anchor=(8, 8), class_name="atlas-symbol")
+        folium.GeoJson(_feature_collection(pts), marker=folium.Marker(icon=icon),
+                       tooltip=_tooltip()).add_to(fg)
+    return fg
+
+
+def polygon_layer(name: str, collection: dict, style_of) -> folium.FeatureGroup:
+    """Clickable polygons (city clusters, province shading) styled per feature."""
+    fg = folium.FeatureGroup(name=name)
+    folium.GeoJson(collection, style_function=style_of, tooltip=_tooltip(),
+                   highlight_function=lambda _f: {"weight": 3}).add_to(fg)
+    return fg
+
+
+def city_cluster_style(feature: dict) -> dict:
+    tier = feature["properties"].get("tier")
+    style = TIER_STYLE.get(tier, TIER_STYLE["default"])
+    return {"color": "#0072B2", "dashArray": None if tier == "world_class" else "4 3", **style}
+
+
+def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
+    """A ring (point) or bold outline (polygon) around what is selected; not clickable."""
+    fg = folium.FeatureGroup(name="Selection")
+    if not selection:
+        return fg
+    if selection.get("geometry") is not None:
+        folium.GeoJson(selection["geometry"], interactive=False,
+                       style_function=lambda _f: {"color": "#D55E00", "weight": 4,
+                                                  "fillOpacity": 0.0}).add_to(fg)
+    elif selection.get("lat") is not None:
+        folium.CircleMarker((selection["lat"], selection["lon"]), radius=15, color="#D55E00",
+                            weight=4, fill=False, interactive=False).add_to(fg)
+    return fg

@@ -1,0 +1,137 @@
+"""The explorer's map: the base map is fixed per basemap, the layers come as feature groups.
+
+st_folium only reruns the page for a click (``last_active_drawing``) or a move
+(``center``, ``zoom``), and a filter or selection change swaps feature groups without
+re-rendering the map, so the map does not flash.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas.filters import Filtered
+from atlas.load import Atlas
+from atlas.state import ViewState
+from components import map_layers as ml
+from components.url_state import update_view
+from geo.web import web_geojson_text
+
+MAP_KEY = "atlas_map"
+RETURNED = ["last_active_drawing", "center", "zoom"]
+SELECT_ZOOM = {"ic": 8, "z": 8, "ev": 7, "org": 8, "pl": 8}
+
+
+def cluster_points(atlas: Atlas, df) -> list[dict]:
+    tax = atlas.taxonomy
+    return [{"kind": "ic", "id": r["id"], "lat": r["lat"], "lon": r["lon"],
+             "colour": tax.colour(r["sector"]),
+             "label": ml.label_text(r["industry"], r["name_en"])}
+            for r in df.to_dict("records")]
+
+
+def zone_points(atlas: Atlas, df) -> list[dict]:
+    tax = atlas.taxonomy
+    return [{"kind": "z", "id": r["id"], "lat": r["lat"], "lon": r["lon"],
+             "colour": tax.colour(str(r["sectors"]).split(";")[0]),
+             "label": ml.label_text(r["name_en"], r.get("city_en", ""))}
+            for r in df.to_dict("records") if r["lat"] == r["lat"]]
+
+
+def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
+    pts = [{"kind": "ev", "id": r["id"], "lat": r["lat"], "lon": r["lon"], "colour": "#1F2933",
+            "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", ""))}
+           for r in events.to_dict("records")]
+    pts += [{"kind": "org", "id": r["id"], "lat": r["lat"], "lon": r["lon"], "colour": "#6B7785",
+             "label": ml.label_text(r["name"], r.get("city_en", ""))}
+            for r in orgs.to_dict("records") if r["category"] == "eu_support"]
+    return pts
+
+
+def city_cluster_collection(atlas: Atlas, visible_ids: set[str]) -> dict:
+    fc = json.loads(web_geojson_text("city_cluster", ("id", "name_en", "tier")))
+    features = []
+    for f in fc["features"]:
+        p = f["properties"]
+        if p["id"] in visible_ids:
+            p.update(kind="cc", label=ml.label_text(p["name_en"], "city cluster"))
+            features.append(f)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def province_shading(atlas: Atlas, filtered: Filtered) -> dict:
+    counts = filtered.clusters["adcode"].str[:2].value_counts().to_dict()
+    fc = json.loads(web_geojson_text("province", ("adcode", "name_zh")))
+    top = max(counts.values(), default=1)
+    for f in fc["features"]:
+        p = f["properties"]
+        n = counts.get(p["adcode"][:2], 0)
+        p.update(kind="province", id=p["adcode"], n=n, share=n / top,
+                 label=ml.label_text(p["name_zh"], f"{n} industrial clusters"))
+    return fc
+
+
+def province_style(feature: dict) -> dict:
+    share = feature["properties"]["share"]
+    return {"color": "#8A99A8", "weight": 0.5, "fillColor": "#B45F06",
+            "fillOpacity": 0.05 + 0.45 * share if share else 0.0}
+
+
+def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None):
+    """The dynamic layers, bottom to top."""
+    groups = []
+    if "provinces" in view.layers:
+        groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered),
+                                       province_style))
+    if "city_clusters" in view.layers:
+        ids = set(filtered.city_clusters["id"])
+        groups.append(ml.polygon_layer("City clusters", city_cluster_collection(atlas, ids),
+                                       ml.city_cluster_style))
+    if "clusters" in view.layers:
+        groups.append(ml.circle_layer("Industrial clusters", cluster_points(atlas, filtered.clusters)))
+    if "zones" in view.layers:
+        groups.append(ml.symbol_layer("Zones and parks", zone_points(atlas, filtered.zones), "atlas-zone"))
+    if "cooperation" in view.layers:
+        groups.append(ml.symbol_layer("EU-China cooperation",
+                                      cooperation_points(atlas, filtered.events, filtered.organisations),
+                                      "atlas-coop"))
+    groups.append(ml.highlight_layer(selection))
+    return groups
+
+
+def _on_map_event() -> None:
+    """A click selects what was clicked; a move records the view for the URL."""
+    state = st.session_state.get(MAP_KEY) or {}
+    drawing = state.get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    changes = {}
+    token = (props.get("kind"), props.get("id"))
+    if props.get("kind") in ("ic", "cc", "z", "ev", "org") and token != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = token
+        changes["sel"] = f"{props['kind']}:{props['id']}"
+    center, zoom = state.get("center"), state.get("zoom")
+    if center and zoom:
+        changes.update(lat=round(center["lat"], 4), lon=round(center["lng"], 4), zoom=int(zoom))
+    if changes:
+        update_view(**changes)
+
+
+def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None,
+               request: tuple | None, height: int = 620) -> None:
+    m = ml.base_map(view.basemap)
+    center = zoom = None
+    if request:
+        center, zoom = (request[0], request[1]), request[2]
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=feature_groups(atlas, filtered, view, selection),
+        center=center,
+        zoom=zoom,
+        on_change=_on_map_event,
+    )

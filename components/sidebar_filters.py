@@ -1,0 +1,85 @@
+"""Sidebar filters and search of the map explorer; every change goes into the URL view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.load import Atlas
+from atlas.search import search
+from atlas.state import LAYERS, ViewState
+from components.url_state import update_view
+
+LAYER_LABELS = {
+    "clusters": "Top-100 industrial clusters (2010)",
+    "city_clusters": "19 city clusters",
+    "zones": "High-tech zones and parks",
+    "cooperation": "EU-China cooperation",
+    "provinces": "Province shading (clusters per province)",
+}
+PROVINCE_NAMES_EN = {
+    "110000": "Beijing", "120000": "Tianjin", "130000": "Hebei", "140000": "Shanxi",
+    "150000": "Inner Mongolia", "210000": "Liaoning", "220000": "Jilin", "230000": "Heilongjiang",
+    "310000": "Shanghai", "320000": "Jiangsu", "330000": "Zhejiang", "340000": "Anhui",
+    "350000": "Fujian", "360000": "Jiangxi", "370000": "Shandong", "410000": "Henan",
+    "420000": "Hubei", "430000": "Hunan", "440000": "Guangdong", "450000": "Guangxi",
+    "460000": "Hainan", "500000": "Chongqing", "510000": "Sichuan", "520000": "Guizhou",
+    "530000": "Yunnan", "540000": "Tibet", "610000": "Shaanxi", "620000": "Gansu",
+    "630000": "Qinghai", "640000": "Ningxia", "650000": "Xinjiang", "710000": "Taiwan",
+    "810000": "Hong Kong", "820000": "Macao",
+}
+
+
+def _on_change(field: str, key: str, as_tuple: bool = True) -> None:
+    value = st.session_state[key]
+    update_view(**{field: tuple(value) if as_tuple else value})
+
+
+def render_filters(atlas: Atlas, view: ViewState) -> None:
+    """Draw the sidebar; widget callbacks update the view before the next run."""
+    tax = atlas.taxonomy
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.multiselect("Sector", tax.order, default=list(view.sectors), format_func=tax.label,
+                   key="f_sectors", on_change=_on_change, args=("sectors", "f_sectors"),
+                   placeholder="All sectors")
+    sb.multiselect("Priority sector", list(tax.priority.index), default=list(view.priority),
+                   format_func=tax.priority_label, key="f_priority",
+                   on_change=_on_change, args=("priority", "f_priority"), placeholder="Any")
+    sb.multiselect("Province", sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
+                   default=list(view.provinces), format_func=PROVINCE_NAMES_EN.get,
+                   key="f_provinces", on_change=_on_change, args=("provinces", "f_provinces"),
+                   placeholder="All provinces")
+    cc = atlas.city_clusters.sort_values("rank")
+    names = dict(zip(cc["id"], cc["name_en"]))
+    sb.multiselect("City cluster", list(cc["id"]), default=list(view.city_clusters),
+                   format_func=names.get, key="f_cc", on_change=_on_change,
+                   args=("city_clusters", "f_cc"), placeholder="All city clusters")
+    sb.text_input("Search", value=view.q, key="f_q", on_change=_on_change, args=("q", "f_q", False),
+                  placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
+                  help="Clusters, zones, city clusters, cities and organisations by English name, "
+                       "pinyin or Chinese characters. Narrows the map to what it finds.")
+    if view.q.strip():
+        _search_results(atlas, view.q)
+    sb.header("Layers")
+    sb.multiselect("Show on the map", list(LAYERS), default=list(view.layers),
+                   format_func=LAYER_LABELS.get, key="f_layers",
+                   on_change=_on_change, args=("layers", "f_layers"), label_visibility="collapsed")
+    sb.radio("Basemap", ["outline", "tiles"], index=["outline", "tiles"].index(view.basemap),
+             format_func={"outline": "Offline outline (always works)",
+                          "tiles": "Light tiles (needs internet; outline stays)"}.get,
+             key="f_basemap", on_change=_on_change, args=("basemap", "f_basemap", False))
+    if any((view.sectors, view.priority, view.provinces, view.city_clusters, view.q)):
+        sb.button("Clear filters", on_click=update_view,
+                  kwargs=dict(sectors=(), priority=(), provinces=(), city_clusters=(), q=""))
+
+
+def _search_results(atlas: Atlas, query: str) -> None:
+    hits = search(atlas, query, limit=8)
+    if not hits:
+        st.sidebar.caption("Nothing found. Try an English name, pinyin or Chinese characters.")
+        return
+    st.sidebar.caption(f"{len(hits)} best matches — click to open")
+    for hit in hits:
+        st.sidebar.button(f"{hit.title} · {hit.kind}", key=f"hit_{hit.key}", help=hit.subtitle,
+                          on_click=update_view, kwargs={"sel": hit.key, "zoom": None},
+                          use_container_width=True)

@@ -1,0 +1,71 @@
+"""Keep the explorer's view in the URL: read it once per session, write it on every run."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.load import Atlas
+from atlas.state import Known, ViewState, parse_params, to_params
+
+SESSION_VIEW = "_view"
+SESSION_WRITTEN = "_url_written"
+SESSION_NOTICES = "_url_notices"
+
+
+@st.cache_resource(show_spinner=False)
+def known_values(_atlas: Atlas) -> Known:
+    a = _atlas
+    selectable = (
+        {f"ic:{i}" for i in a.clusters["id"]}
+        | {f"cc:{i}" for i in a.city_clusters["id"]}
+        | {f"z:{i}" for i in a.zones["id"]}
+        | {f"ev:{i}" for i in a.events["id"]}
+        | {f"org:{i}" for i in a.organisations["id"]}
+    )
+    from geo.boundaries import load_seats
+
+    seats = load_seats()
+    places = seats[seats["level"].isin(["prefecture", "county"]) & (seats["lon"] != "")]
+    selectable |= {f"pl:{c}" for c in places["adcode"]}
+    provinces = frozenset(seats.loc[seats["level"] == "province", "adcode"])
+    return Known(
+        sectors=frozenset(a.taxonomy.order),
+        priority=frozenset(a.taxonomy.priority.index),
+        provinces=provinces,
+        city_clusters=frozenset(a.city_clusters["id"]),
+        selectable=frozenset(selectable),
+    )
+
+
+def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewState:
+    """The view for this run: session state, unless the URL changed since we last wrote it
+    (first load, a pasted link, a link from another page), in which case the URL wins."""
+    params = st.query_params.to_dict()
+    if SESSION_VIEW not in st.session_state or params != st.session_state.get(SESSION_WRITTEN):
+        view, notices = parse_params(params, known_values(atlas), page_keys)
+        st.session_state[SESSION_VIEW] = view
+        st.session_state[SESSION_WRITTEN] = params
+        st.session_state[SESSION_NOTICES] = notices
+    return st.session_state[SESSION_VIEW]
+
+
+def set_view(view: ViewState) -> None:
+    st.session_state[SESSION_VIEW] = view
+
+
+def update_view(**changes) -> None:
+    """For widget callbacks: change part of the view (e.g. the selection)."""
+    st.session_state[SESSION_VIEW] = st.session_state[SESSION_VIEW].with_(**changes)
+
+
+def write_url(view: ViewState) -> None:
+    """Mirror the view into the address bar so a copied URL restores it."""
+    wanted = to_params(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[SESSION_WRITTEN] = wanted
+
+
+def show_notices() -> None:
+    for notice in st.session_state.pop(SESSION_NOTICES, []):
+        st.info(notice, icon="ℹ️")
