@@ -21,6 +21,9 @@ from geo.web import web_geojson
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 CHINA_CENTER = (35.0, 104.5)
+# Cluster circles sit above the zone and cooperation symbols (marker pane, z 600) so the
+# top-100 stay clickable where they overlap; SVG paths only catch clicks on their shapes.
+CLUSTER_PANE, HIGHLIGHT_PANE = "atlas-clusters", "atlas-highlight"
 CHINA_ZOOM = 4
 TIER_STYLE = {
     "world_class": {"fillColor": "#0072B2", "fillOpacity": 0.22, "weight": 2},
@@ -33,10 +36,10 @@ TILES = {
 # Marker symbols drawn with CSS inside the map frame (no icon fonts or images to fetch).
 SYMBOL_CSS = """
 <style>
-.atlas-zone{width:12px;height:12px;transform:rotate(45deg);border:2px solid #1F2933;
+.atlas-zone{width:9px;height:9px;margin:2px;transform:rotate(45deg);border:1.5px solid #1F2933;
   box-shadow:0 0 0 1px #fff;}
-.atlas-coop{width:0;height:0;border-left:8px solid transparent;border-right:8px solid transparent;
-  border-bottom:14px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
+.atlas-coop{width:0;height:0;margin:1px 2px;border-left:6px solid transparent;
+  border-right:6px solid transparent;border-bottom:11px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
 .leaflet-container{background:#EAF2F8;font-family:sans-serif;}
 .leaflet-tooltip{font-size:14px;}
 </style>
@@ -64,9 +67,11 @@ def base_map(basemap: str = "outline") -> folium.Map:
         min_zoom=3,
         max_zoom=12,
         tiles=None,
-        prefer_canvas=True,
+        prefer_canvas=False,
         control_scale=True,
     )
+    folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
+    folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
     if basemap == "tiles":
         folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap",
@@ -111,7 +116,7 @@ def spread_colocated(points: list[dict], step: float = 0.045) -> list[dict]:
 
 def _feature_collection(points: list[dict]) -> dict:
     features = []
-    for p in spread_colocated(points):
+    for p in points:
         props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}})
@@ -122,15 +127,17 @@ def _tooltip() -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False)
 
 
-def circle_layer(name: str, points: list[dict], radius: int = 7) -> folium.FeatureGroup:
-    """Points as canvas circles coloured by their ``colour`` property (clusters)."""
+def circle_layer(name: str, points: list[dict], radius: int = 6) -> folium.FeatureGroup:
+    """Points as circles coloured by their ``colour`` property (clusters), in their own pane."""
     fg = folium.FeatureGroup(name=name)
     if points:
         folium.GeoJson(
             _feature_collection(points),
             marker=folium.CircleMarker(radius=radius, weight=1.2, color="#FFFFFF", fill=True,
                                        fill_opacity=0.95),
-            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#FFFFFF"},
+            # folium drops a marker's pane option, but merges the style into its options.
+            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#FFFFFF",
+                                      "pane": CLUSTER_PANE},
             tooltip=_tooltip(),
         ).add_to(fg)
     return fg
@@ -146,7 +153,7 @@ def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.Featur
         style = (f"background:{colour}" if css_class == "atlas-zone"
                  else f"border-bottom-color:{colour}")
         icon = folium.DivIcon(html=f'<div class="{css_class}" style="{style}"></div>',
-                              icon_size=(16, 16), icon_anchor=(8, 8), class_name="atlas-symbol")
+                              icon_size=(14, 14), icon_anchor=(7, 7), class_name="atlas-symbol")
         folium.GeoJson(_feature_collection(pts), marker=folium.Marker(icon=icon),
                        tooltip=_tooltip()).add_to(fg)
     return fg
@@ -176,6 +183,9 @@ def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
                        style_function=lambda _f: {"color": "#D55E00", "weight": 4,
                                                   "fillOpacity": 0.0}).add_to(fg)
     elif selection.get("lat") is not None:
-        folium.CircleMarker((selection["lat"], selection["lon"]), radius=15, color="#D55E00",
-                            weight=4, fill=False, interactive=False).add_to(fg)
+        ring = {"type": "Feature", "properties": {},
+                "geometry": {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]}}
+        folium.GeoJson(ring, marker=folium.CircleMarker(radius=13, fill=False), interactive=False,
+                       style_function=lambda _f: {"color": "#D55E00", "weight": 4, "fill": False,
+                                                  "pane": HIGHLIGHT_PANE, "interactive": False}).add_to(fg)
     return fg

@@ -82,6 +82,13 @@ def province_style(feature: dict) -> dict:
 def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None):
     """The dynamic layers, bottom to top."""
     groups = []
+    # Points sharing a seat (across layers: a zone and an EEN office in one city) are fanned out.
+    points = ml.spread_colocated(
+        (cluster_points(atlas, filtered.clusters) if "clusters" in view.layers else [])
+        + (zone_points(atlas, filtered.zones) if "zones" in view.layers else [])
+        + (cooperation_points(atlas, filtered.events, filtered.organisations)
+           if "cooperation" in view.layers else []))
+    by_kind = {k: [p for p in points if p["kind"] in k] for k in (("ic",), ("z",), ("ev", "org"))}
     if "provinces" in view.layers:
         groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered),
                                        province_style))
@@ -90,13 +97,11 @@ def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection:
         groups.append(ml.polygon_layer("City clusters", city_cluster_collection(atlas, ids),
                                        ml.city_cluster_style))
     if "clusters" in view.layers:
-        groups.append(ml.circle_layer("Industrial clusters", cluster_points(atlas, filtered.clusters)))
+        groups.append(ml.circle_layer("Industrial clusters", by_kind[("ic",)]))
     if "zones" in view.layers:
-        groups.append(ml.symbol_layer("Zones and parks", zone_points(atlas, filtered.zones), "atlas-zone"))
+        groups.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
     if "cooperation" in view.layers:
-        groups.append(ml.symbol_layer("EU-China cooperation",
-                                      cooperation_points(atlas, filtered.events, filtered.organisations),
-                                      "atlas-coop"))
+        groups.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
     groups.append(ml.highlight_layer(selection))
     return groups
 
@@ -110,7 +115,7 @@ def _on_map_event() -> None:
     token = (props.get("kind"), props.get("id"))
     if props.get("kind") in ("ic", "cc", "z", "ev", "org") and token != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = token
-        changes["sel"] = f"{props['kind']}:{props['id']}"
+        changes["sel"] = st.session_state["_last_click_sel"] = f"{props['kind']}:{props['id']}"
     center, zoom = state.get("center"), state.get("zoom")
     if center and zoom:
         changes.update(lat=round(center["lat"], 4), lon=round(center["lng"], 4), zoom=int(zoom))

@@ -34,6 +34,10 @@ def _on_change(field: str, key: str, as_tuple: bool = True) -> None:
     update_view(**{field: tuple(value) if as_tuple else value})
 
 
+def _on_layers() -> None:
+    update_view(layers=tuple(l for l in LAYERS if st.session_state.get(f"layer_{l}")))
+
+
 def render_filters(atlas: Atlas, view: ViewState) -> None:
     """Draw the sidebar; widget callbacks update the view before the next run."""
     tax = atlas.taxonomy
@@ -61,9 +65,9 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     if view.q.strip():
         _search_results(atlas, view.q)
     sb.header("Layers")
-    sb.multiselect("Show on the map", list(LAYERS), default=list(view.layers),
-                   format_func=LAYER_LABELS.get, key="f_layers",
-                   on_change=_on_change, args=("layers", "f_layers"), label_visibility="collapsed")
+    for layer in LAYERS:
+        sb.toggle(LAYER_LABELS[layer], value=layer in view.layers, key=f"layer_{layer}",
+                  on_change=_on_layers)
     sb.radio("Basemap", ["outline", "tiles"], index=["outline", "tiles"].index(view.basemap),
              format_func={"outline": "Offline outline (always works)",
                           "tiles": "Light tiles (needs internet; outline stays)"}.get,

@@ -1,0 +1,58 @@
+"""China Cluster Atlas — map explorer (the main page).
+
+Run: ``bash scripts/run.sh``. Data services live in atlas/, geometry in geo/, UI pieces in
+components/; this page only wires them together.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.drilldown import detail
+from atlas.filters import filter_atlas
+from components.data_access import get_atlas
+from components.legend import render_legend
+from components.map_view import SELECT_ZOOM, render_map
+from components.panel import render_panel
+from components.sidebar_filters import render_filters
+from components.url_state import current_view, show_notices, write_url
+
+st.set_page_config(page_title="China Cluster Atlas", page_icon="🗺️", layout="wide")
+
+atlas = get_atlas()
+view = current_view(atlas)
+filtered = filter_atlas(atlas, view)
+
+st.title("China Cluster Atlas", anchor=False)
+header = st.container()  # filled after the map, so the map's frame starts loading first
+
+selection = detail(atlas, view.sel) if view.sel else None
+
+# Pan to a selection made outside the map (search, panel links, URL); a map click leaves the view alone.
+request = st.session_state.get("_map_request")
+if view.sel and view.sel != st.session_state.get("_requested_sel"):
+    st.session_state["_requested_sel"] = view.sel
+    if selection and selection.get("lat") is not None and st.session_state.get("_last_click_sel") != view.sel:
+        kind = view.sel.split(":", 1)[0]
+        request = (selection["lat"], selection["lon"], max(view.zoom or 4, SELECT_ZOOM.get(kind, 5)))
+elif request is None and view.lat is not None:
+    request = (view.lat, view.lon, view.zoom)
+st.session_state["_map_request"] = request
+
+map_col, panel_col = st.columns([3, 2], gap="medium")
+with map_col:
+    render_map(atlas, filtered, view, selection, request)
+    render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
+with header:
+    show_notices()
+    cols = st.columns(4)
+    cols[0].metric("Industrial clusters", f"{len(filtered.clusters)} of {len(atlas.clusters)}")
+    cols[1].metric("Zones and parks", f"{len(filtered.zones)} of {len(atlas.zones)}")
+    cols[2].metric("City clusters", f"{len(filtered.city_clusters)} of {len(atlas.city_clusters)}")
+    coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
+    cols[3].metric("Cooperation on the map", coop)
+with panel_col:
+    render_panel(atlas, view.sel)
+render_filters(atlas, view)
+
+write_url(view)

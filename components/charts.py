@@ -1,0 +1,27 @@
+"""Plotly charts in the atlas palette, sized to be read on a projector."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from atlas.taxonomy import Taxonomy
+
+FONT = dict(family="sans-serif", size=15, color="#1F2933")
+
+
+def layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", showlegend=False)
+    return fig
+
+
+def sector_bar(taxonomy: Taxonomy, counts: dict[str, int], height: int = 320) -> go.Figure:
+    """Horizontal bars, one per sector, in taxonomy order and colours."""
+    sectors = [s for s in taxonomy.order if counts.get(s)]
+    fig = go.Figure(go.Bar(
+        x=[counts[s] for s in sectors], y=[taxonomy.label(s) for s in sectors], orientation="h",
+        marker_color=[taxonomy.colour(s) for s in sectors], text=[counts[s] for s in sectors],
+        textposition="outside", customdata=sectors, hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(visible=False)
+    return layout(fig, height)

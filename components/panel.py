@@ -1,0 +1,139 @@
+"""The drill-down panel beside the map: what the documents say about the selection, cited."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.drilldown import detail
+from atlas.load import Atlas
+from components.text import h, md, md_link
+from components.url_state import update_view
+
+KIND_LABEL = {"ic": "Industrial cluster", "cc": "City cluster", "z": "Zone or park",
+              "ev": "Event or mission", "org": "Organisation", "pl": "City or county"}
+REASON_LABEL = {"zone": "covers a zone here", "prefecture": "this city", "province": "this province",
+                "city cluster": "this city cluster", "sector": "this sector",
+                "national": "national framework"}
+
+
+def _select_button(label: str, key: str, button_key: str) -> None:
+    st.button(label, key=button_key, on_click=update_view, kwargs={"sel": key},
+              use_container_width=True)
+
+
+def _facts(facts) -> None:
+    st.markdown("\n".join(f"- **{md(k)}:** {md(v)}" for k, v in facts if v not in (None, "")))
+
+
+def _sources(text: str) -> None:
+    st.caption("Source: " + md(text))
+
+
+def _policies(policies: list[dict]) -> None:
+    specific = [p for p in policies if p["reason"] != "national"]
+    general = [p for p in policies if p["reason"] == "national"]
+    with st.expander(f"Policies that apply ({len(specific)} specific, {len(general)} national)", expanded=True):
+        if not policies:
+            st.write("The documents name no policy for this.")
+        for p in specific:
+            years = f" ({p['years']})" if p["years"] else ""
+            st.markdown(f"**{md(p['name'])}**{md(years)} — _{md(REASON_LABEL[p['reason']])}_")
+            if p["authorities"]:
+                st.caption("Responsible: " + md("; ".join(p["authorities"][:3])))
+        if general:
+            st.markdown("National framework: " + "; ".join(md(p["name"]) for p in general))
+
+
+def _cooperation(coop: dict, prefix: str) -> None:
+    n = sum(len(v) for v in coop.values())
+    with st.expander(f"EU-China cooperation around it ({n})", expanded=True):
+        if coop["partnerships"]:
+            st.markdown("**ESCP-4i partnerships in this sector**")
+            for p in coop["partnerships"]:
+                counts = ", ".join(f"{v} {k}" for k, v in (("SMEs", p["smes"]), ("partners", p["partners"]))
+                                   if v == v and v is not None)
+                st.markdown(f"- {md_link(p['name'], p['website'])}" + (f" ({md(counts)})" if counts else ""))
+        if coop["projects"]:
+            st.markdown("**Research and innovation projects**")
+            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} {md(p['years'])}" for p in coop["projects"]))
+        if coop["events"]:
+            st.markdown("**Missions, matchmaking and workshops**")
+            for e in coop["events"][:8]:
+                _select_button(f"{e['when']} · {e['name']} ({e['why']})", f"ev:{e['id']}", f"{prefix}_ev_{e['id']}")
+        if coop["organisations"]:
+            st.markdown("**Who to contact**")
+            st.markdown("\n".join(f"- {md_link(o['name'], o['website'])} — {md(o['why'])}"
+                                  for o in coop["organisations"][:12]))
+        if not n:
+            st.write("The documents record no cooperation here yet.")
+
+
+def render_panel(atlas: Atlas, key: str | None) -> None:
+    """The panel for the selected item, or a short guide when nothing is selected."""
+    if not key:
+        st.subheader("Click anything on the map")
+        st.write("A cluster, zone, city cluster or cooperation marker opens here with what the "
+                 "documents say about it: facts, the policies that apply and the EU-China "
+                 "cooperation around it, each with its source.")
+        return
+    d = detail(atlas, key)
+    if d is None:
+        st.warning("That item is not in the data any more.")
+        return
+    kind = key.split(":", 1)[0]
+    colour = d.get("colour", "#1F2933")
+    st.markdown(
+        f'<div class="atlas-kind" style="border-left:6px solid {h(colour)};padding-left:8px">'
+        f"{h(KIND_LABEL[kind])}</div>", unsafe_allow_html=True)
+    st.subheader(md(d["title"]), anchor=False)
+    if d.get("subtitle"):
+        st.caption(md(d["subtitle"]))
+    st.button("Clear selection", key="clear_sel", on_click=update_view, kwargs={"sel": ""})
+    _facts(d["facts"])
+    if d.get("description"):
+        st.markdown(md(d["description"]))
+    for cc in d.get("city_clusters", []):
+        _select_button(f"City cluster: {cc['name']}", f"cc:{cc['id']}", f"p_cc_{cc['id']}")
+    if d.get("parent"):
+        _select_button("Part of: " + atlas.zones.set_index("id")["name_en"].get(d["parent"], d["parent"]),
+                       f"z:{d['parent']}", "p_parent")
+    if d.get("zones_nearby"):
+        st.markdown("**Zones and parks nearby**")
+        for z in d["zones_nearby"]:
+            _select_button(f"{z['name']} · {z['km']} km", f"z:{z['id']}", f"p_zn_{z['id']}")
+    if kind == "cc":
+        _city_cluster_extras(atlas, d)
+    if d.get("clusters_nearby") or (kind == "pl" and d.get("clusters")):
+        st.markdown("**Industrial clusters**" + (" nearby" if kind == "z" else " here"))
+        for c in d.get("clusters_nearby") or d["clusters"]:
+            km = f" · {c['km']} km" if "km" in c else ""
+            _select_button(c["name"] + km, f"ic:{c['id']}", f"p_icn_{c['id']}")
+    if "policies" in d:
+        _policies(d["policies"])
+    if "cooperation" in d:
+        _cooperation(d["cooperation"], f"p_{kind}")
+    if d.get("location"):
+        st.caption("Location: " + md(d["location"]))
+    _sources(d["source"])
+
+
+def _city_cluster_extras(atlas: Atlas, d: dict) -> None:
+    from components.charts import sector_bar
+
+    if d["clusters_by_sector"]:
+        st.plotly_chart(sector_bar(atlas.taxonomy, d["clusters_by_sector"], height=220),
+                        use_container_width=True, config={"displayModeBar": False})
+        st.caption("Top-100 industrial clusters (2010) inside this city cluster, by sector.")
+    with st.expander(f"Member cities ({len(d['members'])})"):
+        st.markdown("\n".join(f"- {md(m['name'])} ({md(m['coverage'])}, {md(m['verification'])})"
+                              for m in d["members"]))
+        if d.get("verification_note"):
+            st.caption(md(d["verification_note"]))
+    if d["clusters"]:
+        with st.expander(f"Industrial clusters inside ({len(d['clusters'])})"):
+            for c in d["clusters"]:
+                _select_button(c["name"], f"ic:{c['id']}", f"p_cci_{c['id']}")
+    if d["zones"]:
+        with st.expander(f"Zones and parks inside ({len(d['zones'])})"):
+            for z in d["zones"]:
+                _select_button(z["name"], f"z:{z['id']}", f"p_ccz_{z['id']}")

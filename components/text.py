@@ -1,0 +1,37 @@
+"""Safe text for Streamlit: data strings are escaped before they reach markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlparse
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text) -> str:
+    """Escape markdown (and so any markup) in a data value shown through st.markdown."""
+    return MD_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
+
+
+def h(text) -> str:
+    """Escape a data value for raw HTML."""
+    return html.escape(str(text if text is not None else ""), quote=True)
+
+
+def safe_url(url) -> str | None:
+    """Only http(s) links with a host are shown as links; anything else is shown as text."""
+    url = str(url or "").strip().rstrip(".")
+    if not url:
+        return None
+    if not re.match(r"^https?://", url, re.I):
+        url = "https://" + url
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
+        return None
+    return url
+
+
+def md_link(label, url) -> str:
+    safe = safe_url(url)
+    return f"[{md(label)}]({safe.replace(')', '%29')})" if safe else md(label)
