@@ -6,16 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
 FUZZY_THRESHOLD = 86
 MAX_RESULTS = 25
-# Traditional forms printed in Table 4 that users may type; mapped to the simplified ones in our names.
-TRADITIONAL = str.maketrans("蕭陽溫樂龍興寧義華紹諸嵊臺橋湖無錫區蘇崑常熟澤鎮與靖薑邳揚連雲東廣莞增頭澄雲惠島膠煙蓬萊濟聊臨泉晉滄間邢衡廊陽邯鄲鄲晉鄭鞏長瀋陽營瀏陽醴遵懷寶雞綏蘭",
-                           "萧阳温乐龙兴宁义华绍诸嵊台桥湖无锡区苏昆常熟泽镇与靖姜邳扬连云东广莞增头澄云惠岛胶烟蓬莱济聊临泉晋沧间邢衡廊阳邯郸郸晋郑巩长沈阳营浏阳醴遵怀宝鸡绥兰")
 
 
 @dataclass(frozen=True)
@@ -37,8 +33,9 @@ class Hit:
 
 
 def normalise(text: str) -> str:
-    """Lowercase, no accents, tone marks, spaces or punctuation; traditional → simplified."""
-    text = unicodedata.normalize("NFKD", str(text).translate(TRADITIONAL))
+    """Lowercase, no accents, tone marks, spaces or punctuation. (Traditional and simplified
+    characters meet through their pinyin, which is indexed too.)"""
+    text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[\s\-'’,.()/·]+", "", text.lower())
 
@@ -67,7 +64,7 @@ def build_index(atlas) -> tuple[Entry, ...]:
         prod = products.loc[r["industry"]] if r["industry"] in products.index else None
         keywords = prod["keywords"].split(";") if prod is not None else []
         entries.append(_entry(f"ic:{r['id']}", "industrial cluster", r["industry"], r["name_en"],
-                              r["name_en"], r["name_zh"], r["industry"], r["town_en"], r["town_zh"],
+                              r["name_en"], r["name_zh"], r["place"], r["industry"], r["town_en"], r["town_zh"],
                               *keywords))
     for r in atlas.zones.to_dict("records"):
         entries.append(_entry(f"z:{r['id']}", "zone or park", r["name_en"], r.get("city_en", ""),
@@ -89,9 +86,15 @@ def build_index(atlas) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-@lru_cache(maxsize=4)
-def _index_for(atlas_id: int, atlas) -> tuple[Entry, ...]:
-    return build_index(atlas)
+_INDEX: dict[int, tuple] = {}
+
+
+def _index_for(atlas) -> tuple[Entry, ...]:
+    """One index per loaded Atlas (kept with it, so the id cannot be reused)."""
+    cached = _INDEX.get(id(atlas))
+    if cached is None or cached[0] is not atlas:
+        cached = _INDEX[id(atlas)] = (atlas, build_index(atlas))
+    return cached[1]
 
 
 def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
@@ -101,7 +104,7 @@ def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
         return []
     q_py = normalise(pinyin(query)) if pinyin(query) else ""
     hits = []
-    for e in _index_for(id(atlas), atlas):
+    for e in _index_for(atlas):
         best = 0.0
         for t in e.texts:
             for needle in filter(None, (q, q_py)):

@@ -24,6 +24,8 @@ def safe_url(url) -> str | None:
     url = str(url or "").strip().rstrip(".")
     if not url:
         return None
+    if re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", url, re.I) and not re.match(r"^https?://", url, re.I):
+        return None  # javascript:, data:, mailto: ... are never made links
     if not re.match(r"^https?://", url, re.I):
         url = "https://" + url
     parsed = urlparse(url)

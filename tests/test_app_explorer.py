@@ -1,0 +1,88 @@
+"""The explorer page under streamlit.testing: renders, restores URL state, filters, warns."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def all_markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_explorer_renders_with_everything_counted():
+    at = run()
+    assert at.title[0].value == "China Cluster Atlas"
+    assert metric(at, "Industrial clusters") == "100 of 100"
+    assert metric(at, "City clusters") == "19 of 19"
+    assert "Click anything on the map" in [s.value for s in at.subheader]
+
+
+def test_selection_in_the_url_opens_the_panel():
+    at = run(sel="ic:IC048")
+    assert "Automobile industrial cluster" in [s.value for s in at.subheader]
+    text = all_markdown(at)
+    assert "Guangzhou Automobile Industry 2025 Strategic Plan" in text
+    assert any("Pearl River Delta" in b.label for b in at.button)
+
+
+def test_panel_link_moves_the_selection_to_the_city_cluster():
+    at = run(sel="ic:IC048")
+    next(b for b in at.button if b.label.startswith("City cluster: Pearl River Delta")).click().run()
+    assert not at.exception
+    assert any("Pearl River Delta" in s.value for s in at.subheader)
+    assert at.query_params["sel"] in ("cc:cc_prd", ["cc:cc_prd"])
+
+
+def test_filter_changes_the_counts_and_the_url():
+    at = run()
+    at.multiselect(key="f_sectors").set_value(["automotive"]).run()
+    assert not at.exception
+    n = metric(at, "Industrial clusters")
+    assert n.endswith("of 100") and 0 < int(n.split()[0]) < 100
+    assert at.query_params["sector"] in ("automotive", ["automotive"])
+
+
+def test_url_filters_are_restored(atlas):
+    at = run(sector="textiles", province="330000")
+    assert at.multiselect(key="f_sectors").value == ["textiles"]
+    c = atlas.clusters
+    expected = ((c["sector"] == "textiles") & c["adcode"].str.startswith("33")).sum()
+    assert metric(at, "Industrial clusters") == f"{expected} of 100"
+
+
+@pytest.mark.parametrize("params", [
+    {"sel": "ic:<b>bad</b>"},
+    {"sector": "rockets", "z": "banana", "lat": "x"},
+    {"foo": "bar", "layers": "clusters,lasers"},
+    {"q": "'\"<script>"},
+])
+def test_odd_url_parameters_give_a_notice_not_an_exception(params):
+    at = run(**params)
+    assert metric(at, "Industrial clusters").endswith("of 100")
+    notices = [i.value for i in at.info]
+    if "q" not in params:
+        assert notices and all("<b>" not in n and "<script>" not in n for n in notices)
+
+
+def test_search_lists_matches_to_open():
+    at = run(q="Huadu")
+    hits = [b for b in at.sidebar.button if "Automobile industrial cluster" in b.label]
+    assert hits
+    hits[0].click().run()
+    assert "Automobile industrial cluster" in [s.value for s in at.subheader]

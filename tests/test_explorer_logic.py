@@ -1,0 +1,196 @@
+"""Filter, search, URL state, drill-down and escaping: the explorer's logic without a browser."""
+
+import pytest
+
+from atlas.drilldown import cluster_detail, city_cluster_detail, detail, policies_for, zone_detail
+from atlas.filters import filter_atlas
+from atlas.search import search
+from atlas.state import DEFAULT_LAYERS, Known, ViewState, parse_params, to_params
+from components.text import h, md, safe_url
+
+
+@pytest.fixture(scope="module")
+def known(atlas):
+    return Known(
+        sectors=frozenset(atlas.taxonomy.order),
+        priority=frozenset(atlas.taxonomy.priority.index),
+        provinces=frozenset({"440000", "320000", "330000"}),
+        city_clusters=frozenset(atlas.city_clusters["id"]),
+        selectable=frozenset({"ic:IC048", "cc:cc_prd"}),
+    )
+
+
+def huadu(atlas):
+    return atlas.clusters[atlas.clusters["industry"] == "Automobile industrial cluster"].iloc[0]
+
+
+# --- filters ---------------------------------------------------------------------------
+
+def test_no_filter_shows_everything(atlas):
+    f = filter_atlas(atlas, ViewState())
+    assert len(f.clusters) == 100 and len(f.city_clusters) == 19
+    assert len(f.zones) == atlas.zones["lat"].notna().sum()
+
+
+def test_sector_filter_keeps_only_that_sector(atlas):
+    f = filter_atlas(atlas, ViewState(sectors=("automotive",)))
+    assert len(f.clusters) == (atlas.clusters["sector"] == "automotive").sum() > 0
+    assert set(f.clusters["sector"]) == {"automotive"}
+    assert all("automotive" in s.split(";") for s in f.zones["sectors"])
+
+
+def test_filters_combine(atlas):
+    f = filter_atlas(atlas, ViewState(sectors=("textiles",), provinces=("330000",)))
+    expected = atlas.clusters[(atlas.clusters["sector"] == "textiles") & atlas.clusters["adcode"].str.startswith("33")]
+    assert list(f.clusters["id"]) == list(expected["id"]) and len(expected) > 0
+
+
+def test_city_cluster_filter(atlas):
+    f = filter_atlas(atlas, ViewState(city_clusters=("cc_prd",)))
+    assert "IC048" in set(f.clusters["id"])
+    assert all("cc_prd" in c.split(";") for c in f.clusters["city_cluster"])
+    assert list(f.city_clusters["id"]) == ["cc_prd"]
+
+
+def test_priority_filter(atlas):
+    f = filter_atlas(atlas, ViewState(priority=("human_health",)))
+    assert set(f.clusters["industry"]) == {"Pharmaceutical industrial cluster"}
+
+
+# --- search ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["Huadu", "huadu", "花都", "廣州花都", "Hua du", "Huadhu"])
+def test_search_finds_huadu_by_english_pinyin_chinese_and_with_a_slip(atlas, query):
+    keys = [h.key for h in search(atlas, query)]
+    assert "ic:IC048" in keys[:5], (query, keys[:5])
+
+
+def test_search_finds_zones_city_clusters_organisations_and_cities(atlas):
+    assert search(atlas, "Zhongguancun")[0].key == "z:z_zhongguancun"
+    assert "cc:cc_prd" in [h.key for h in search(atlas, "Pearl River")]
+    assert any(h.key.startswith("org:") for h in search(atlas, "EU SME Centre"))
+    assert any(h.key == "pl:440100" for h in search(atlas, "广州"))
+
+
+def test_search_as_filter_narrows_the_map(atlas):
+    f = filter_atlas(atlas, ViewState(q="photovoltaic"))
+    assert 0 < len(f.clusters) < 5
+    assert all("hotovoltaic" in i or "olar" in i for i in f.clusters["industry"])
+
+
+def test_nonsense_search_finds_nothing(atlas):
+    assert search(atlas, "qqqqzzzz") == []
+    assert search(atlas, "   ") == []
+
+
+# --- URL state -------------------------------------------------------------------------
+
+def test_view_round_trips_through_the_url(known):
+    view = ViewState(sectors=("automotive", "ict"), provinces=("440000",), city_clusters=("cc_prd",),
+                     q="car", layers=("clusters", "zones"), basemap="tiles", sel="ic:IC048",
+                     lat=23.4, lon=113.2, zoom=9)
+    parsed, notices = parse_params(to_params(view), known)
+    assert parsed == view and notices == []
+
+
+def test_default_view_has_an_empty_url():
+    assert to_params(ViewState()) == {}
+    assert ViewState().layers == DEFAULT_LAYERS
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"sector": "automotive,<script>alert(1)</script>"}, "sectors"),
+    ({"sel": "ic:IC999"}, "sel"),
+    ({"sel": "'; DROP TABLE"}, "sel"),
+    ({"lat": "abc", "lon": "113", "z": "5"}, "lat"),
+    ({"lat": "95", "lon": "113", "z": "5"}, "lat"),
+    ({"lat": "23"}, "lat"),
+    ({"z": "999", "lat": "23", "lon": "113"}, "zoom"),
+    ({"layers": "clusters,rockets"}, "layers"),
+    ({"basemap": "satellite"}, "basemap"),
+    ({"utm_source": "mail"}, None),
+    ({"province": "999999"}, "provinces"),
+])
+def test_malformed_parameters_are_dropped_with_a_notice(known, params, field):
+    view, notices = parse_params(params, known)
+    assert len(notices) == 1
+    assert "<script>" not in notices[0]
+    if field == "sectors":
+        assert view.sectors == ("automotive",)
+    elif field == "sel":
+        assert view.sel == ""
+    elif field in ("lat", "zoom"):
+        assert view.lat is None and view.zoom is None
+    elif field == "layers":
+        assert view.layers == ("clusters",)
+    elif field == "basemap":
+        assert view.basemap == "outline"
+    elif field == "provinces":
+        assert view.provinces == ()
+
+
+def test_overlong_query_is_cut(known):
+    view, _ = parse_params({"q": "x" * 5000}, known)
+    assert len(view.q) <= 80
+
+
+# --- drill-down ------------------------------------------------------------------------
+
+def test_huadu_panel_names_its_city_cluster_and_the_guangzhou_plan(atlas):
+    d = cluster_detail(atlas, huadu(atlas)["id"])
+    assert [c["id"] for c in d["city_clusters"]] == ["cc_prd"]
+    names = [p["name"] for p in d["policies"]]
+    assert "Guangzhou Automobile Industry 2025 Strategic Plan" in names
+    assert names.index("Guangzhou Automobile Industry 2025 Strategic Plan") < 3  # local plans first
+    assert any(z["id"] == "z_huadu_auto_city" for z in d["zones_nearby"])
+    assert d["cooperation"]["partnerships"], "automotive ESCP-4i partnerships should be listed"
+    assert "Table 4" in d["source"]
+
+
+def test_city_sector_plan_does_not_apply_to_other_industries(atlas):
+    xintang = atlas.clusters[atlas.clusters["industry"] == "Denim clothing industrial cluster"].iloc[0]
+    names = [p["name"] for p in cluster_detail(atlas, xintang["id"])["policies"]]
+    assert "Guangzhou Automobile Industry 2025 Strategic Plan" not in names
+
+
+def test_national_sector_policies_follow_the_sector(atlas):
+    tonghua = atlas.clusters[atlas.clusters["industry"] == "Pharmaceutical industrial cluster"].iloc[0]
+    reasons = {p["id"]: p["reason"] for p in policies_for(atlas, ["health"], tonghua["adcode"])}
+    assert reasons.get("p_healthy_china_2030") == "sector"
+    assert "p_auto_industry_dev_policy_2004" not in reasons
+
+
+def test_city_cluster_panel_counts_its_clusters(atlas):
+    d = city_cluster_detail(atlas, "cc_prd")
+    inside = atlas.clusters[atlas.clusters["city_cluster"].str.contains("cc_prd")]
+    assert sum(d["clusters_by_sector"].values()) == len(inside) == len(d["clusters"])
+    assert len(d["members"]) == (atlas.city_cluster_members["cluster_id"] == "cc_prd").sum()
+
+
+def test_zone_panel_lists_nearby_clusters(atlas):
+    d = zone_detail(atlas, "z_huadu_auto_city")
+    assert any(c["id"] == "IC048" for c in d["clusters_nearby"])
+
+
+def test_every_selectable_item_has_a_panel(atlas):
+    for df, kind in ((atlas.clusters, "ic"), (atlas.zones, "z"), (atlas.city_clusters, "cc"),
+                     (atlas.events, "ev"), (atlas.organisations, "org")):
+        for ident in df["id"]:
+            d = detail(atlas, f"{kind}:{ident}")
+            assert d and d["title"] and d["source"], (kind, ident)
+    assert detail(atlas, "ic:nope") is None and detail(atlas, "zz:1") is None
+
+
+# --- escaping --------------------------------------------------------------------------
+
+def test_markup_in_names_is_escaped():
+    evil = '<img src=x onerror="alert(1)"> *bold* [link](javascript:alert(1))'
+    assert "<img" not in h(evil) and "&lt;img" in h(evil)
+    escaped = md(evil)
+    assert "\\<img" in escaped and "\\*bold\\*" in escaped and "\\[link\\]" in escaped
+
+
+def test_only_web_links_become_links():
+    assert safe_url("www.most.gov.cn") == "https://www.most.gov.cn"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("") is None
