@@ -8,7 +8,6 @@ from atlas.load import Atlas
 from atlas.state import Known, ViewState, parse_params, to_params
 
 SESSION_VIEW = "_view"
-SESSION_WRITTEN = "_url_written"
 SESSION_NOTICES = "_url_notices"
 
 
@@ -37,20 +36,25 @@ def known_values(_atlas: Atlas) -> Known:
     )
 
 
+SESSION_FROM_URL = "_view_from_url"
+
+
 def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewState:
-    """The view for this run: session state, unless the URL changed since we last wrote it
-    (first load, a pasted link, a link from another page), in which case the URL wins."""
-    params = st.query_params.to_dict()
-    if SESSION_VIEW not in st.session_state or params != st.session_state.get(SESSION_WRITTEN):
-        view, notices = parse_params(params, known_values(atlas), page_keys)
+    """The view for this run: parsed from the URL on a session's first run (a pasted or shared
+    link opens a new session) or when another page asks for it; after that the session's view
+    is the truth and the URL only mirrors it. (Comparing with the URL on every run would race
+    with the browser, which applies our URL updates asynchronously.)"""
+    if SESSION_VIEW not in st.session_state or st.session_state.pop(SESSION_FROM_URL, False):
+        view, notices = parse_params(st.query_params.to_dict(), known_values(atlas), page_keys)
         st.session_state[SESSION_VIEW] = view
-        st.session_state[SESSION_WRITTEN] = params
         st.session_state[SESSION_NOTICES] = notices
     return st.session_state[SESSION_VIEW]
 
 
-def set_view(view: ViewState) -> None:
-    st.session_state[SESSION_VIEW] = view
+def open_map_with(params: dict[str, str]) -> None:
+    """From another page: show the map with these URL parameters (e.g. a sector filter)."""
+    st.session_state[SESSION_FROM_URL] = True
+    st.switch_page("app.py", query_params=params)
 
 
 def update_view(**changes) -> None:
@@ -63,7 +67,6 @@ def write_url(view: ViewState) -> None:
     wanted = to_params(view)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-    st.session_state[SESSION_WRITTEN] = wanted
 
 
 def show_notices() -> None:

@@ -1,0 +1,110 @@
+"""End to end in headless Chromium, offline: what a cluster manager sees and does on the map."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser import (MAP_FRAME, Offline, click_feature, count, launch, map_frame, serve, wait_for_count,
+                     wait_for_zoom)
+
+pytestmark = pytest.mark.browser
+HUADU_VIEW = "lat=23.40&lon=113.25&z=9"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.offline = Offline(page)
+    yield page
+    context.close()
+
+
+def test_map_shows_every_cluster_city_cluster_and_zone_offline(page, app_url, atlas):
+    page.goto(app_url)
+    frame = map_frame(page)
+    assert wait_for_count(page, frame, "ic", lambda n: n == 100) == 100
+    assert count(frame, "cc") == 19
+    zones_with_points = int(atlas.zones["lat"].notna().sum())
+    assert count(frame, "z") == zones_with_points > 40
+    assert count(frame, "ev") > 0 and count(frame, "org") > 0
+    # province outline drawn from our own data (no tiles needed)
+    assert frame.locator("path").count() > 150
+    assert page.offline.blocked == [], f"tried to reach the internet: {page.offline.blocked[:3]}"
+
+
+def test_tile_basemap_degrades_to_the_outline_without_network(page, app_url):
+    page.goto(app_url + "/?basemap=tiles")
+    frame = map_frame(page)
+    assert wait_for_count(page, frame, "ic", lambda n: n == 100) == 100
+    assert frame.locator("path").count() > 150  # outline and markers still drawn
+    expect(page.get_by_text("Industrial clusters").first).to_be_visible()
+
+
+def test_clicking_huadu_opens_its_panel_with_city_cluster_and_plan(page, app_url):
+    page.goto(f"{app_url}/?{HUADU_VIEW}")
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    wait_for_zoom(frame, 9)
+    click_feature(page, frame, "IC048")
+    panel_title = page.get_by_role("heading", name="Automobile industrial cluster")
+    expect(panel_title).to_be_visible(timeout=15000)
+    expect(page.get_by_text("Guangzhou Automobile Industry 2025 Strategic Plan").first).to_be_visible()
+    expect(page.get_by_role("button", name="City cluster: Pearl River Delta").first).to_be_visible()
+    assert "sel=ic%3AIC048" in page.url or "sel=ic:IC048" in page.url
+
+
+def test_sector_filter_changes_the_number_of_markers(page, app_url, atlas):
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Automotive & transport equipment").click()
+    expected = int((atlas.clusters["sector"] == "automotive").sum())
+    assert wait_for_count(page, frame, "ic", lambda n: n == expected) == expected
+    assert 0 < expected < 100
+    # the map was updated in place, not reloaded: the same frame still answers
+    assert count(frame, "cc") == 19
+
+
+def test_copied_url_restores_the_selection(page, browser, app_url):
+    page.goto(f"{app_url}/?{HUADU_VIEW}")
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    wait_for_zoom(frame, 9)
+    click_feature(page, frame, "IC048")
+    expect(page.get_by_role("heading", name="Automobile industrial cluster")).to_be_visible(timeout=15000)
+    page.wait_for_function("() => location.search.includes('sel=')")
+    copied = page.url
+
+    other = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    Offline(other)
+    other.goto(copied)
+    expect(other.get_by_role("heading", name="Automobile industrial cluster")).to_be_visible(timeout=20000)
+    expect(other.get_by_text("Guangzhou Automobile Industry 2025 Strategic Plan").first).to_be_visible()
+    frame2 = map_frame(other)
+    wait_for_count(other, frame2, "ic", lambda n: n == 100)
+    zoom = frame2.evaluate("() => window.map.getZoom()")
+    assert zoom >= 8  # the restored view is zoomed in on Guangzhou, not the whole country
+    other.context.close()
+
+
+def test_markup_in_a_url_is_shown_as_text(page, app_url):
+    page.goto(app_url + "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&sel=%3Cb%3Ex%3C/b%3E")
+    expect(page.get_by_text("Nothing to select called").first).to_be_visible(timeout=20000)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.frame_locator(MAP_FRAME).locator("img[src='x']").count() == 0
