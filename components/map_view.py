@@ -124,19 +124,22 @@ def _on_map_event() -> None:
 
 
 def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None,
-               request: tuple | None, height: int = 620) -> None:
+               request: tuple | None, height: int = 620, key: str = MAP_KEY,
+               extra_groups: list | None = None, interactive: bool = True) -> None:
+    """The atlas map. Other pages pass their own ``key`` (and ``interactive=False`` when a click
+    should not change the explorer's selection) and may add their own feature groups on top."""
     m = ml.base_map(view.basemap)
     center = zoom = None
     if request:
         center, zoom = (request[0], request[1]), request[2]
     st_folium(
         m,
-        key=MAP_KEY,
+        key=key,
         height=height,
         use_container_width=True,
-        returned_objects=RETURNED,
-        feature_group_to_add=feature_groups(atlas, filtered, view, selection),
+        returned_objects=RETURNED if interactive else [],
+        feature_group_to_add=feature_groups(atlas, filtered, view, selection) + list(extra_groups or []),
         center=center,
         zoom=zoom,
-        on_change=_on_map_event,
+        on_change=_on_map_event if interactive else None,
     )

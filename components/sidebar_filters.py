@@ -43,22 +43,22 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     tax = atlas.taxonomy
     sb = st.sidebar
     sb.header("Filters")
-    sb.multiselect("Sector", tax.order, default=list(view.sectors), format_func=tax.label,
+    sb.multiselect("Sector", tax.order, format_func=tax.label,
                    key="f_sectors", on_change=_on_change, args=("sectors", "f_sectors"),
                    placeholder="All sectors")
-    sb.multiselect("Priority sector", list(tax.priority.index), default=list(view.priority),
+    sb.multiselect("Priority sector", list(tax.priority.index),
                    format_func=tax.priority_label, key="f_priority",
                    on_change=_on_change, args=("priority", "f_priority"), placeholder="Any")
     sb.multiselect("Province", sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
-                   default=list(view.provinces), format_func=PROVINCE_NAMES_EN.get,
+                   format_func=PROVINCE_NAMES_EN.get,
                    key="f_provinces", on_change=_on_change, args=("provinces", "f_provinces"),
                    placeholder="All provinces")
     cc = atlas.city_clusters.sort_values("rank")
     names = dict(zip(cc["id"], cc["name_en"]))
-    sb.multiselect("City cluster", list(cc["id"]), default=list(view.city_clusters),
+    sb.multiselect("City cluster", list(cc["id"]),
                    format_func=names.get, key="f_cc", on_change=_on_change,
                    args=("city_clusters", "f_cc"), placeholder="All city clusters")
-    sb.text_input("Search", value=view.q, key="f_q", on_change=_on_change, args=("q", "f_q", False),
+    sb.text_input("Search", key="f_q", on_change=_on_change, args=("q", "f_q", False),
                   placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
                   help="Clusters, zones, city clusters, cities and organisations by English name, "
                        "pinyin or Chinese characters. Narrows the map to what it finds.")
@@ -66,9 +66,9 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
         _search_results(atlas, view.q)
     sb.header("Layers")
     for layer in LAYERS:
-        sb.toggle(LAYER_LABELS[layer], value=layer in view.layers, key=f"layer_{layer}",
+        sb.toggle(LAYER_LABELS[layer], key=f"layer_{layer}",
                   on_change=_on_layers)
-    sb.radio("Basemap", ["outline", "tiles"], index=["outline", "tiles"].index(view.basemap),
+    sb.radio("Basemap", ["outline", "tiles"],
              format_func={"outline": "Offline outline (always works)",
                           "tiles": "Light tiles (needs internet; outline stays)"}.get,
              key="f_basemap", on_change=_on_change, args=("basemap", "f_basemap", False))

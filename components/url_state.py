@@ -37,6 +37,31 @@ def known_values(_atlas: Atlas) -> Known:
 
 
 SESSION_FROM_URL = "_view_from_url"
+NAV_KEY = "nav"  # one-shot marker on links from other pages: "take the view from this URL"
+
+
+def map_link_params(**filters: str) -> dict[str, str]:
+    """Query parameters for st.page_link("app.py", query_params=...) that open the map with filters,
+    e.g. map_link_params(sector="automotive") or map_link_params(sel="ic:IC048")."""
+    return {**{k: v for k, v in filters.items() if v}, NAV_KEY: "1"}
+
+
+# View field -> sidebar widget key, so a view changed elsewhere (a link, a URL, "clear filters")
+# is what the widgets show on the next run.
+FIELD_WIDGETS = {"sectors": "f_sectors", "priority": "f_priority", "provinces": "f_provinces",
+                 "city_clusters": "f_cc", "q": "f_q", "basemap": "f_basemap"}
+
+
+def sync_widgets(view: ViewState, fields=None) -> None:
+    from atlas.state import LAYERS
+
+    for field, key in FIELD_WIDGETS.items():
+        if fields is None or field in fields:
+            value = getattr(view, field)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    if fields is None or "layers" in fields:
+        for layer in LAYERS:
+            st.session_state[f"layer_{layer}"] = layer in view.layers
 
 
 def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewState:
@@ -44,10 +69,13 @@ def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewS
     link opens a new session) or when another page asks for it; after that the session's view
     is the truth and the URL only mirrors it. (Comparing with the URL on every run would race
     with the browser, which applies our URL updates asynchronously.)"""
-    if SESSION_VIEW not in st.session_state or st.session_state.pop(SESSION_FROM_URL, False):
-        view, notices = parse_params(st.query_params.to_dict(), known_values(atlas), page_keys)
+    params = st.query_params.to_dict()
+    from_link = params.pop(NAV_KEY, None) == "1"
+    if SESSION_VIEW not in st.session_state or st.session_state.pop(SESSION_FROM_URL, False) or from_link:
+        view, notices = parse_params(params, known_values(atlas), page_keys)
         st.session_state[SESSION_VIEW] = view
         st.session_state[SESSION_NOTICES] = notices
+        sync_widgets(view)
     return st.session_state[SESSION_VIEW]
 
 
@@ -60,6 +88,7 @@ def open_map_with(params: dict[str, str]) -> None:
 def update_view(**changes) -> None:
     """For widget callbacks: change part of the view (e.g. the selection)."""
     st.session_state[SESSION_VIEW] = st.session_state[SESSION_VIEW].with_(**changes)
+    sync_widgets(st.session_state[SESSION_VIEW], set(changes) - {"sel", "lat", "lon", "zoom"})
 
 
 def write_url(view: ViewState) -> None:
