@@ -13,10 +13,13 @@ import html
 import math
 from collections import defaultdict
 
+import json
+
 import folium
+from folium.template import Template
 
 from atlas.paths import STATIC_DIR
-from geo.web import web_geojson
+from geo import web
 
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
@@ -46,6 +49,35 @@ SYMBOL_CSS = """
 """
 
 
+class StaticGeoJson(folium.MacroElement):
+    """A GeoJSON layer the browser fetches from the app's static files (and caches), instead of
+    data serialised into the map on every rerun. Styles come per feature from ``styles`` (keyed
+    by a property), tooltips from the escaped ``label`` property, clicks carry the properties."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            interactive: {{ this.interactive|tojson }},
+            filter: function (f) { var keep = {{ this.only|tojson }};
+                                   return keep === null || keep.indexOf(f.properties.id) >= 0; },
+            style: function (f) { var s = {{ this.styles|tojson }};
+                                  return s[f.properties[{{ this.style_key|tojson }}]] || s["default"]; },
+            onEachFeature: function (f, layer) {
+                if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); } }
+        }).addTo({{ this._parent.get_name() }});
+        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+            .then(function (d) { {{ this.get_name() }}.addData(d); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, level: str, styles: dict, style_key: str = "id", only: list[str] | None = None,
+                 interactive: bool = True):
+        super().__init__()
+        self._name = "StaticGeoJson"
+        self.url, self.styles, self.style_key = web.url(level), styles, style_key
+        self.only, self.interactive = only, interactive
+
+
 class OfflineMap(folium.Map):
     """A folium map whose only assets are Leaflet's, served by the app from static/."""
 
@@ -56,6 +88,7 @@ class OfflineMap(folium.Map):
 def local_assets_present() -> list[str]:
     """Paths of the local map assets that are missing (empty list when all are there)."""
     needed = [STATIC_DIR / "vendor" / "leaflet" / n for n in ("leaflet.js", "leaflet.css")]
+    needed += [web.WEB_DIR / n for n in web.WEB_FILES.values()]
     return [str(p) for p in needed if not p.exists()]
 
 
@@ -81,13 +114,7 @@ def base_map(basemap: str = "outline") -> folium.Map:
         if basemap == "tiles"
         else {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FBFBF8", "fillOpacity": 1.0}
     )
-    folium.GeoJson(
-        web_geojson("province", ("adcode",)),
-        name="Provinces",
-        style_function=lambda _f, s=outline_style: s,
-        interactive=False,
-        control=False,
-    ).add_to(m)
+    StaticGeoJson("province", {"default": outline_style}, interactive=False).add_to(m)
     return m
 
 
@@ -167,10 +194,17 @@ def polygon_layer(name: str, collection: dict, style_of) -> folium.FeatureGroup:
     return fg
 
 
-def city_cluster_style(feature: dict) -> dict:
-    tier = feature["properties"].get("tier")
-    style = TIER_STYLE.get(tier, TIER_STYLE["default"])
-    return {"color": "#0072B2", "dashArray": None if tier == "world_class" else "4 3", **style}
+CITY_CLUSTER_STYLES = {
+    tier: {"color": "#0072B2", "dashArray": None if tier == "world_class" else "4 3", **style}
+    for tier, style in TIER_STYLE.items()
+}
+
+
+def city_cluster_layer(visible_ids: list[str] | None) -> folium.FeatureGroup:
+    """The 19 city clusters (or the filtered ones), shaded by tier, fetched as a static file."""
+    fg = folium.FeatureGroup(name="City clusters")
+    StaticGeoJson("city_cluster", CITY_CLUSTER_STYLES, style_key="tier", only=visible_ids).add_to(fg)
+    return fg
 
 
 def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
@@ -179,7 +213,8 @@ def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
     if not selection:
         return fg
     if selection.get("geometry") is not None:
-        folium.GeoJson(selection["geometry"], interactive=False,
+        outline = web.web_geometry(selection["geometry"], "city_cluster")
+        folium.GeoJson(outline.__geo_interface__, interactive=False,
                        style_function=lambda _f: {"color": "#D55E00", "weight": 4,
                                                   "fillOpacity": 0.0}).add_to(fg)
     elif selection.get("lat") is not None:

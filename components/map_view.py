@@ -7,8 +7,6 @@ re-rendering the map, so the map does not flash.
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -17,7 +15,7 @@ from atlas.load import Atlas
 from atlas.state import ViewState
 from components import map_layers as ml
 from components.url_state import update_view
-from geo.web import web_geojson_text
+from geo.web import web_geojson
 
 MAP_KEY = "atlas_map"
 RETURNED = ["last_active_drawing", "center", "zoom"]
@@ -50,20 +48,9 @@ def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
     return pts
 
 
-def city_cluster_collection(atlas: Atlas, visible_ids: set[str]) -> dict:
-    fc = json.loads(web_geojson_text("city_cluster", ("id", "name_en", "tier")))
-    features = []
-    for f in fc["features"]:
-        p = f["properties"]
-        if p["id"] in visible_ids:
-            p.update(kind="cc", label=ml.label_text(p["name_en"], "city cluster"))
-            features.append(f)
-    return {"type": "FeatureCollection", "features": features}
-
-
 def province_shading(atlas: Atlas, filtered: Filtered) -> dict:
     counts = filtered.clusters["adcode"].str[:2].value_counts().to_dict()
-    fc = json.loads(web_geojson_text("province", ("adcode", "name_zh")))
+    fc = web_geojson("province")
     top = max(counts.values(), default=1)
     for f in fc["features"]:
         p = f["properties"]
@@ -93,9 +80,8 @@ def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection:
         groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered),
                                        province_style))
     if "city_clusters" in view.layers:
-        ids = set(filtered.city_clusters["id"])
-        groups.append(ml.polygon_layer("City clusters", city_cluster_collection(atlas, ids),
-                                       ml.city_cluster_style))
+        only = sorted(filtered.city_clusters["id"]) if view.city_clusters else None
+        groups.append(ml.city_cluster_layer(only))
     if "clusters" in view.layers:
         groups.append(ml.circle_layer("Industrial clusters", by_kind[("ic",)]))
     if "zones" in view.layers:

