@@ -10,14 +10,47 @@ import streamlit as st
 
 from atlas.drilldown import detail
 from atlas.filters import filter_atlas
+from atlas.load import Atlas
 from components.data_access import get_atlas
 from components.legend import render_legend
 from components.map_view import SELECT_ZOOM, render_map
 from components.panel import render_panel
 from components.sidebar_filters import render_filters
-from components.url_state import current_view, show_notices, write_url
+from components.url_state import SESSION_VIEW, current_view, show_notices, write_url
 
 st.set_page_config(page_title="China Cluster Atlas", page_icon="🗺️", layout="wide")
+
+
+def map_request(view, selection) -> tuple | None:
+    """Where the map should move: to a selection made outside the map (search, panel links,
+    URL), or to the URL's view on first load; a click on the map leaves the view alone."""
+    request = st.session_state.get("_map_request")
+    if view.sel and view.sel != st.session_state.get("_requested_sel"):
+        st.session_state["_requested_sel"] = view.sel
+        if selection and selection.get("lat") is not None and st.session_state.get("_last_click_sel") != view.sel:
+            kind = view.sel.split(":", 1)[0]
+            request = (selection["lat"], selection["lon"], max(view.zoom or 4, SELECT_ZOOM.get(kind, 5)))
+    elif request is None and view.lat is not None:
+        request = (view.lat, view.lon, view.zoom)
+    st.session_state["_map_request"] = request
+    return request
+
+
+@st.fragment
+def explorer(atlas: Atlas) -> None:
+    """Map and panel: a click or a panel link reruns only this part, not the sidebar."""
+    view = st.session_state[SESSION_VIEW]
+    filtered = filter_atlas(atlas, view)
+    selection = detail(atlas, view.sel) if view.sel else None
+    request = map_request(view, selection)
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    with panel_col:  # before the map, so a click's panel reaches the browser first
+        render_panel(atlas, view.sel)
+    with map_col:
+        render_map(atlas, filtered, view, selection, request)
+        render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
+    write_url(view)
+
 
 atlas = get_atlas()
 view = current_view(atlas)
@@ -25,24 +58,7 @@ filtered = filter_atlas(atlas, view)
 
 st.title("China Cluster Atlas", anchor=False)
 header = st.container()  # filled after the map, so the map's frame starts loading first
-
-selection = detail(atlas, view.sel) if view.sel else None
-
-# Pan to a selection made outside the map (search, panel links, URL); a map click leaves the view alone.
-request = st.session_state.get("_map_request")
-if view.sel and view.sel != st.session_state.get("_requested_sel"):
-    st.session_state["_requested_sel"] = view.sel
-    if selection and selection.get("lat") is not None and st.session_state.get("_last_click_sel") != view.sel:
-        kind = view.sel.split(":", 1)[0]
-        request = (selection["lat"], selection["lon"], max(view.zoom or 4, SELECT_ZOOM.get(kind, 5)))
-elif request is None and view.lat is not None:
-    request = (view.lat, view.lon, view.zoom)
-st.session_state["_map_request"] = request
-
-map_col, panel_col = st.columns([3, 2], gap="medium")
-with map_col:
-    render_map(atlas, filtered, view, selection, request)
-    render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
+explorer(atlas)
 with header:
     show_notices()
     cols = st.columns(4)
@@ -51,8 +67,4 @@ with header:
     cols[2].metric("City clusters", f"{len(filtered.city_clusters)} of {len(atlas.city_clusters)}")
     coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
     cols[3].metric("Cooperation on the map", coop)
-with panel_col:
-    render_panel(atlas, view.sel)
 render_filters(atlas, view)
-
-write_url(view)

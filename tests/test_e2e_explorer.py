@@ -42,7 +42,7 @@ def test_map_shows_every_cluster_city_cluster_and_zone_offline(page, app_url, at
     assert count(frame, "z") == zones_with_points > 40
     assert count(frame, "ev") > 0 and count(frame, "org") > 0
     # province outline drawn from our own data (no tiles needed)
-    assert frame.locator("path").count() > 150
+    frame.wait_for_function("() => document.querySelectorAll('path').length > 150")
     assert page.offline.blocked == [], f"tried to reach the internet: {page.offline.blocked[:3]}"
 
 
@@ -50,7 +50,7 @@ def test_tile_basemap_degrades_to_the_outline_without_network(page, app_url):
     page.goto(app_url + "/?basemap=tiles")
     frame = map_frame(page)
     assert wait_for_count(page, frame, "ic", lambda n: n == 100) == 100
-    assert frame.locator("path").count() > 150  # outline and markers still drawn
+    frame.wait_for_function("() => document.querySelectorAll('path').length > 150")  # outline still drawn
     expect(page.get_by_text("Industrial clusters").first).to_be_visible()
 
 
