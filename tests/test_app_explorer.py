@@ -86,3 +86,19 @@ def test_search_lists_matches_to_open():
     assert hits
     hits[0].click().run()
     assert "Automobile industrial cluster" in [s.value for s in at.subheader]
+
+
+def test_clear_filters_resets_the_widgets_and_the_counts():
+    at = run(sector="automotive", q="car")
+    assert metric(at, "Industrial clusters") != "100 of 100"
+    next(b for b in at.sidebar.button if b.label == "Clear filters").click().run()
+    assert not at.exception
+    assert metric(at, "Industrial clusters") == "100 of 100"
+    assert at.multiselect(key="f_sectors").value == [] and at.text_input(key="f_q").value == ""
+
+
+def test_layer_toggle_is_kept_in_the_url():
+    at = run()
+    at.toggle(key="layer_zones").set_value(False).run()
+    assert not at.exception
+    assert "zones" not in str(at.query_params["layers"])
