@@ -132,13 +132,25 @@ def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcod
             "organisations": organisations}
 
 
+def _around(atlas: Atlas, r: dict, sectors: list[str], priority: list[str], cc_ids: list[str],
+            zone_ids: list[str], lat, lon) -> dict:
+    """The parts every located item's panel shares: its city clusters, policies, cooperation."""
+    cc_names = atlas.city_clusters.set_index("id")["name_en"]
+    return {
+        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
+        "policies": policies_for(atlas, sectors, r["adcode"], cc_ids, zone_ids),
+        "cooperation": cooperation_for(atlas, sectors, priority, r["adcode"], cc_ids, lat, lon),
+        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
+        "source": r["source"],
+    }
+
+
 def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     r = _row(atlas.clusters, ident)
     if r is None:
         return None
     tax = atlas.taxonomy
     cc_ids = split(r["city_cluster"])
-    cc_names = atlas.city_clusters.set_index("id")["name_en"]
     nearby = zones_near(atlas, r["lat"], r["lon"])
     facts = [
         ("Industry (as printed)", r["industry"]),
@@ -158,13 +170,9 @@ def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
         "kind": "ic", "id": ident, "title": r["industry"], "subtitle": r["name_en"],
         "lat": r["lat"], "lon": r["lon"], "colour": tax.colour(r["sector"]),
         "facts": facts,
-        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
         "zones_nearby": nearby,
-        "policies": policies_for(atlas, [r["sector"]], r["adcode"], cc_ids, [z["id"] for z in nearby]),
-        "cooperation": cooperation_for(atlas, [r["sector"]], split(r["priority_sector"]), r["adcode"],
-                                       cc_ids, r["lat"], r["lon"]),
-        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
-        "source": r["source"],
+        **_around(atlas, r, [r["sector"]], split(r["priority_sector"]), cc_ids,
+                  [z["id"] for z in nearby], r["lat"], r["lon"]),
     }
 
 
@@ -190,7 +198,6 @@ def zone_detail(atlas: Atlas, ident: str) -> dict | None:
             d = haversine_km(r["lat"], r["lon"], c["lat"], c["lon"])
             if d <= NEARBY_KM:
                 clusters_near.append({"id": c["id"], "name": f"{c['industry']} · {c['name_en']}", "km": round(d)})
-    cc_names = atlas.city_clusters.set_index("id")["name_en"]
     return {
         "kind": "z", "id": ident, "title": r["name_en"], "subtitle": r.get("name_zh", ""),
         "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
@@ -198,13 +205,9 @@ def zone_detail(atlas: Atlas, ident: str) -> dict | None:
         "facts": facts, "description": r.get("description", ""),
         "parent": r.get("parent_id", ""),
         "children": [{"id": c["id"], "name": c["name_en"]} for c in children.to_dict("records")],
-        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
         "clusters_nearby": sorted(clusters_near, key=lambda c: c["km"])[:8],
-        "policies": policies_for(atlas, sectors, r["adcode"], cc_ids, [ident]),
-        "cooperation": cooperation_for(atlas, sectors, split(r["priority_sectors"]), r["adcode"], cc_ids,
-                                       r["lat"] if has_point else None, r["lon"] if has_point else None),
-        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
-        "source": r["source"],
+        **_around(atlas, r, sectors, split(r["priority_sectors"]), cc_ids, [ident],
+                  r["lat"] if has_point else None, r["lon"] if has_point else None),
     }
 
 
