@@ -6,7 +6,9 @@ import html
 import re
 from urllib.parse import urlparse
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# Characters that make markdown or markup anywhere in a line; "." and "-" are left alone so
+# URLs in source lines stay readable and clickable.
+MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$])")
 
 
 def md(text) -> str:

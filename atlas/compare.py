@@ -1,0 +1,248 @@
+"""Side-by-side comparison of provinces and city clusters: the tables behind the Compare page.
+
+A place is a province (its records by the first two digits of ``adcode``) or a city cluster
+(records whose point lies in its polygon, the ``city_cluster`` column). Every table is long
+(one row per place and category) with zeros filled in, so the charts can share one scale and
+one row order across places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import pandas as pd
+
+from atlas.drilldown import policies_for, split
+from atlas.exports import source_line
+from atlas.load import Atlas
+from atlas.state import shown
+
+MAX_PLACES = 5
+URL_KEY = "compare"
+KIND_NAMES = {"province": "province", "cc": "city cluster"}
+ZONE_KIND_ORDER = ("high_tech_zone", "science_park", "economic_development_zone", "free_trade_zone",
+                   "special_economic_zone", "new_area", "industrial_park", "sector_cluster")
+REASON_ORDER = ("zone", "prefecture", "province", "city cluster", "sector", "national")
+REASON_LABELS = {"zone": "covers a zone there", "prefecture": "names a city there",
+                 "province": "names the province", "city cluster": "names the city cluster",
+                 "sector": "national, for its sectors", "national": "national framework"}
+NATIONAL_REASONS = ("sector", "national")
+MEASURES = ("Events held there", "Organisations based there", "ESCP-4i partnerships in its sectors",
+            "R&I projects in its sectors")
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str  # "province:440000" or "cc:cc_yrd"
+    kind: str  # "province" | "cc"
+    code: str
+    label: str
+
+
+def options(atlas: Atlas, province_names: Mapping[str, str]) -> dict[str, str]:
+    """Every selectable place: key -> label (city clusters in plan order, provinces by name)."""
+    cc = atlas.city_clusters.sort_values("rank")
+    out = {f"cc:{i}": f"{n} (city cluster)" for i, n in zip(cc["id"], cc["name_en"])}
+    for code, name in sorted(province_names.items(), key=lambda kv: kv[1]):
+        out[f"province:{code}"] = f"{name} (province)"
+    return out
+
+
+def parse_selection(raw, known: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """URL value ("province:440000,cc:cc_yrd") -> (valid keys, notices). Unknown entries and
+    entries beyond the fifth are dropped with a notice; duplicates silently."""
+    if isinstance(raw, (list, tuple)):
+        raw = ",".join(str(v) for v in raw)
+    entries = [e.strip() for e in str(raw or "").split(",") if e.strip()]
+    good, bad = [], []
+    for e in entries:
+        if e in known:
+            if e not in good:
+                good.append(e)
+        else:
+            bad.append(e)
+    notices = []
+    if bad:
+        notices.append(f"Ignored {len(bad)} unknown place(s) in the link: "
+                       f"{', '.join(shown(b) for b in bad[:3])}.")
+    if len(good) > MAX_PLACES:
+        notices.append(f"At most {MAX_PLACES} places can be compared; ignored "
+                       f"{', '.join(shown(known[g]) for g in good[MAX_PLACES:])}.")
+        good = good[:MAX_PLACES]
+    return good, notices
+
+
+def to_param(keys: list[str]) -> str:
+    return ",".join(keys)
+
+
+def places(keys: list[str], known: Mapping[str, str]) -> list[Place]:
+    out = []
+    for k in keys:
+        kind, _, code = k.partition(":")
+        out.append(Place(k, kind, code, known[k].rsplit(" (", 1)[0]))
+    return out
+
+
+def in_place(df: pd.DataFrame, place: Place) -> pd.Series:
+    """Rows of a located dataset (clusters, zones, events, organisations) that lie in the place."""
+    if place.kind == "province":
+        return df["adcode"].astype(str).str[:2] == place.code[:2]
+    return df["city_cluster"].map(lambda c: place.code in split(c))
+
+
+def rows_in(df: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
+    """Rows lying in any of the places (for a chart's source line and download)."""
+    mask = pd.Series(False, index=df.index)
+    for p in places_:
+        mask |= in_place(df, p)
+    return df[mask]
+
+
+def _long(counts: dict[str, dict[str, int]], categories: list[str], places_: list[Place],
+          column: str) -> pd.DataFrame:
+    rows = [{"place": p.label, "key": p.key, column: c, "count": int(counts[p.key].get(c, 0))}
+            for p in places_ for c in categories]
+    return pd.DataFrame(rows, columns=["place", "key", column, "count"])
+
+
+def clusters_by_sector(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
+    """Top-100 industrial clusters per sector and place; sectors any place has, in taxonomy order."""
+    counts = {p.key: atlas.clusters.loc[in_place(atlas.clusters, p), "sector"].value_counts().to_dict()
+              for p in places_}
+    present = {s for c in counts.values() for s in c}
+    sectors = [s for s in atlas.taxonomy.order if s in present]
+    df = _long(counts, sectors, places_, "sector")
+    df["label"] = df["sector"].map(atlas.taxonomy.label)
+    return df
+
+
+def zones_by_kind(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
+    counts = {p.key: atlas.zones.loc[in_place(atlas.zones, p), "kind"].value_counts().to_dict()
+              for p in places_}
+    present = {k for c in counts.values() for k in c}
+    kinds = [k for k in ZONE_KIND_ORDER if k in present] + sorted(present - set(ZONE_KIND_ORDER))
+    df = _long(counts, kinds, places_, "kind")
+    df["label"] = df["kind"].str.replace("_", " ").str.capitalize()
+    return df
+
+
+def zone_list(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
+    rows = []
+    for p in places_:
+        for z in atlas.zones[in_place(atlas.zones, p)].to_dict("records"):
+            rows.append({"place": p.label, "zone": z["name_en"], "kind": z["kind"].replace("_", " "),
+                         "city": z["city_en"], "sectors": z["sectors"].replace(";", ", "), "source": z["source"]})
+    return pd.DataFrame(rows, columns=["place", "zone", "kind", "city", "sectors", "source"])
+
+
+def place_sectors(atlas: Atlas, place: Place) -> list[str]:
+    """The sectors a place is active in: its clusters' and zones' sectors (and a city cluster's
+    own specialisations), in taxonomy order."""
+    found = set(atlas.clusters.loc[in_place(atlas.clusters, place), "sector"])
+    for cell in atlas.zones.loc[in_place(atlas.zones, place), "sectors"]:
+        found |= set(split(cell))
+    if place.kind == "cc":
+        row = atlas.city_clusters[atlas.city_clusters["id"] == place.code]
+        if len(row):
+            found |= set(split(row.iloc[0]["sectors"]))
+    return [s for s in atlas.taxonomy.order if s in found]
+
+
+def policies_applying(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
+    """Every policy that applies to each place, with why (atlas.drilldown.policies_for)."""
+    rows = []
+    for p in places_:
+        zones = list(atlas.zones.loc[in_place(atlas.zones, p), "id"])
+        sectors = place_sectors(atlas, p)
+        if p.kind == "province":
+            found = policies_for(atlas, sectors, p.code, (), zones)
+        else:
+            found = policies_for(atlas, sectors, "", [p.code], zones)
+        rows += [{"place": p.label, "key": p.key, "policy_id": x["id"], "policy": x["name"],
+                  "level": x["level"], "years": x["years"], "reason": x["reason"], "source": x["source"]}
+                 for x in found]
+    return pd.DataFrame(rows, columns=["place", "key", "policy_id", "policy", "level", "years", "reason",
+                                       "source"])
+
+
+def policy_reasons(table: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
+    counts = {p.key: table.loc[table["key"] == p.key, "reason"].value_counts().to_dict() for p in places_}
+    present = set(table["reason"])
+    df = _long(counts, [r for r in REASON_ORDER if r in present], places_, "reason")
+    df["label"] = df["reason"].map(REASON_LABELS)
+    return df
+
+
+def policy_matrix(table: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
+    """One row per policy, one column per place saying why it applies there (empty: it does not);
+    place-specific policies first, the national framework last."""
+    if table.empty:
+        return pd.DataFrame(columns=["policy", "level", "years"] + [p.label for p in places_])
+    rank = {r: i for i, r in enumerate(REASON_ORDER)}
+    base = table.drop_duplicates("policy_id").set_index("policy_id")
+    out = base[["policy", "level", "years"]].copy()
+    for p in places_:
+        mine = table[table["key"] == p.key].set_index("policy_id")["reason"]
+        out[p.label] = [REASON_LABELS[mine[i]] if i in mine.index else "" for i in out.index]
+    best = table.groupby("policy_id")["reason"].agg(lambda r: min(rank[x] for x in r))
+    shared = (out[[p.label for p in places_]] != "").sum(axis=1)
+    out = out.assign(_rank=best, _shared=-shared).sort_values(["_rank", "_shared", "policy"])
+    return out.drop(columns=["_rank", "_shared"]).reset_index(drop=True)
+
+
+def cooperation_items(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
+    """What counts as cooperation activity of each place: events held there (one row per event,
+    i.e. distinct ``event_group``), organisations based there, and partnerships and projects in
+    the sectors the place is active in."""
+    rows = []
+    for p in places_:
+        ev = atlas.events[in_place(atlas.events, p)]
+        for group, stops in ev.groupby("event_group", sort=False):
+            first = stops.iloc[0]
+            rows.append((p, MEASURES[0], group, first["title"], first["date_text"], first["source"]))
+        for o in atlas.organisations[in_place(atlas.organisations, p)].to_dict("records"):
+            rows.append((p, MEASURES[1], o["id"], o["name"], o["category"].replace("_", " "), o["source"]))
+        sectors = set(place_sectors(atlas, p))
+        for measure, df, title in ((MEASURES[2], atlas.partnerships, "name"), (MEASURES[3], atlas.projects, "title")):
+            for r in df.to_dict("records"):
+                if set(split(r["sector"])) & sectors:
+                    rows.append((p, measure, r["id"], f"{r['acronym']} — {r[title]}",
+                                 ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"])), r["source"]))
+    return pd.DataFrame([{"place": p.label, "key": p.key, "measure": m, "id": i, "name": n, "detail": d,
+                          "source": s} for p, m, i, n, d, s in rows],
+                        columns=["place", "key", "measure", "id", "name", "detail", "source"])
+
+
+def cooperation_counts(items: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
+    counts = {p.key: items.loc[items["key"] == p.key, "measure"].value_counts().to_dict() for p in places_}
+    df = _long(counts, list(MEASURES), places_, "measure")
+    df["label"] = df["measure"]
+    return df
+
+
+def summary(atlas: Atlas, places_: list[Place], policies: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """One row per place: the headline counts of every section."""
+    rows = []
+    for p in places_:
+        pol = policies[policies["key"] == p.key]
+        mine = items[items["key"] == p.key]["measure"].value_counts()
+        rows.append({
+            "Place": p.label, "Kind": KIND_NAMES[p.kind],
+            "Industrial clusters": int(in_place(atlas.clusters, p).sum()),
+            "Zones and parks": int(in_place(atlas.zones, p).sum()),
+            "Policies naming it": int((~pol["reason"].isin(NATIONAL_REASONS)).sum()),
+            "National policies that apply": int(pol["reason"].isin(NATIONAL_REASONS).sum()),
+            **{m: int(mine.get(m, 0)) for m in MEASURES},
+        })
+    return pd.DataFrame(rows)
+
+
+def shared_max(*tables: pd.DataFrame) -> int:
+    """One x-axis end for charts that must be read against each other."""
+    return max([int(t["count"].max()) for t in tables if len(t)] + [1])
+
+
+def sources(df: pd.DataFrame) -> str:
+    return source_line(df["source"]) if "source" in df.columns and len(df) else ""

@@ -1,0 +1,96 @@
+"""Compare two to five provinces or city clusters side by side, on one scale.
+
+The tables come from atlas/compare.py; this page only draws them. The selection lives in the
+URL (``?compare=province:440000,cc:cc_yrd``) so a comparison can be shared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas import compare as C
+from atlas.exports import source_line
+from components.compare_views import (category_colours, map_link, render_facets, render_item_lists,
+                                      render_policy_matrix, render_summary)
+from components.data_access import get_atlas
+from components.sidebar_filters import PROVINCE_NAMES_EN
+
+st.set_page_config(page_title="Compare places · China Cluster Atlas", page_icon="⚖️", layout="wide")
+atlas = get_atlas()
+tax = atlas.taxonomy
+known = C.options(atlas, PROVINCE_NAMES_EN)
+
+WIDGET, SAVED = "cmp_places", "_cmp_saved"
+if WIDGET not in st.session_state:  # first run of this page (or back from another page): the URL decides
+    raw = st.query_params.get(C.URL_KEY, "")
+    chosen, notices = C.parse_selection(raw, known) if raw else (st.session_state.get(SAVED, []), [])
+    st.session_state[WIDGET] = chosen
+    st.session_state["_cmp_notices"] = notices
+
+st.title("Compare provinces and city clusters", anchor=False)
+for notice in st.session_state.pop("_cmp_notices", []):
+    st.info(notice, icon="ℹ️")
+selected = st.multiselect(
+    "Places to compare (two to five)", list(known), format_func=known.get, key=WIDGET,
+    max_selections=C.MAX_PLACES, placeholder="Pick provinces or city clusters")
+st.session_state[SAVED] = selected
+wanted = C.to_param(selected)
+if st.query_params.get(C.URL_KEY, "") != wanted:
+    if wanted:
+        st.query_params[C.URL_KEY] = wanted
+    else:
+        del st.query_params[C.URL_KEY]
+
+if len(selected) < 2:
+    st.info("Pick at least two places to compare: provinces (e.g. Guangdong, Zhejiang) or city clusters "
+            "(e.g. Yangtze River Delta). The choice is kept in the address, so the link can be shared.")
+    if not selected:
+        st.stop()
+
+places = C.places(selected, known)
+policies = C.policies_applying(atlas, places)
+items = C.cooperation_items(atlas, places)
+by_sector = C.clusters_by_sector(atlas, places)
+zones = C.zones_by_kind(atlas, places)
+reasons = C.policy_reasons(policies, places)
+coop = C.cooperation_counts(items, places)
+
+st.header("At a glance", anchor=False)
+link_cols = st.columns(len(places))
+for col, p in zip(link_cols, places):
+    with col:
+        map_link(f"{p.label} on the map", **({"province": p.code} if p.kind == "province" else {"cc": p.code}))
+summary = C.summary(atlas, places, policies, items)
+everything = pd.concat([C.rows_in(atlas.clusters, places)["source"], C.rows_in(atlas.zones, places)["source"],
+                        policies["source"], items["source"]])
+render_summary(summary, source_line(everything))
+
+render_facets(
+    "Top-100 industrial clusters by sector", by_sector, "sector", tax.colours,
+    "How to read this: one column per place, one bar per sector (colours as on the map), all on the same "
+    "scale. Counts are clusters of the 2010 top-100 list whose point lies in the place.",
+    C.sources(C.rows_in(atlas.clusters, places)), "sectors")
+render_facets(
+    "High-tech zones, parks and sector clusters", zones, "kind", category_colours(list(C.ZONE_KIND_ORDER)),
+    "How to read this: zones the documents single out, by kind, counted where their point lies; "
+    "same scale in every column.",
+    C.sources(C.rows_in(atlas.zones, places)), "zones")
+with st.expander("Which zones"):
+    st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
+
+render_facets(
+    "EU-China cooperation activity", coop, "measure", category_colours(list(C.MEASURES)),
+    "How to read this: events (one per event, however many cities it visited) and organisations located "
+    "in the place; ESCP-4i partnerships and R&I projects that share a sector with its clusters or zones. "
+    "Same scale in every column.",
+    C.sources(items), "coop")
+render_item_lists(items, [p.label for p in places], C.MEASURES)
+
+render_facets(
+    "Policies that apply", reasons, "reason", category_colours(list(C.REASON_ORDER)),
+    "How to read this: policies counted by why they apply — the most specific reason wins (a zone, city, "
+    "province or city cluster named by the policy), then national policies for the place's sectors and the "
+    "national framework.",
+    C.sources(policies), "policies")
+render_policy_matrix(C.policy_matrix(policies, places), C.sources(policies))
