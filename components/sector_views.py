@@ -1,0 +1,260 @@
+"""Charts and cards of the Sectors page, plus the map links and source lines both tool pages use.
+
+Figure builders are plain functions (taxonomy + data in, plotly figure out) so tests can check them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from atlas.load import Atlas
+from atlas.sector_stats import figure_differences, source_summary
+from atlas.taxonomy import Taxonomy
+from components.charts import layout
+from components.downloads import download_rows
+from components.sidebar_filters import PROVINCE_NAMES_EN
+from components.text import md, md_link
+from components.url_state import map_link_params
+
+MAP_PAGE = "app.py"
+MAP_ICON = ":material/map:"
+ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
+PROVINCE_NODE = "#E4E7EB"
+
+
+# --- shared pieces (also used by the Policies page) ----------------------------------------
+
+def map_link(label: str, params: dict[str, str]) -> None:
+    st.page_link(MAP_PAGE, label=md(label), icon=MAP_ICON, query_params=map_link_params(**params))
+
+
+def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "Open on the map") -> None:
+    """Links that open the map filtered to each item: a row for a few, a picker and one link for many."""
+    if len(items) <= ROW_LINKS:
+        with st.container(horizontal=True, gap="medium"):
+            for label, params in items:
+                map_link(label, params)
+        return
+    labels = [label for label, _ in items]
+    i = st.selectbox(prompt, range(len(items)), format_func=labels.__getitem__, key=key)
+    map_link(f"Open the map: {labels[i]}", items[i][1])
+
+
+URL = re.compile(r"https?://[^\s)|]+")
+
+
+def source_md(text: str) -> str:
+    """A record's source as markdown: text escaped, cited web pages as real links (escaping a bare URL
+    would leave backslashes in the link markdown makes of it)."""
+    out, last = [], 0
+    for m in URL.finditer(str(text or "")):
+        out += [md(text[last:m.start()]), md_link(m.group(0), m.group(0))]
+        last = m.end()
+    return "".join(out) + md(str(text or "")[last:])
+
+
+def source_caption(sources) -> None:
+    st.caption("Source: " + source_md(source_summary(sources)))
+
+
+def readable(fig: go.Figure) -> go.Figure:
+    """Axis labels sized for a projector and never clipped (charts are drawn with theme=None, so the
+    atlas fonts apply rather than Streamlit's smaller grey ones)."""
+    fig.update_xaxes(automargin=True, tickfont=dict(size=14))
+    fig.update_yaxes(automargin=True, tickfont=dict(size=14))
+    return fig
+
+
+def province_label(code: str, printed: str) -> str:
+    return PROVINCE_NAMES_EN.get(code, printed)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 620) -> go.Figure:
+    """Horizontal bars, one per province (most clusters on top), stacked by sector in the taxonomy's
+    order and colours; the printed Table 4 count stands at the end of each bar."""
+    provinces = list(dict.fromkeys(by_province["province"]))
+    codes = dict(zip(by_province["province"], by_province["province_code"]))
+    names = [province_label(codes[p], p) for p in provinces]
+    fig = go.Figure()
+    for sector in taxonomy.order:
+        rows = by_province[by_province["sector"] == sector].set_index("province")["clusters"]
+        if rows.empty:
+            continue
+        fig.add_bar(x=[int(rows.get(p, 0)) for p in provinces], y=names, orientation="h", name=taxonomy.label(sector),
+                    marker_color=taxonomy.colour(sector), customdata=[sector] * len(provinces),
+                    hovertemplate="%{y} · " + taxonomy.label(sector).replace("%", "%%") + ": %{x}<extra></extra>")
+    totals = by_province.drop_duplicates("province").set_index("province")["province_count_printed"]
+    fig.add_scatter(x=[int(totals[p]) for p in provinces], y=names, mode="text", showlegend=False,
+                    text=[f" {int(totals[p])}" for p in provinces], textposition="middle right",
+                    hoverinfo="skip", name="Table 4 count")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Industrial clusters (Table 4, 2010)", range=[0, max(totals) * 1.12])
+    layout(fig, height)
+    fig.update_layout(showlegend=True, margin=dict(l=10, r=10, t=10, b=150),
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", font=dict(size=13),
+                                  traceorder="normal"))
+    return readable(fig)
+
+
+def hierarchy_figure(taxonomy: Taxonomy, nodes: pd.DataFrame, kind: str = "treemap", height: int = 620) -> go.Figure:
+    """Province -> sector -> industry as a treemap or sunburst; sector and industry tiles in the sector's colour."""
+    colours = [taxonomy.colour(s) if s else PROVINCE_NODE for s in nodes["sector"]]
+    trace = go.Treemap if kind == "treemap" else go.Sunburst
+    extra = (dict(tiling=dict(pad=2), pathbar=dict(visible=True)) if kind == "treemap"
+             else dict(insidetextorientation="radial"))
+    fig = go.Figure(trace(ids=nodes["id"], labels=nodes["label"], parents=nodes["parent"], values=nodes["value"],
+                          branchvalues="total", marker=dict(colors=colours), textinfo="label+value",
+                          hovertemplate="%{label}: %{value} cluster(s)<extra></extra>", maxdepth=2, **extra))
+    return layout(fig, height)
+
+
+def clicked_sector(event, sectors: list[str]) -> str | None:
+    """The sector of a clicked bar in st.plotly_chart's selection event (None if nothing usable)."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for p in points or []:
+        s = p.get("customdata")
+        s = s[0] if isinstance(s, (list, tuple)) else s
+        if s in sectors:
+            return s
+        i = p.get("point_index", p.get("point_number"))
+        if isinstance(i, int) and 0 <= i < len(sectors) and p.get("curve_number", 0) == 0:
+            return sectors[i]
+    return None
+
+
+# --- priority-sector cards -----------------------------------------------------------------
+
+FIGURE_COLUMNS = {"metric": "Metric", "value_text": "Figure as printed", "year": "Year", "document": "Document",
+                  "other_version": "The other briefing version says", "value_text_corrected": "Corrected reading",
+                  "note": "Note", "source": "Source"}
+
+
+def _figures(o: dict) -> None:
+    figs = o["figures"]
+    st.markdown(f"**Key figures ({len(figs)})**")
+    diffs = figure_differences(figs)
+    if diffs:
+        st.markdown("Where the two briefing versions print different figures, both are shown:")
+        st.markdown("\n".join(
+            f"- **{md(d['metric'])}**: " + " · ".join(
+                f"{md(v['document'])}: {md(v['value_text'])}"
+                + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
+                + f" ({md(v['year'] or 'no year')})" for v in d["versions"])
+            for d in diffs))
+    table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
+    st.dataframe(table, hide_index=True, height=320, column_config={
+        "Metric": st.column_config.TextColumn(width="medium"),
+        "Figure as printed": st.column_config.TextColumn(width="medium")})
+    st.caption("How to read this: each figure exactly as printed, with its year (reference or target year) and "
+               "the briefing it comes from; a figure the other version prints differently sits right below it. "
+               "Corrected readings and doubts are in the last columns.")
+    source_caption(figs["source"])
+    download_rows(figs, f"key figures {o['label']}", source_summary(figs["source"]), key=f"dl_fig_{o['id']}")
+
+
+def _places(atlas: Atlas, o: dict) -> None:
+    tax = atlas.taxonomy
+    clusters, zones = o["clusters"], o["zones"]
+    sector_names = ", ".join(tax.label(s) for s in o["sectors"])
+    st.markdown(f"**Top-100 clusters flagged for this priority ({len(clusters)})**")
+    st.markdown("\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in clusters.to_dict("records"))
+                or "None in Table 4.")
+    st.caption(f"{len(clusters)} of the {o['sector_clusters']} clusters in {md(sector_names)} carry the priority "
+               "flag (data/industry_sectors.csv says why each industry is or is not flagged).")
+    st.markdown(f"**Zones and parks ({len(zones)})**")
+    st.markdown(" · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})"
+                           for r in zones.to_dict("records")) or "None named in the documents.")
+    source_caption(list(clusters["source"]) + list(zones["source"]))
+
+
+def _place_links(atlas: Atlas, o: dict) -> None:
+    tax = atlas.taxonomy
+    clusters, zones = o["clusters"], o["zones"]
+    map_links([(f"All of {o['label']} on the map", {"priority": o["id"]})]
+              + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]], key=f"ml_{o['id']}")
+    items = ([(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in clusters.to_dict("records")]
+             + [(r["name_en"], {"sel": f"z:{r['id']}"}) for r in zones.to_dict("records")])
+    if items:
+        map_links(items, key=f"pick_{o['id']}", prompt="Open one cluster or zone on the map")
+
+
+def _policies_and_cooperation(o: dict) -> None:
+    left, right = st.columns(2, gap="large")
+    with left.expander(f"Policies for this sector ({len(o['policies'])})"):
+        st.markdown("\n".join(
+            f"- **{md(p['name'])}**" + (f" ({md(p['years'])})" if p["years"] else "")
+            + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}" for p in o["policies"]) or "None named.")
+        st.caption("Policies whose scope names this priority sector or its sectors (data/policies.yaml, "
+                   "applies_to). The Policies page has each one's factsheet.")
+        source_caption(p["source"] for p in o["policies"])
+    coop = o["cooperation"]
+    n = sum(len(v) for v in coop.values())
+    with right.expander(f"EU-China cooperation in this sector ({n})"):
+        if coop["partnerships"]:
+            st.markdown("**ESCP-4i partnerships**")
+            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]))
+        if coop["projects"]:
+            st.markdown("**Research and innovation projects**")
+            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} ({md(p['years'])})" for p in coop["projects"]))
+        if coop["events"]:
+            st.markdown("**Missions, matchmaking, fairs and dialogues**")
+            st.markdown("\n".join(
+                f"- {md(e['when'])} · {md(e['name'])}" + (f" — {md(e['where'])}" if e["where"] else "")
+                + (" (planned)" if e["status"] == "planned" else "") for e in coop["events"]))
+        if not n:
+            st.write("The documents record no cooperation in this sector.")
+        st.caption("Partnerships, projects and events whose sector or priority sector matches; an event "
+                   "with several stops counts once.")
+        source_caption(r["source"] for v in coop.values() for r in v)
+
+
+def render_priority_card(atlas: Atlas, o: dict) -> None:
+    """One priority sector: figures as printed, where it is (clusters, zones), its policies and cooperation."""
+    tax = atlas.taxonomy
+    colour = tax.colour(o["sectors"][0]) if o["sectors"] else "#1F2933"
+    with st.container(border=True):
+        st.markdown(f'<div style="height:6px;background:{colour};border-radius:3px"></div>', unsafe_allow_html=True)
+        st.subheader(md(o["label"]), anchor=False)
+        st.caption(f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
+                   f"Source: {source_md(o['source'])}")
+        cols = st.columns(5)
+        coop = o["cooperation"]
+        for col, (label, value) in zip(cols, (
+                ("Key figures", len(o["figures"])), ("Flagged clusters", len(o["clusters"])),
+                ("Zones and parks", len(o["zones"])), ("Policies", len(o["policies"])),
+                ("Partnerships, projects, events", sum(len(v) for v in coop.values())))):
+            col.metric(label, value)
+        left, right = st.columns(2, gap="large")
+        with left:
+            _figures(o)
+        with right:
+            _places(atlas, o)
+            _place_links(atlas, o)
+        _policies_and_cooperation(o)
+
+
+# --- national sector lists -------------------------------------------------------------------
+
+def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
+    """A national sector list with the clusters and zones in each item's sectors, and map links."""
+    table = df.rename(columns={"name": "Sector as printed", "sector_labels": "Our sector(s)",
+                               "priority": "Briefing priority", "clusters": "Top-100 clusters",
+                               "zones": "Zones and parks", "cluster_names": "Which clusters",
+                               "zone_names": "Which zones", "note": "Mapping note"})
+    st.dataframe(table.drop(columns=["id", "sectors", "source"]), hide_index=True, column_config={
+        "Sector as printed": st.column_config.TextColumn(width="medium"),
+        "Which clusters": st.column_config.TextColumn(width="large")})
+    map_links([(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])})
+               for r in df.to_dict("records")], key=f"ml_{key}", prompt=f"Open the map filtered to one {name} sector")
+    source_caption(df["source"])
+    download_rows(df.drop(columns=["sectors"]), name, source_summary(df["source"]), key=f"dl_{key}")
