@@ -21,7 +21,8 @@ def sector_bar(taxonomy: Taxonomy, counts: dict[str, int], height: int = 320) ->
     fig = go.Figure(go.Bar(
         x=[counts[s] for s in sectors], y=[taxonomy.label(s) for s in sectors], orientation="h",
         marker_color=[taxonomy.colour(s) for s in sectors], text=[counts[s] for s in sectors],
-        textposition="outside", customdata=sectors, hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(visible=False)
+        textposition="outside", cliponaxis=False, customdata=sectors,
+        hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(visible=False, range=[0, max(counts.values(), default=1) * 1.15])
     return layout(fig, height)

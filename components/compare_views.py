@@ -6,35 +6,22 @@ functions only draw what atlas/compare.py computed.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
-from streamlit.errors import StreamlitPageNotFoundError
 
 from atlas.compare import shared_max
 from components.charts import layout
 from components.downloads import download_rows
-from components.text import h, md, md_link
-from components.url_state import map_link_params
+from components.text import h, md, source_md
 
 # Okabe-Ito colours, for categories that are not sectors (zone kinds, policy reasons, measures).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
 CHART_CONFIG = {"displayModeBar": False}
-URL = re.compile(r"https?://[^\s()|]*[^\s()|.,;:]")
-
-
 def cite(text: str) -> str:
-    """A "Source: …" line as markdown: text escaped, URLs as real links (an escaped URL would be
-    auto-linked with its backslashes in it)."""
-    out, pos = [], 0
-    for m in URL.finditer(text):
-        out += [md(text[pos:m.start()]), md_link(m.group(0), m.group(0))]
-        pos = m.end()
-    return "Source: " + "".join(out) + md(text[pos:])
+    return "Source: " + source_md(text)
 
 
 def source_caption(text: str) -> None:
@@ -81,16 +68,6 @@ def facet_bars(table: pd.DataFrame, category: str, colours: dict[str, str]) -> g
     fig.update_layout(margin=dict(l=10, r=10, t=20 + 22 * title_lines, b=10))
     fig.update_annotations(font_size=15)
     return fig
-
-
-def map_link(label: str, **filters: str) -> None:
-    """Open the explorer filtered to this. (A page run on its own, as AppTest.from_file does, has no
-    app.py registered; it gets a plain link with the same parameters.)"""
-    params = map_link_params(**filters)
-    try:
-        st.page_link("app.py", label=label, icon="🗺️", query_params=params)
-    except StreamlitPageNotFoundError:
-        st.markdown(f"[{md(label)}](/?{urlencode(params)})")
 
 
 def render_facets(title: str, table: pd.DataFrame, category: str, colours: dict[str, str],

@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas.drilldown import detail
 from atlas.load import Atlas
-from components.text import h, md, md_link
+from components.text import h, md, md_link, source_md
 from components.url_state import update_view
 
 KIND_LABEL = {"ic": "Industrial cluster", "cc": "City cluster", "z": "Zone or park",
@@ -26,7 +26,7 @@ def _facts(facts) -> None:
 
 
 def _sources(text: str) -> None:
-    st.caption("Source: " + md(text))
+    st.caption("Source: " + source_md(text))
 
 
 def _policies(policies: list[dict]) -> None:

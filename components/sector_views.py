@@ -5,8 +5,6 @@ Figure builders are plain functions (taxonomy + data in, plotly figure out) so t
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -17,11 +15,8 @@ from atlas.taxonomy import Taxonomy
 from components.charts import layout
 from components.downloads import download_rows
 from components.sidebar_filters import PROVINCE_NAMES_EN
-from components.text import md, md_link
-from components.url_state import map_link_params
-
-MAP_PAGE = "app.py"
-MAP_ICON = ":material/map:"
+from components.text import md, md_link, source_md
+from components.url_state import map_link as shared_map_link
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
 PROVINCE_NODE = "#E4E7EB"
 
@@ -29,7 +24,7 @@ PROVINCE_NODE = "#E4E7EB"
 # --- shared pieces (also used by the Policies page) ----------------------------------------
 
 def map_link(label: str, params: dict[str, str]) -> None:
-    st.page_link(MAP_PAGE, label=md(label), icon=MAP_ICON, query_params=map_link_params(**params))
+    shared_map_link(label, **params)
 
 
 def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "Open on the map") -> None:
@@ -44,17 +39,6 @@ def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "
     map_link(f"Open the map: {labels[i]}", items[i][1])
 
 
-URL = re.compile(r"https?://[^\s)|]+")
-
-
-def source_md(text: str) -> str:
-    """A record's source as markdown: text escaped, cited web pages as real links (escaping a bare URL
-    would leave backslashes in the link markdown makes of it)."""
-    out, last = [], 0
-    for m in URL.finditer(str(text or "")):
-        out += [md(text[last:m.start()]), md_link(m.group(0), m.group(0))]
-        last = m.end()
-    return "".join(out) + md(str(text or "")[last:])
 
 
 def source_caption(sources) -> None:

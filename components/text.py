@@ -39,3 +39,17 @@ def safe_url(url) -> str | None:
 def md_link(label, url) -> str:
     safe = safe_url(url)
     return f"[{md(label)}]({safe.replace(')', '%29')})" if safe else md(label)
+
+
+URL = re.compile(r"https?://[^\s()|]*[^\s()|.,;:]")
+
+
+def source_md(text) -> str:
+    """A record's source as markdown: text escaped, cited web pages as real links (an escaped
+    bare URL would be auto-linked with its backslashes in it)."""
+    text = str(text or "")
+    out, last = [], 0
+    for m in URL.finditer(text):
+        out += [md(text[last:m.start()]), md_link(m.group(0), m.group(0))]
+        last = m.end()
+    return "".join(out) + md(text[last:])

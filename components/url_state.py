@@ -64,6 +64,22 @@ def sync_widgets(view: ViewState, fields=None) -> None:
             st.session_state[f"layer_{layer}"] = layer in view.layers
 
 
+def map_link(label: str, **filters: str) -> None:
+    """A link that opens the explorer filtered to this (sector=…, cc=…, sel=…). A page run on its
+    own (AppTest.from_file) has no app.py registered; it gets a plain link with the same query."""
+    from urllib.parse import urlencode
+
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    from components.text import md
+
+    params = map_link_params(**filters)
+    try:
+        st.page_link("app.py", label=md(label), icon="🗺️", query_params=params)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[{md(label)}](/?{urlencode(params)})")
+
+
 def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewState:
     """The view for this run: parsed from the URL on a session's first run (a pasted or shared
     link opens a new session) or when another page asks for it; after that the session's view

@@ -13,7 +13,8 @@ from atlas.filters import filter_atlas
 from atlas.state import ViewState
 from components import cooperation_views as V
 from components.charts import sector_bar
-from components.compare_views import map_link, source_caption
+from components.compare_views import source_caption
+from components.url_state import map_link
 from components.data_access import get_atlas
 from components.downloads import download_rows
 from components.legend import DISCLAIMER

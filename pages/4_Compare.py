@@ -11,9 +11,10 @@ import streamlit as st
 
 from atlas import compare as C
 from atlas.exports import source_line
-from components.compare_views import (category_colours, map_link, render_facets, render_item_lists,
+from components.compare_views import (category_colours, render_facets, render_item_lists,
                                       render_policy_matrix, render_summary)
 from components.data_access import get_atlas
+from components.url_state import map_link
 from components.sidebar_filters import PROVINCE_NAMES_EN
 
 st.set_page_config(page_title="Compare places · China Cluster Atlas", page_icon="⚖️", layout="wide")

@@ -1,0 +1,233 @@
+"""The Partner finder's pieces: the query box, result cards (why + source), the shortlist kept in
+the URL (``?shortlist=ic:IC048,z:z_huadu_auto_city``), its map layers and downloads."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+
+from atlas.filters import filter_atlas
+from atlas.partner_finder import (EXAMPLES, GROUPS, MAX_TEXT, Found, Result, parse_shortlist,
+                                  results_table, shortlist_docs, shortlist_table)
+from atlas.state import ViewState
+from components import map_layers as ml
+from components.compare_views import map_link
+from components.downloads import download_rows
+from components.map_view import render_map
+from components.text import md, md_link
+
+SHORTLIST, NOTICES = "pf_shortlist", "_pf_notices"  # plain session keys: they survive page changes
+QUERY, SECTORS = "pf_q", "pf_sectors"  # widget keys (Streamlit drops them on other pages: saved below)
+SAVED = "_pf_saved"
+URL_KEYS = {"shortlist": SHORTLIST, "q": QUERY, "sector": SECTORS}
+VISIBLE = 6  # cards per group; the rest are listed compactly
+MAP_KINDS = ("ic", "z", "cc", "ev", "org")  # what the explorer can open
+TABS = (("Industrial clusters", ("clusters",)), ("Zones and parks", ("zones",)),
+        ("City clusters", ("city_clusters",)),
+        ("EU instruments", ("partnerships", "projects", "events", "support")),
+        ("Chinese organisations", ("organisations",)))
+HOW_TO_READ = ("How to read this: results are ranked by how directly they match. A NACE code or a product "
+               "word counts most, a sector less, a mention in a description least; several matching words "
+               "add up. Each card says why it matched and cites the record's source.")
+
+
+# --- state: the URL on a session's first visit, the session after that -----------------------------
+
+def init_state(atlas) -> None:
+    first = SHORTLIST not in st.session_state
+    params = st.query_params
+    saved = st.session_state.get(SAVED, {})
+    if first:
+        keys, notices = parse_shortlist(params.get("shortlist", ""), atlas)
+        st.session_state[SHORTLIST] = keys
+        st.session_state[NOTICES] = notices
+    if QUERY not in st.session_state:
+        st.session_state[QUERY] = (params.get("q", "") if first else saved.get(QUERY, ""))[:MAX_TEXT]
+    if SECTORS not in st.session_state:
+        raw = params.get("sector", "").split(",") if first else saved.get(SECTORS, [])
+        st.session_state[SECTORS] = [s for s in raw if s in atlas.taxonomy.order]
+
+
+def write_url() -> None:
+    """Mirror the search and the shortlist into the address bar, so a copied link restores both."""
+    st.session_state[SAVED] = {QUERY: st.session_state.get(QUERY, ""), SECTORS: st.session_state.get(SECTORS, [])}
+    values = {"shortlist": ",".join(st.session_state.get(SHORTLIST, [])), "q": st.session_state.get(QUERY, ""),
+              "sector": ",".join(st.session_state.get(SECTORS, []))}
+    wanted = {k: v for k, v in values.items() if v}
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def show_notices() -> None:
+    for notice in st.session_state.pop(NOTICES, []):
+        st.info(md(notice), icon="ℹ️")
+
+
+def _toggle(key: str) -> None:
+    keys = st.session_state[SHORTLIST]
+    st.session_state[SHORTLIST] = [k for k in keys if k != key] if key in keys else keys + [key]
+
+
+def _use(text: str = "", sectors: list | None = None) -> None:
+    st.session_state[QUERY] = text
+    if sectors is not None:
+        st.session_state[SECTORS] = sectors
+
+
+# --- the query -----------------------------------------------------------------------------------
+
+def render_query(atlas) -> tuple[str, list[str]]:
+    tax = atlas.taxonomy
+    left, right = st.columns([2, 3])
+    left.multiselect("Sectors", tax.order, format_func=tax.label, key=SECTORS, placeholder="Any sector")
+    right.text_input("NACE codes and keywords", key=QUERY, max_chars=MAX_TEXT,
+                     placeholder="e.g. C29 · 29.1 · C27, C28 · solar · medical devices · textile machinery",
+                     help="NACE Rev. 2 codes as you write them (C29, 29.1, C27-C29) and English words, "
+                          "separated by commas. Common synonyms and spelling slips are understood.")
+    with st.container(horizontal=True, gap="small"):
+        st.caption("Try:")
+        for example in EXAMPLES:
+            st.button(example, key=f"pf_ex_{example}", on_click=_use, args=(example, []), type="tertiary")
+    return st.session_state[QUERY], st.session_state[SECTORS]
+
+
+def _read_as(found: Found, atlas) -> str:
+    q = found.query
+    parts = [f"NACE {', '.join(map(str, q.codes))}"] if q.codes else []
+    typed = list(dict.fromkeys(t.facet for t in q.terms))
+    if typed:
+        parts.append("words " + ", ".join(f"“{t}”" for t in typed))
+    if q.sectors:
+        parts.append("sector " + ", ".join(atlas.taxonomy.label(s) for s in q.sectors))
+    n_syn = len({t.text for t in q.terms if "synonym" in t.why})
+    if n_syn:
+        parts.append(f"{n_syn} synonyms from data/synonyms.csv")
+    return "Read as: " + " · ".join(parts) if parts else ""
+
+
+def _sector_buttons(atlas, prefix: str) -> None:
+    tax = atlas.taxonomy
+    with st.container(horizontal=True, gap="small"):
+        for s in tax.order:
+            st.button(tax.label(s), key=f"{prefix}_{s}", on_click=_use, args=("", [s]))
+
+
+def render_guide(atlas, found: Found) -> None:
+    """What to do when nothing was asked, or nothing matched."""
+    if found.query.empty:
+        st.info("Start with a sector, a NACE code or an English keyword — or try one of the examples above.",
+                icon="🔎")
+    else:
+        asked = ", ".join(f"“{p}”" for p in found.query.unmatched) or "that"
+        st.warning(md(f"Nothing in the atlas matches {asked}.") + " Check the spelling, use a NACE code "
+                   "(e.g. C29) or pick a sector.", icon="🤷")
+        st.markdown("**Did you mean**")
+        with st.container(horizontal=True, gap="small"):
+            for s in found.suggestions:
+                st.button(s, key=f"pf_sug_{s}", on_click=_use, args=(s,))
+    st.markdown("**Or start from a sector**")
+    _sector_buttons(atlas, "pf_sec")
+
+
+# --- results ------------------------------------------------------------------------------------------
+
+def _card(r: Result, shortlist: list[str], prefix: str) -> None:
+    with st.container(border=True):
+        main, side = st.columns([5, 1.5])
+        main.markdown(f"**{md(r.title)}**" + (f"  \n{md(r.subtitle)}" if r.subtitle else ""))
+        main.markdown("\n".join(f"- {md(x)}" for x in r.reasons))
+        if r.website:
+            main.markdown("Website: " + md_link(r.website, r.website))
+        main.caption("Source: " + md(r.source))
+        with side:
+            _shortlist_button(r.key, shortlist, prefix)
+            if r.key.split(":", 1)[0] in MAP_KINDS:
+                map_link("Map", sel=r.key)
+
+
+def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = "") -> None:
+    on = key in shortlist
+    st.button((label + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
+              key=f"{prefix}_{key}", on_click=_toggle, args=(key,), type="primary" if on else "secondary",
+              width="stretch", help="Remove from the shortlist" if on else "Add to the shortlist")
+
+
+def render_results(atlas, found: Found) -> None:
+    for note in found.query.notes:
+        st.info(md(note), icon="ℹ️")
+    if found.query.empty or not found.total:
+        render_guide(atlas, found)
+        return
+    if found.query.unmatched:
+        st.warning(md("Nothing matches " + ", ".join(f"“{p}”" for p in found.query.unmatched)
+                      + "; the results are for the rest. Try: " + ", ".join(found.suggestions[:3]) + "."))
+    st.caption(md(_read_as(found, atlas)))
+    shortlist = st.session_state[SHORTLIST]
+    tabs = st.tabs([f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS])
+    for tab, (label, groups) in zip(tabs, TABS):
+        with tab:
+            for g in groups:
+                results = found.groups[g]
+                if len(groups) > 1:
+                    st.subheader(f"{GROUPS[g]} ({len(results)})", anchor=False)
+                if not results:
+                    st.write("Nothing here fits this search.")
+                for r in results[:VISIBLE]:
+                    _card(r, shortlist, f"pf_{g}")
+                if len(results) > VISIBLE:
+                    with st.expander(f"{len(results) - VISIBLE} more {GROUPS[g].lower()}"):
+                        for r in results[VISIBLE:]:
+                            _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.title)
+                            st.caption(md(f"{r.subtitle} — {r.reasons[0] if r.reasons else ''}"))
+    st.caption(HOW_TO_READ)
+    download_rows(results_table(found), "partner finder results",
+                  "each row's source column (seed documents and cited pages); synonyms: data/synonyms.csv",
+                  key="dl_pf_results")
+
+
+# --- the shortlist -------------------------------------------------------------------------------------
+
+def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
+    """The shortlist on the map: its points (colour = sector) and a ring or outline around each."""
+    docs = shortlist_docs(atlas)
+    points, rings = [], []
+    for key in keys:
+        d = docs[key]
+        if d.lat is not None:
+            sector = sorted(d.sectors)[0] if d.sectors else ""
+            points.append({"kind": "shortlist", "id": key, "lat": d.lat, "lon": d.lon,
+                           "colour": atlas.taxonomy.colour(sector), "label": ml.label_text("★ " + d.title, d.subtitle)})
+            rings.append({"lat": d.lat, "lon": d.lon})
+        elif d.group == "city_clusters":
+            geom = atlas.city_clusters.set_index("id")["geometry"].get(key.split(":", 1)[1])
+            if geom is not None:
+                rings.append({"geometry": geom})
+    return [ml.circle_layer("Shortlist", points, radius=8)] + [ml.highlight_layer(r) for r in rings]
+
+
+def _clear() -> None:
+    st.session_state[SHORTLIST] = []
+
+
+def render_shortlist(atlas) -> None:
+    keys = st.session_state[SHORTLIST]
+    st.subheader(f"Your shortlist ({len(keys)})", anchor=False)
+    if not keys:
+        st.write("Add results with “＋ Shortlist”. The list is kept in the page address, so a bookmark or a "
+                 "shared link brings it back.")
+        return
+    table = shortlist_table(atlas, keys)
+    for row in table.to_dict("records"):
+        _shortlist_button(row["key"], keys, "pf_sl", label=row["name"])
+    st.caption("Saved in the page address (URL): bookmark or share it to keep the list.")
+    view = ViewState(layers=("clusters", "city_clusters"))
+    render_map(atlas, filter_atlas(atlas, view), view, None, None, height=440, key="partner_map",
+               extra_groups=shortlist_layers(atlas, keys), interactive=False)
+    mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
+    st.caption(f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "
+               "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "
+               "clusters. Partnerships and projects have no place and are only listed.")
+    sources = " | ".join(dict.fromkeys(table["source"]))
+    st.caption("Source: " + md(sources))
+    download_rows(table, "partner shortlist", sources, key="dl_pf_shortlist")
+    st.button("Clear the shortlist", key="pf_clear", on_click=_clear)

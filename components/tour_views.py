@@ -1,0 +1,158 @@
+"""Pieces of the presenter tour page: large type, step navigation through the URL, the
+ready-to-present checklist and the small panel under each step's map.
+
+Step content (view, caption, source) comes from data/tour.yaml through atlas/tour.py.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.drilldown import _years, detail, split
+from atlas.filters import Filtered
+from atlas.load import Atlas
+from atlas.tour import Check, Step
+from components.downloads import download_rows
+from components.legend import render_legend
+from components.text import h, md
+
+STEP_KEY = "step"
+# Large type for a projector; static CSS (no data inside).
+PRESENTATION_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-bottom: 1rem;}
+.tour-kicker {font-size: 1.15rem; color: #5A6470; letter-spacing: .02em;}
+.tour-title {font-size: 2.5rem; font-weight: 700; line-height: 1.15; margin: .1rem 0 .4rem 0; color: #1F2933;}
+.tour-caption {font-size: 1.55rem; line-height: 1.45; color: #1F2933; margin: .6rem 0 .3rem 0;}
+.tour-source {font-size: 1.0rem; color: #5A6470;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem;}
+[data-testid="stMetricValue"] {font-size: 2.2rem;}
+</style>
+"""
+
+
+def presentation_style() -> None:
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def go_to(n: int) -> None:
+    """Button callback: the step lives in the URL, so every step can be bookmarked."""
+    st.query_params[STEP_KEY] = str(n)
+
+
+def _jump() -> None:
+    go_to(st.session_state["tour_jump"])
+
+
+def render_navigation(steps: tuple[Step, ...], n: int, where: str) -> None:
+    """Previous / next buttons and a jump list (each a rerun with ?step=k)."""
+    prev_col, jump_col, next_col = st.columns([1, 3, 1], vertical_alignment="center")
+    prev_col.button("◀ Previous", key=f"tour_prev_{where}", disabled=n <= 1, on_click=go_to, args=(n - 1,),
+                    width="stretch")
+    next_col.button("Next ▶", key=f"tour_next_{where}", disabled=n >= len(steps), on_click=go_to,
+                    args=(n + 1,), type="primary", width="stretch")
+    if where == "top":
+        st.session_state["tour_jump"] = n
+        jump_col.selectbox("Jump to step", range(1, len(steps) + 1), key="tour_jump",
+                           format_func=lambda k: f"{k}. {steps[k - 1].title}", label_visibility="collapsed",
+                           on_change=_jump)
+
+
+def render_header(step: Step, n: int, total: int, tour_title: str) -> None:
+    st.markdown(f'<div class="tour-kicker">{h(tour_title)} · step {n} of {total}</div>'
+                f'<div class="tour-title">{h(step.title)}</div>', unsafe_allow_html=True)
+
+
+def render_caption(text: str, source: str) -> None:
+    st.markdown(f'<div class="tour-caption">{h(text)}</div>'
+                f'<div class="tour-source">Source: {h(source)}</div>', unsafe_allow_html=True)
+
+
+def render_checks(checks: list[Check], show_when_ok: bool) -> None:
+    """The ready-to-present checklist: one plain line per check; failures always shown."""
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        st.error("Not ready to present — " + " ".join(f"{c.name}: {c.detail}." for c in failed), icon=":material/warning:")
+    elif show_when_ok:
+        st.success("Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks)
+                   + " all checked.", icon=":material/check_circle:")
+    if failed or show_when_ok:
+        with st.expander("What was checked", expanded=bool(failed)):
+            st.markdown("\n".join(f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — {md(c.detail)}"
+                                  for c in checks))
+
+
+# ---------------------------------------------------------------- panels under the map
+
+def _legend_panel(atlas: Atlas, filtered: Filtered, step: Step) -> None:
+    sectors = set(filtered.clusters["sector"]) if "clusters" in step.layers else set()
+    if "zones" in step.layers:
+        sectors |= {split(c)[0] for c in filtered.zones["sectors"] if split(c)}
+    render_legend(atlas.taxonomy, sorted(sectors))
+
+
+def _detail_panel(atlas: Atlas, step: Step) -> None:
+    d = detail(atlas, step.sel)
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown(f"**{md(d['title'])}** · {md(d.get('subtitle', ''))}")
+        st.markdown("\n".join(f"- **{md(k)}:** {md(v)}" for k, v in d["facts"][:6] if v))
+    with right:
+        specific = [p for p in d.get("policies", []) if p["reason"] not in ("sector", "national")]
+        st.markdown("**Policies for this place**")
+        st.markdown("\n".join(f"- {md(p['name'])} {md('(' + p['years'] + ')' if p['years'] else '')}"
+                              for p in specific[:5]) or "None named in the documents.")
+    st.caption("Source: " + md(d["source"]))
+
+
+def policy_rows(atlas: Atlas) -> pd.DataFrame:
+    """The cluster programmes of the factsheet and SEZs: what the policy step talks about."""
+    records = atlas.policies[atlas.policies["kind"] == "cluster_programme"].to_dict("records")
+    return pd.DataFrame({
+        "policy": [p["name_en"] for p in records],
+        "years": [_years(p) for p in records],
+        "responsible": ["; ".join(p["authorities"] or []) for p in records],
+        "source": [p["source"] for p in records],
+    })
+
+
+def _policies_panel(atlas: Atlas) -> None:
+    left, right = st.columns([3, 2])
+    rows = policy_rows(atlas)
+    with left:
+        st.dataframe(rows.drop(columns="source"), hide_index=True, width="stretch")
+        st.caption("How to read: the national cluster programmes, with their years and responsible bodies.")
+        download_rows(rows, "cluster-programmes", "; ".join(dict.fromkeys(rows["source"])), key="tour_dl_policies")
+    with right:
+        m = atlas.policy_maturity
+        cols = st.columns(2)
+        for i, r in enumerate(m.to_dict("records")):
+            cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']}")
+        st.caption("Cluster policy maturity index (data 2020); no total score is given. Source: "
+                   + md("; ".join(dict.fromkeys(m["source"]))))
+
+
+def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
+    ev = atlas.events
+    cols = st.columns(4)
+    cols[0].metric("Events and missions", f"{len(ev):,}")
+    cols[1].metric("On this map (in China)", f"{len(filtered.events):,}")
+    cols[2].metric("ESCP-4i partnerships", f"{len(atlas.partnerships):,}")
+    cols[3].metric("R&I projects", f"{len(atlas.projects):,}")
+    by_year = ev.groupby(["year", "kind"]).size().rename("events").reset_index()
+    st.caption("How to read: all EU-China events the documents record (some abroad, so not on the map), the "
+               "partnerships targeting China and the joint projects. Source: "
+               + md("; ".join(dict.fromkeys(s.split(" | ")[0] for s in ev["source"]))))
+    download_rows(by_year, "eu-china-events-by-year", "; ".join(dict.fromkeys(ev["source"])), key="tour_dl_events")
+
+
+def render_panel(atlas: Atlas, filtered: Filtered, step: Step) -> None:
+    if step.panel == "legend":
+        _legend_panel(atlas, filtered, step)
+    elif step.panel == "detail" and step.sel:
+        _detail_panel(atlas, step)
+    elif step.panel == "policies":
+        _policies_panel(atlas)
+    elif step.panel == "cooperation":
+        _cooperation_panel(atlas, filtered)
