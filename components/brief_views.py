@@ -20,9 +20,11 @@ from pathlib import Path
 import streamlit as st
 from fpdf import FPDF
 
-from atlas.brief import SCOPE_KINDS, Brief, Scope, build_brief, file_stem, load_talking_points, scope_options
+from atlas.brief import (SCOPE_KINDS, Brief, Scope, build_brief, file_stem, load_talking_points, map_filters,
+                         scope_options)
 from atlas.load import Atlas
 from components.text import md
+from components.url_state import map_link
 from geo.static_map import render_png
 
 FONT_ROOTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
@@ -31,7 +33,7 @@ CJK_FONTS = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "N
 CJK = re.compile("[\u2e80-\u2fff\u3000-\u303f\u3040-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
                  "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002ffff]")
 LATIN1 = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "€": "EUR ", "→": "->",
-          "•": "-", "●": "o", "◆": "<>", "▲": "^", "≈": "~"}
+          "•": "-", "●": "o", "◆": "<>", "▲": "^", "≈": "~"}  # for the core-font fallback only
 INK, GREY, RULE = (31, 41, 51), (90, 100, 112), (200, 206, 212)
 MAP_W, MAP_H = 1500, 900
 PREPARED = "China Cluster Atlas"
@@ -70,10 +72,10 @@ def find_fonts(roots: tuple[Path, ...] = FONT_ROOTS) -> Fonts:
 def strip_cjk(text: str) -> str:
     """English only: CJK characters removed, with the brackets and separators they leave behind."""
     text = CJK.sub("", str(text))
-    text = re.sub(r"\(\s*\)|\[\s*\]", "", text)
-    text = re.sub(r"\s*·\s*(?=·|$)", "", text)
-    text = re.sub(r"^\s*[·/,;]\s*", "", text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+    text = re.sub(r"\(\s*[→/,;·-]?\s*\)|\[\s*\]", "", text)  # e.g. "(廣州→广州)" leaves "(→)"
+    text = re.sub(r"\s*·(?:\s*·)*\s*", " · ", text)  # runs of separators become one
+    text = re.sub(r"^[\s·/,;]+|[\s·/,;]+$", "", text)
+    return re.sub(r"\s+(?=[.,;:])", "", re.sub(r"\s{2,}", " ", text))
 
 
 def cites(numbers) -> str:
@@ -229,7 +231,8 @@ def brief_pdf(brief: Brief, map_png: bytes, fonts: Fonts | None = None, compress
     pdf.para(brief.title, h=9)
     s = brief.scope
     pdf.font(10.5, colour=GREY)
-    pdf.para(" · ".join(x for x in (s.kind_label, pdf.clean(s.name_zh), f"prepared {brief.day:%d %B %Y}", PREPARED) if x))
+    pdf.para(" · ".join(x for x in (s.kind_label, pdf.clean(s.name_zh), f"prepared {brief.day:%d %B %Y}", PREPARED)
+                        if x))
     pdf.ln(2)
     pdf.font(11)
     pdf.para(brief.summary, h=5.5)
@@ -306,19 +309,26 @@ def render_result(p: Prepared) -> None:
     c2.download_button("Download Markdown", p.markdown.encode("utf-8"), file_name=f"{stem}.md",
                        mime="text/markdown", width="stretch", on_click="ignore", key="dl_brief_md")
     c3.caption(f"{stem}.pdf · {len(p.pdf) / 1024:,.0f} KB · prepared in {p.seconds:.1f} s")
+    map_link(f"Open {b.scope.name} on the interactive map", **map_filters(b.scope))
     if not find_fonts().cjk:
         st.caption("No CJK font is installed on this server, so the PDF leaves Chinese names out; "
                    "the Markdown keeps them.")
     st.subheader(md(b.title), anchor=False)
-    st.markdown(md(b.summary))
-    st.image(p.png, width="stretch", alt=f"Map of {b.scope.name}")
-    st.caption(md(legend_line(b)) + " " + md(MAP_SOURCE))
+    map_col, text_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        st.image(p.png, width="stretch", alt=f"Map of {b.scope.name}")
+        st.caption(md(legend_line(b)) + " " + md(MAP_SOURCE))
+    with text_col:
+        st.markdown(md(b.summary))
+        if not b.empty:
+            figures = (("Industrial clusters", b.counts["clusters"]), ("Zones and parks", b.counts["zones"]),
+                       ("Policies that apply", b.counts["policies"]), ("Cited sources", len(b.sources)))
+            cols = st.columns(2)
+            for i, (label, n) in enumerate(figures):
+                cols[i % 2].metric(label, f"{n:,}")
+            st.caption("How to read: what the brief lists for this scope, counted from the atlas datasets. "
+                       "Source: the numbered sources at the end of the brief.")
     if b.empty:
         return
-    cols = st.columns(4)
-    for col, (label, n) in zip(cols, (("Industrial clusters", b.counts["clusters"]), ("Zones and parks", b.counts["zones"]),
-                                      ("Policies that apply", b.counts["policies"]),
-                                      ("Cited sources", len(b.sources)))):
-        col.metric(label, f"{n:,}")
     with st.expander("Preview the brief's text", expanded=False):
         st.markdown(brief_markdown(b))

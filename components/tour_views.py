@@ -73,14 +73,15 @@ def render_checks(checks: list[Check], show_when_ok: bool) -> None:
     """The ready-to-present checklist: one plain line per check; failures always shown."""
     failed = [c for c in checks if not c.ok]
     if failed:
-        st.error("Not ready to present — " + " ".join(f"{c.name}: {c.detail}." for c in failed), icon=":material/warning:")
+        st.error("Not ready to present — " + " ".join(f"{md(c.name)}: {md(c.detail)}." for c in failed),
+                 icon=":material/warning:")
     elif show_when_ok:
         st.success("Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks)
                    + " all checked.", icon=":material/check_circle:")
     if failed or show_when_ok:
         with st.expander("What was checked", expanded=bool(failed)):
-            st.markdown("\n".join(f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — {md(c.detail)}"
-                                  for c in checks))
+            st.markdown("\n".join(f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — "
+                                  f"{md(c.detail)}" for c in checks))
 
 
 # ---------------------------------------------------------------- panels under the map
@@ -128,7 +129,7 @@ def _policies_panel(atlas: Atlas) -> None:
         m = atlas.policy_maturity
         cols = st.columns(2)
         for i, r in enumerate(m.to_dict("records")):
-            cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']}")
+            cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']:g}")
         st.caption("Cluster policy maturity index (data 2020); no total score is given. Source: "
                    + md("; ".join(dict.fromkeys(m["source"]))))
 

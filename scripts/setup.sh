@@ -18,6 +18,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 
+# Fonts for the meeting-brief PDF: a CJK font so Chinese names print (never as empty boxes)
+# and DejaVu for the Latin text.
+missing=()
+for pkg in fonts-wqy-microhei fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
   # Browser tests drive Debian's chromium (Playwright never downloads a browser here).

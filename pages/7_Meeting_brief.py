@@ -1,0 +1,39 @@
+"""Meeting brief: a short, cited brief on one province, city cluster, sector, cluster or zone,
+as PDF and Markdown, for a policy officer preparing a meeting. Content: atlas/brief.py;
+map: geo/static_map.py; PDF, Markdown and page pieces: components/brief_views.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.brief_views import Prepared, choose_scope, prepare, render_result
+from components.data_access import get_atlas
+from components.sidebar_filters import PROVINCE_NAMES_EN
+from components.text import md
+
+st.set_page_config(page_title="Meeting brief · China Cluster Atlas", page_icon="📄", layout="wide")
+atlas = get_atlas()
+
+st.title("Meeting brief", anchor=False)
+st.caption("Pick what the meeting is about. One click prepares a brief with a map, the key facts, the clusters "
+           "and zones, the policies that apply, the EU-China cooperation so far, organisations to contact and "
+           "talking points — every line numbered to its source document. Download it as PDF or Markdown.")
+
+scope = choose_scope(atlas, PROVINCE_NAMES_EN, st.query_params.get("scope"))
+st.query_params["scope"] = scope.key  # so the page can be bookmarked or shared for this scope
+
+if st.button(f"Prepare the brief on {md(scope.name)}", type="primary", key="brief_prepare"):
+    with st.status(f"Preparing the brief on {md(scope.name)}…", expanded=True) as status:
+        result = prepare(atlas, scope, date.today(), progress=st.write)
+        status.update(label=f"Brief ready in {result.seconds:.1f} s", state="complete", expanded=False)
+    st.session_state["brief_result"] = result
+
+result: Prepared | None = st.session_state.get("brief_result")
+if result is not None and result.key == scope.key:
+    render_result(result)
+else:
+    st.info("Choose a scope above, then press the button: the brief takes a second or two.",
+            icon=":material/description:")

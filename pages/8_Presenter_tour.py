@@ -1,0 +1,58 @@
+"""Presenter tour: a guided walk through the atlas for a workshop, one step per screen.
+
+The steps live in data/tour.yaml (fields: data/tour.md); each has its own URL (?step=3) so a
+presenter can jump or bookmark. Before anything else the page checks, offline, that the map
+assets, boundaries, data and tour file are all there and says plainly what is missing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.drilldown import detail
+from atlas.filters import filter_atlas
+from atlas.state import to_params
+from atlas.tour import TourError, caption_text, load_tour, readiness, step_counts, step_number, step_view
+from components import tour_views as tv
+from components.data_access import get_atlas
+from components.map_layers import local_assets_present
+from components.map_view import render_map
+from components.url_state import map_link
+
+st.set_page_config(page_title="Presenter tour · China Cluster Atlas", page_icon="🎤", layout="wide",
+                   initial_sidebar_state="collapsed")
+tv.presentation_style()
+
+# Ready to present? Files first (a missing boundary file would stop the data from loading), then the data.
+checks = readiness(local_assets_present(), load=lambda _data, _geo: get_atlas())
+if not all(c.ok for c in checks[:2]):
+    tv.render_checks(checks, show_when_ok=True)
+    st.stop()
+atlas = get_atlas()
+try:
+    tour = load_tour()
+except TourError:
+    tv.render_checks(checks, show_when_ok=True)
+    st.stop()
+
+n, notice = step_number(st.query_params.get(tv.STEP_KEY), len(tour.steps))
+st.query_params[tv.STEP_KEY] = str(n)
+step = tour.steps[n - 1]
+view = step_view(step)
+filtered = filter_atlas(atlas, view)
+
+# Every step has the same outline (parts that vary sit in containers), so moving between steps
+# updates the page in place instead of leaving the previous step's elements behind for a moment.
+tv.render_header(step, n, len(tour.steps), tour.title)
+with st.container():
+    if notice:
+        st.info(notice, icon=":material/info:")
+    tv.render_checks(checks, show_when_ok=n == 1)
+tv.render_navigation(tour.steps, n, "top")
+render_map(atlas, filtered, view, detail(atlas, step.sel) if step.sel else None, (step.lat, step.lon, step.zoom),
+           height=600, key="tour_map", interactive=False)
+tv.render_caption(caption_text(step, step_counts(filtered, view)), step.source)
+with st.container():
+    tv.render_panel(atlas, filtered, step)
+    map_link("Open this view in the map explorer (for questions)", **to_params(view))
+tv.render_navigation(tour.steps, n, "bottom")

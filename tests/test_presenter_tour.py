@@ -1,0 +1,208 @@
+"""Presenter tour: the tour file validates against the data, the ready-to-present check names what
+is missing, the page under AppTest, and the whole tour walked offline in headless Chromium."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.filters import filter_atlas
+from atlas.paths import DATA_DIR, GEO_DIR
+from atlas.state import LAYERS
+from atlas.tour import (BOUNDARY_FILES, MAX_STEPS, MIN_STEPS, TOUR_FILE, caption_text, load_tour, readiness,
+                        selectable, step_counts, step_number, step_view, validate_tour)
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "8_Presenter_tour.py")
+
+
+@pytest.fixture(scope="module")
+def tour():
+    return load_tour()
+
+
+def expected_features(atlas, step) -> dict[str, int]:
+    """What the step's map must show, per feature kind, counted from the data."""
+    view = step_view(step)
+    f = filter_atlas(atlas, view)
+    orgs = f.organisations
+    return {
+        "ic": len(f.clusters) if "clusters" in step.layers else 0,
+        "z": int(f.zones["lat"].notna().sum()) if "zones" in step.layers else 0,
+        "cc": len(f.city_clusters) if "city_clusters" in step.layers else 0,
+        "ev": len(f.events) if "cooperation" in step.layers else 0,
+        "org": int((orgs["category"] == "eu_support").sum()) if "cooperation" in step.layers else 0,
+    }
+
+
+# ---------------------------------------------------------------- the tour file
+
+def test_tour_file_validates_against_the_data(atlas, tour):
+    assert validate_tour(tour, atlas) == []
+    assert MIN_STEPS <= len(tour.steps) <= MAX_STEPS
+    known = selectable(atlas)
+    for step in tour.steps:
+        assert not step.sel or step.sel in known
+        assert step.layers and set(step.layers) <= set(LAYERS)
+        assert re.search(r"\d{3}_[0-9a-f]{16}\.txt|shared/reference/|https?://", step.source), step.id
+    assert any(s.sel == "ic:IC048" for s in tour.steps)  # the drill-down step
+
+
+def test_every_step_shows_something_and_its_caption_counts_match(atlas, tour):
+    for step in tour.steps:
+        shown = expected_features(atlas, step)
+        assert sum(shown.values()) > 0 or "provinces" in step.layers, step.id
+        text = caption_text(step, step_counts(filter_atlas(atlas, step_view(step)), step_view(step)))
+        assert "{" not in text
+        if "{clusters}" in step.caption:
+            assert f"{shown['ic']:,}" in text
+    first = caption_text(tour.steps[0], step_counts(filter_atlas(atlas, step_view(tour.steps[0])),
+                                                    step_view(tour.steps[0])))
+    assert f"{len(atlas.clusters)} top industrial clusters" in first
+
+
+def test_validator_names_each_mistake(atlas, tmp_path):
+    bad = tmp_path / "tour.yaml"
+    bad.write_text("""
+- {id: a, title: A, lat: 35, lon: 104, zoom: 4, layers: [clusters, lasers], caption: "x {nope}", source: ""}
+- {id: a, title: B, lat: 0, lon: 0, zoom: 4, layers: [zones], sel: "ic:IC999", caption: y,
+   source: "somewhere", filters: {sector: [rockets]}, panel: chart}
+""", encoding="utf-8")
+    problems = " | ".join(validate_tour(load_tour(bad), atlas))
+    for expected in ("6 to 8", "used twice", "lasers", "nope", "needs a source", "IC999", "not over China",
+                     "rockets", "unknown panel chart"):
+        assert expected in problems, expected
+
+
+def test_step_from_the_url_falls_back_to_the_first_with_a_notice():
+    assert step_number("3", 7) == (3, "")
+    assert step_number(None, 7) == (1, "")
+    for raw in ("99", "0", "abc", "<b>"):
+        n, notice = step_number(raw, 7)
+        assert n == 1 and "step 1 of 7" in notice
+
+
+# ---------------------------------------------------------------- ready to present
+
+def _linked_copy(src: Path, dst: Path) -> None:
+    """A copy of data/ made of symlinks, so a test can remove one file cheaply."""
+    for path in src.rglob("*"):
+        if path.is_file():
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, target)
+
+
+def test_ready_to_present_on_the_bundled_files(atlas):
+    checks = readiness([], load=lambda d, g: atlas)
+    assert [c.ok for c in checks] == [True] * 4, checks
+    assert {c.name.split(" (")[0] for c in checks} == {"Map assets", "Boundaries", "Data", "Tour"}
+
+
+def test_readiness_says_plainly_what_is_missing(tmp_path):
+    data = tmp_path / "data"
+    _linked_copy(DATA_DIR, data)
+    (data / "geo" / "provinces.geojson").unlink()
+    checks = {c.name.split(" (")[0]: c for c in readiness(["static/vendor/leaflet/leaflet.js"], data, data / "geo",
+                                                         data / "tour.yaml")}
+    assert not checks["Map assets"].ok and "leaflet.js" in checks["Map assets"].detail
+    assert not checks["Boundaries"].ok and "provinces.geojson" in checks["Boundaries"].detail
+    assert not checks["Data"].ok and "not checked" in checks["Data"].detail
+    assert "counties.geojson" not in checks["Boundaries"].detail  # only what is missing is named
+
+    (data / "geo" / "provinces.geojson").symlink_to(GEO_DIR / "provinces.geojson")
+    (data / "zones.csv").unlink()
+    checks = {c.name.split(" (")[0]: c for c in readiness([], data, data / "geo", data / "tour.yaml")}
+    assert checks["Map assets"].ok and checks["Boundaries"].ok
+    assert not checks["Data"].ok and "zones.csv" in checks["Data"].detail
+    assert len(BOUNDARY_FILES) == 5
+
+
+def test_readiness_reports_a_missing_tour_file(atlas, tmp_path):
+    checks = readiness([], tour_path=tmp_path / "tour.yaml", load=lambda d, g: atlas)
+    assert not checks[-1].ok and "tour.yaml is missing" in checks[-1].detail
+    assert TOUR_FILE.exists()
+
+
+# ---------------------------------------------------------------- the page under AppTest
+
+def run_page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_text(at) -> str:
+    return re.sub(r"<[^>]+>", " ", "\n".join(m.value for m in at.markdown)).replace("&#x27;", "'")
+
+
+def test_page_opens_on_step_one_with_the_readiness_check(atlas, tour):
+    at = run_page()
+    assert tour.steps[0].title in html_text(at)
+    assert f"{len(atlas.clusters)} top industrial clusters" in html_text(at)
+    assert any(s.value.startswith("Ready to present offline") for s in at.success)
+    assert at.query_params["step"] in ("1", ["1"])
+
+
+def test_page_step_from_url_and_next_button(atlas, tour):
+    n = next(i for i, s in enumerate(tour.steps, 1) if s.sel == "ic:IC048")
+    at = run_page(step=str(n))
+    text = html_text(at)
+    assert tour.steps[n - 1].title in text and "Huadu" in text
+    assert not at.success  # the readiness banner is for step 1; failures would show on every step
+    links = [m.value for m in at.markdown if "Open this view in the map explorer" in m.value]
+    assert links and "sel=ic%3AIC048" in links[0] and "z=9" in links[0]  # the same view, for questions
+    at.button(key="tour_next_top").click().run()
+    assert not at.exception
+    assert at.query_params["step"] in (str(n + 1), [str(n + 1)])
+    assert tour.steps[n].title in html_text(at)
+
+
+def test_page_with_an_unknown_step_starts_at_one_with_a_notice(tour):
+    at = run_page(step="<b>42</b>")
+    assert tour.steps[0].title in html_text(at)
+    assert any("starting at step 1" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- end to end, offline, in Chromium
+
+@pytest.mark.browser
+def test_walk_the_whole_tour_offline(atlas, tour):
+    from playwright.sync_api import expect, sync_playwright
+
+    from browser import Offline, count, launch, map_frame, serve, wait_for_count
+
+    with serve() as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+        offline = Offline(page)
+        page.goto(f"{url}/Presenter_tour?step=1")
+        frame = map_frame(page)
+        for n, step in enumerate(tour.steps, 1):
+            page.wait_for_function(f"() => location.search.includes('step={n}')")
+            caption = caption_text(step, step_counts(filter_atlas(atlas, step_view(step)), step_view(step)))
+            expect(page.locator(".tour-caption")).to_have_text(caption, timeout=20000)
+            expect(page.locator(".tour-title")).to_have_text(step.title)
+            expect(page.locator(".tour-kicker")).to_contain_text(f"step {n} of {len(tour.steps)}")
+            for kind, expected in expected_features(atlas, step).items():
+                assert wait_for_count(page, frame, kind, lambda k, e=expected: k == e) == expected, (step.id, kind)
+            if "provinces" in step.layers:
+                assert count(frame, "province") > 30
+            assert page.locator("[data-testid='stException']").count() == 0, step.id
+            if n < len(tour.steps):
+                page.get_by_role("button", name="Next ▶").first.click()
+        assert page.get_by_role("button", name="Next ▶").first.is_disabled()
+
+        # a bookmarked step opens directly, zoomed in on its place
+        n = next(i for i, s in enumerate(tour.steps, 1) if s.sel == "ic:IC048")
+        page.goto(f"{url}/Presenter_tour?step={n}")
+        frame = map_frame(page)
+        expect(page.locator(".tour-title")).to_have_text(tour.steps[n - 1].title, timeout=20000)
+        frame.wait_for_function(f"() => window.map.getZoom() >= {tour.steps[n - 1].zoom}", timeout=20000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert offline.blocked == [], f"tried to reach the internet: {offline.blocked[:3]}"
+        browser.close()
