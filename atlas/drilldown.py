@@ -70,12 +70,13 @@ def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_cluste
                 reason = "national"
         if reason:
             out.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
-                        "years": _years(p), "authorities": p.get("authorities") or [],
+                        "years": years_text(p), "authorities": p.get("authorities") or [],
                         "summary": p.get("summary") or "", "reason": reason, "source": p["source"]})
     return sorted(out, key=lambda x: (POLICY_RANK[x["reason"]], x["name"]))
 
 
-def _years(p: dict) -> str:
+def years_text(p: dict) -> str:
+    """A policy's years for people: "2016–2020", "since 1988", "until 2035" or ""."""
     start, end = p.get("year_start"), p.get("year_end")
     start = None if start is None or (isinstance(start, float) and math.isnan(start)) else int(start)
     end = None if end is None or (isinstance(end, float) and math.isnan(end)) else int(end)

@@ -12,7 +12,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from atlas.drilldown import _years, cooperation_for, split
+from atlas.drilldown import cooperation_for, split, years_text
 from atlas.load import Atlas
 from atlas.paths import SEED_FILES
 from atlas.policy_views import year_of
@@ -136,7 +136,7 @@ def sector_policies(atlas: Atlas, sectors: list[str], priority: list[str]) -> li
         a = p.get("applies_to") or {}
         if set(a.get("priority_sectors") or []) & set(priority) or set(a.get("sectors") or []) & set(sectors):
             out.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
-                        "years": _years(p), "start": year_of(p.get("year_start")), "source": p["source"]})
+                        "years": years_text(p), "start": year_of(p.get("year_start")), "source": p["source"]})
     return sorted(out, key=lambda p: (p["start"] is None, p["start"] or 0, p["name"]))
 
 

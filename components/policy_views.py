@@ -14,9 +14,9 @@ from atlas.load import Atlas
 from atlas.policy_views import (KIND_LABEL, LEVEL_LABEL, TIMELINE_END, TIMELINE_START, factsheet, text_of,
                                 where_it_applies)
 from components.charts import layout
-from atlas.drilldown import _years
+from atlas.drilldown import years_text as policy_years
 from components.sector_views import map_links, readable, source_md
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
 
 # Okabe-Ito colours (colour-blind safe), one per level and one per kind.
@@ -127,7 +127,7 @@ def render_policy_card(atlas: Atlas, policy: dict) -> None:
     with st.container(border=True):
         st.markdown(f"#### {md(policy['name_en'])}")
         meta = [text_of(policy.get("name_zh")), LEVEL_LABEL.get(policy["level"], policy["level"]),
-                KIND_LABEL.get(policy["kind"], policy["kind"]), _years(policy)]
+                KIND_LABEL.get(policy["kind"], policy["kind"]), policy_years(policy)]
         st.caption(" · ".join(md(m) for m in meta if m))
         if text_of(policy.get("summary")):
             st.markdown(md(policy["summary"]))

@@ -14,7 +14,7 @@ from atlas.sector_stats import figure_differences, source_summary
 from atlas.taxonomy import Taxonomy
 from components.charts import layout
 from components.downloads import download_rows
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md, md_link, source_md
 from components.url_state import map_link as shared_map_link
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.drilldown import _years, detail, split
+from atlas.drilldown import detail, split, years_text
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.tour import Check, Step
@@ -112,7 +112,7 @@ def policy_rows(atlas: Atlas) -> pd.DataFrame:
     records = atlas.policies[atlas.policies["kind"] == "cluster_programme"].to_dict("records")
     return pd.DataFrame({
         "policy": [p["name_en"] for p in records],
-        "years": [_years(p) for p in records],
+        "years": [years_text(p) for p in records],
         "responsible": ["; ".join(p["authorities"] or []) for p in records],
         "source": [p["source"] for p in records],
     })

@@ -15,7 +15,7 @@ from components.compare_views import (category_colours, render_facets, render_it
                                       render_policy_matrix, render_summary)
 from components.data_access import get_atlas
 from components.url_state import map_link
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 
 st.set_page_config(page_title="Compare places · China Cluster Atlas", page_icon="⚖️", layout="wide")
 atlas = get_atlas()

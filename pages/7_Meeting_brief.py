@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.brief_views import Prepared, choose_scope, prepare, render_result
 from components.data_access import get_atlas
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
 
 st.set_page_config(page_title="Meeting brief · China Cluster Atlas", page_icon="📄", layout="wide")

@@ -16,7 +16,7 @@ from atlas.brief import build_brief, file_stem, load_talking_points, pick_talkin
 from atlas.drilldown import split
 from atlas.paths import SEED_FILES
 from components.brief_views import Fonts, brief_markdown, brief_pdf, find_fonts, prepare, strip_cjk
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 from geo.static_map import HIGHLIGHT, Projection, marker_radius, render_png
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "7_Meeting_brief.py")

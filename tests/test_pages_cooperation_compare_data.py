@@ -20,7 +20,7 @@ from atlas.drilldown import policies_for, split
 from atlas.paths import DATA_DIR
 from components import cooperation_views as V
 from components.compare_views import cite, facet_bars
-from components.sidebar_filters import PROVINCE_NAMES_EN
+from atlas.provinces import PROVINCE_NAMES_EN
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINA_BBOX = (73.0, 136.0, 3.0, 54.0)  # lon min/max, lat min/max
