@@ -11,15 +11,15 @@ from atlas.partner_finder import (EXAMPLES, GROUPS, MAX_TEXT, Found, Result, par
                                   results_table, shortlist_docs, shortlist_table)
 from atlas.state import ViewState
 from components import map_layers as ml
-from components.compare_views import map_link
 from components.downloads import download_rows
 from components.map_view import render_map
 from components.text import md, md_link
+from components.upload_views import fit_view
+from components.url_state import map_link
 
 SHORTLIST, NOTICES = "pf_shortlist", "_pf_notices"  # plain session keys: they survive page changes
 QUERY, SECTORS = "pf_q", "pf_sectors"  # widget keys (Streamlit drops them on other pages: saved below)
 SAVED = "_pf_saved"
-URL_KEYS = {"shortlist": SHORTLIST, "q": QUERY, "sector": SECTORS}
 VISIBLE = 6  # cards per group; the rest are listed compactly
 MAP_KINDS = ("ic", "z", "cc", "ev", "org")  # what the explorer can open
 TABS = (("Industrial clusters", ("clusters",)), ("Zones and parks", ("zones",)),
@@ -84,8 +84,8 @@ def render_query(atlas) -> tuple[str, list[str]]:
                      placeholder="e.g. C29 · 29.1 · C27, C28 · solar · medical devices · textile machinery",
                      help="NACE Rev. 2 codes as you write them (C29, 29.1, C27-C29) and English words, "
                           "separated by commas. Common synonyms and spelling slips are understood.")
-    with st.container(horizontal=True, gap="small"):
-        st.caption("Try:")
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Try:", width="content")
         for example in EXAMPLES:
             st.button(example, key=f"pf_ex_{example}", on_click=_use, args=(example, []), type="tertiary")
     return st.session_state[QUERY], st.session_state[SECTORS]
@@ -121,7 +121,7 @@ def render_guide(atlas, found: Found) -> None:
         asked = ", ".join(f"“{p}”" for p in found.query.unmatched) or "that"
         st.warning(md(f"Nothing in the atlas matches {asked}.") + " Check the spelling, use a NACE code "
                    "(e.g. C29) or pick a sector.", icon="🤷")
-        st.markdown("**Did you mean**")
+        st.markdown("**Did you mean**" if list(found.suggestions) != list(EXAMPLES) else "**Try one of these**")
         with st.container(horizontal=True, gap="small"):
             for s in found.suggestions:
                 st.button(s, key=f"pf_sug_{s}", on_click=_use, args=(s,))
@@ -147,7 +147,7 @@ def _card(r: Result, shortlist: list[str], prefix: str) -> None:
 
 def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = "") -> None:
     on = key in shortlist
-    st.button((label + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
+    st.button((md(label) + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
               key=f"{prefix}_{key}", on_click=_toggle, args=(key,), type="primary" if on else "secondary",
               width="stretch", help="Remove from the shortlist" if on else "Add to the shortlist")
 
@@ -196,7 +196,8 @@ def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
         if d.lat is not None:
             sector = sorted(d.sectors)[0] if d.sectors else ""
             points.append({"kind": "shortlist", "id": key, "lat": d.lat, "lon": d.lon,
-                           "colour": atlas.taxonomy.colour(sector), "label": ml.label_text("★ " + d.title, d.subtitle)})
+                           "colour": atlas.taxonomy.colour(sector),
+                           "label": ml.label_text("★ " + d.title, d.subtitle)})
             rings.append({"lat": d.lat, "lon": d.lon})
         elif d.group == "city_clusters":
             geom = atlas.city_clusters.set_index("id")["geometry"].get(key.split(":", 1)[1])
@@ -209,6 +210,14 @@ def _clear() -> None:
     st.session_state[SHORTLIST] = []
 
 
+def _shortlist_rows(table) -> None:
+    for row in table.to_dict("records"):
+        name, remove = st.columns([7, 1], vertical_alignment="center")
+        name.markdown(f"**{md(row['name'])}**  \n{md(row['group'])} · {md(row['details'])}")
+        remove.button("✕", key=f"pf_sl_{row['key']}", on_click=_toggle, args=(row["key"],),
+                      help="Remove from the shortlist")
+
+
 def render_shortlist(atlas) -> None:
     keys = st.session_state[SHORTLIST]
     st.subheader(f"Your shortlist ({len(keys)})", anchor=False)
@@ -217,11 +226,12 @@ def render_shortlist(atlas) -> None:
                  "shared link brings it back.")
         return
     table = shortlist_table(atlas, keys)
-    for row in table.to_dict("records"):
-        _shortlist_button(row["key"], keys, "pf_sl", label=row["name"])
+    with st.container():  # one slot however long the list, so the map below is not remounted
+        _shortlist_rows(table)
     st.caption("Saved in the page address (URL): bookmark or share it to keep the list.")
     view = ViewState(layers=("clusters", "city_clusters"))
-    render_map(atlas, filter_atlas(atlas, view), view, None, None, height=440, key="partner_map",
+    located = [(lat, lon) for lat, lon in zip(table["lat"], table["lon"]) if lat == lat and lat is not None]
+    render_map(atlas, filter_atlas(atlas, view), view, None, fit_view(located), height=440, key="partner_map",
                extra_groups=shortlist_layers(atlas, keys), interactive=False)
     mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
     st.caption(f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "

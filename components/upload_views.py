@@ -28,12 +28,14 @@ def render_input() -> tuple[Upload | None, str]:
     left, right = st.columns(2, gap="large")
     with left:
         file = st.file_uploader("Upload a CSV file", type=["csv", "txt"], key="mp_file",
+                                max_upload_size=max(1, round(MAX_BYTES / 1e6)),
                                 help=f"Up to {MAX_ROWS:,} rows and {MAX_BYTES / 1e6:,.0f} MB; UTF-8 or GB18030.")
         st.download_button("Download a template CSV", ("\ufeff" + TEMPLATE).encode("utf-8"),
                            file_name="my-places-template.csv", mime="text/csv", key="mp_template")
     with right:
         text = st.text_area("…or paste rows", key="mp_paste", height=160,
-                            placeholder="name,place\nOur partner,Huadu\nGuangzhou office,广州\nTest site,,31.23,121.47")
+                            placeholder="name,place,lat,lon\nOur partner,Huadu,,\nGuangzhou office,广州,,\n"
+                                        "Test site,,31.23,121.47")
     if file is not None:
         return read_upload(file.getvalue()), f"the file {file.name}"
     if text.strip():
@@ -81,14 +83,19 @@ def places_layer(upload: Upload | None) -> folium.FeatureGroup:
     points = [{"kind": "mine", "id": f"row{p.row}", "lat": p.lat, "lon": p.lon, "colour": MY_COLOUR,
                "label": ml.label_text(p.name, p.place or "coordinates as given")}
               for p in (upload.places if upload else [])]
-    return ml.circle_layer("My places", ml.spread_colocated(points), radius=7)
+    return ml.circle_layer("My places", ml.spread_colocated(points), radius=8)
 
 
 def map_request(upload: Upload | None) -> tuple | None:
     """Centre on the user's points when they sit in one region; otherwise all of China."""
-    if not upload or not upload.places:
+    return fit_view([(p.lat, p.lon) for p in upload.places]) if upload else None
+
+
+def fit_view(points: list[tuple[float, float]]) -> tuple | None:
+    """(lat, lon, zoom) that shows these points, for render_map's ``request``; None for none."""
+    if not points:
         return None
-    lats, lons = [p.lat for p in upload.places], [p.lon for p in upload.places]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
     span = max(max(lats) - min(lats), max(lons) - min(lons))
     zoom = 7 if span < 2 else 6 if span < 5 else 5 if span < 12 else 4
     return ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2, zoom)

@@ -1,0 +1,261 @@
+"""Partner finder on the real data: NACE codes as people type them, keywords with synonyms and slips,
+why each result matched, the shortlist in the URL (also after a reload) and the page under AppTest."""
+
+import html
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import nace
+from atlas.partner_finder import (EXAMPLES, build_query, find_partners, load_synonyms, parse_shortlist,
+                                  shortlist_table)
+from atlas.paths import DATA_DIR
+from atlas.validate import SOURCE_RE, DataFileError
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "6_Partner_finder.py")
+
+
+def find(atlas, text="", sectors=()):
+    return find_partners(atlas, build_query(atlas, text, sectors))
+
+
+def keys(results, n=None):
+    return [r.key for r in results[:n]]
+
+
+def cluster_key(atlas, industry_starts: str, place: str) -> str:
+    c = atlas.clusters
+    hit = c[c["industry"].str.startswith(industry_starts) & c["name_en"].str.contains(place)]
+    assert len(hit) == 1, (industry_starts, place)
+    return "ic:" + hit["id"].iloc[0]
+
+
+# --- NACE codes as people write them ------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    ("C29", ["C29"]),
+    ("29.1", ["C29.1"]),
+    ("C27, C28", ["C27", "C28"]),
+    ("29", ["C29"]),
+    ("c 29.10", ["C29.10"]),
+    ("NACE Rev. 2: C29", ["C29"]),
+    ("C27-C29", ["C27", "C28", "C29"]),
+    ("C27; 28.", ["C27", "C28"]),
+])
+def test_nace_codes_are_read_in_the_forms_people_use(typed, expected):
+    assert [str(c) for c in nace.parse(typed).codes] == expected
+
+
+def test_nace_codes_leave_the_keywords_and_ignore_numbers_that_are_not_codes():
+    parsed = nace.parse("C29 batteries, 5G in 2025")
+    assert [str(c) for c in parsed.codes] == ["C29"]
+    assert "batteries" in parsed.rest and "5G" in parsed.rest and "2025" in parsed.rest
+
+
+def test_a_wrong_section_letter_is_corrected_and_a_non_division_reported():
+    parsed = nace.parse("C35, 04")
+    assert [str(c) for c in parsed.codes] == ["D35"]
+    assert any("section D" in n for n in parsed.notes)
+    assert any("“04”" in n for n in parsed.notes)
+
+
+def test_code_containment_follows_the_nace_hierarchy():
+    c29, c291 = nace.code("C29"), nace.code("C29.1")
+    assert c29.contains(c291) and not c291.contains(c29)
+    assert nace.relation(c291, nace.code("C29.3")) == "division"
+    assert nace.code("C35") is None  # division 35 is section D
+
+
+# --- ranking on the real data ----------------------------------------------------------------------
+
+def test_c29_ranks_the_huadu_and_xishan_car_clusters_in_the_top_five(atlas):
+    found = find(atlas, "C29")
+    top = keys(found.groups["clusters"], 5)
+    assert cluster_key(atlas, "Automobile", "Huadu") in top
+    assert cluster_key(atlas, "Electric car", "Xishan") in top
+    # Every cluster with a code inside C29 comes before any other cluster.
+    inside = {"ic:" + r["id"] for r in atlas.clusters.to_dict("records")
+              if any(nace.code("C29").contains(c) for c in nace.codes(r["nace"]))}
+    assert set(keys(found.groups["clusters"], len(inside))) == inside
+
+
+def test_solar_finds_the_dezhou_and_wuxi_clusters(atlas):
+    found = find(atlas, "solar")
+    top = keys(found.groups["clusters"], 3)
+    assert cluster_key(atlas, "Solar water heater", "Dezhou") in top
+    assert cluster_key(atlas, "Photovoltaic", "Wuxi") in top
+    assert "z:z_wuxi_pv" in keys(found.groups["zones"], 3)
+
+
+def test_a_spelling_slip_still_finds_tonghuas_pharmaceutical_cluster(atlas):
+    found = find(atlas, "pharmaceutcal")
+    best = found.groups["clusters"][0]
+    assert best.key == cluster_key(atlas, "Pharmaceutical", "Tonghua")
+    assert any("read as “pharmaceutical”" in r for r in best.reasons)
+
+
+def test_synonyms_widen_a_word_and_say_so(atlas):
+    found = find(atlas, "photovoltaics")
+    wuxi = next(r for r in found.groups["clusters"] if r.key == cluster_key(atlas, "Photovoltaic", "Wuxi"))
+    assert wuxi.reasons
+    dezhou = cluster_key(atlas, "Solar water heater", "Dezhou")
+    assert dezhou not in keys(found.groups["clusters"])  # photovoltaics is not solar heat
+    battery = build_query(atlas, "batteries")
+    assert {"battery", "accumulator"} <= {t.text for t in battery.terms}
+    row = next(s for s in load_synonyms(sectors=frozenset(atlas.taxonomy.order)) if s.term == "batteries")
+    assert row.source in battery.sources
+
+
+def test_a_chosen_sector_returns_exactly_that_sectors_clusters(atlas):
+    found = find(atlas, "", ["health"])
+    expected = {"ic:" + i for i in atlas.clusters.loc[atlas.clusters["sector"] == "health", "id"]}
+    assert set(keys(found.groups["clusters"])) == expected
+
+
+def test_every_result_says_why_and_cites_a_source(atlas):
+    for text in ("C29", "solar", "medical devices", "textile machinery", "guangdong automotive"):
+        found = find(atlas, text)
+        assert found.total
+        for group, results in found.groups.items():
+            for r in results:
+                assert r.reasons, (text, r.key)
+                assert SOURCE_RE.search(r.source), (text, r.key, r.source)
+
+
+def test_eu_instruments_and_contacts_come_with_the_sector(atlas):
+    found = find(atlas, "C29")
+    partnerships = atlas.partnerships
+    automotive = {"esp:" + r["id"] for r in partnerships.to_dict("records") if "automotive" in r["sector"].split(";")}
+    assert set(keys(found.groups["partnerships"])) == automotive
+    support = keys(found.groups["support"])
+    for org in ("org_eu_sme_centre", "org_china_ipr_sme_helpdesk", "org_een_beijing"):
+        assert f"org:{org}" in support
+    contacts = found.groups["organisations"]
+    assert contacts and all(r.key.startswith("org:") for r in contacts)
+    websites = {r["id"]: r["website_normalised"] for r in atlas.organisations.to_dict("records")}
+    assert all(r.website == websites[r.key[4:]] for r in contacts if websites[r.key[4:]])
+
+
+def test_an_empty_or_nonsense_query_gives_suggestions_not_nothing(atlas):
+    empty = find(atlas, "")
+    assert empty.query.empty and not empty.total and list(empty.suggestions) == list(EXAMPLES)
+    nonsense = find(atlas, "qzxv wrrk")
+    assert not nonsense.total and nonsense.query.unmatched == ("qzxv wrrk",)
+    assert nonsense.suggestions
+
+
+# --- the synonyms table ------------------------------------------------------------------------------
+
+def test_the_synonym_table_is_valid_and_cited(atlas):
+    rows = load_synonyms(sectors=frozenset(atlas.taxonomy.order))
+    assert len(rows) >= 30
+    assert all(SOURCE_RE.search(r.source) for r in rows)
+
+
+def test_a_broken_synonym_row_is_refused_with_row_and_field(tmp_path, atlas):
+    shutil.copy(DATA_DIR / "synonyms.csv", tmp_path / "synonyms.csv")
+    lines = (tmp_path / "synonyms.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = "medical gadgets,gizmos,health,C99.9.9,NACE Rev. 2 (Eurostat)"
+    (tmp_path / "synonyms.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_synonyms(tmp_path, frozenset(atlas.taxonomy.order))
+    assert err.value.row == 2 and err.value.field == "nace"
+
+
+# --- the shortlist -------------------------------------------------------------------------------------
+
+def test_a_shortlist_keeps_known_entries_in_order_and_reports_the_rest(atlas):
+    kept, notices = parse_shortlist("ic:IC048, z:z_huadu_auto_city,<b>x</b>,ic:IC048,esp:nope", atlas)
+    assert kept == ["ic:IC048", "z:z_huadu_auto_city"]
+    assert len(notices) == 1 and "2 shortlist entries" in notices[0] and "<b>" not in notices[0]
+
+
+def test_a_shortlist_table_carries_each_records_source_and_website(atlas):
+    table = shortlist_table(atlas, ["ic:IC048", "org:org_eu_sme_centre", "esp:esp_give"])
+    src = {"ic:IC048": atlas.clusters.set_index("id").at["IC048", "source"],
+           "org:org_eu_sme_centre": atlas.organisations.set_index("id").at["org_eu_sme_centre", "source"],
+           "esp:esp_give": atlas.partnerships.set_index("id").at["esp_give", "source"]}
+    assert dict(zip(table["key"], table["source"])) == src
+    assert table.set_index("key").at["org:org_eu_sme_centre", "website"].startswith("https://")
+    assert table.set_index("key")["lat"].isna().tolist() == [False, False, True]
+
+
+def feature_labels(group) -> list[str]:
+    return [f["properties"]["label"] for child in group._children.values() if hasattr(child, "data")
+            for f in child.data["features"]]
+
+
+def test_the_shortlist_map_shows_located_items_with_rings_and_escaped_labels(atlas):
+    from components.partner_views import shortlist_layers
+
+    groups = shortlist_layers(atlas, ["ic:IC048", "cc:cc_prd", "esp:esp_give"])
+    row = atlas.clusters.set_index("id").loc["IC048"]
+    assert feature_labels(groups[0]) == [html.escape(f"★ {row['industry']} · {row['name_en']} · {row['province']}")]
+    assert len(groups) == 1 + 2  # the points, then a ring for the cluster and an outline for the PRD
+
+
+# --- the page -------------------------------------------------------------------------------------------
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_page_opens_with_a_guide():
+    at = run()
+    assert at.title[0].value == "Partner finder"
+    assert any("Start with a sector" in i.value for i in at.info)
+    assert "Your shortlist (0)" in [s.value for s in at.subheader]
+
+
+def test_the_page_shows_counts_per_group_for_a_query(atlas):
+    at = run(q="C29")
+    found = find(atlas, "C29")
+    labels = [t.label for t in at.tabs]
+    assert f"Industrial clusters ({len(found.groups['clusters'])})" in labels
+    eu = sum(len(found.groups[g]) for g in ("partnerships", "projects", "events", "support"))
+    assert f"EU instruments ({eu})" in labels
+    assert any("Automobile industrial cluster" in m.value for m in at.markdown)
+
+
+def test_sectors_and_query_come_from_the_url_and_markup_stays_text(atlas):
+    at = run(sector="health", q="<script>alert(1)</script>, solar")
+    assert at.multiselect(key="pf_sectors").value == ["health"]
+    found = find(atlas, "<script>alert(1)</script>, solar", ["health"])
+    assert f"Industrial clusters ({len(found.groups['clusters'])})" in [t.label for t in at.tabs]
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    assert any("script" in t for t in shown) and all("<script>" not in t for t in shown)
+
+
+def test_the_shortlist_survives_a_reload_from_its_url(atlas):
+    at = run(q="C29")
+    huadu = cluster_key(atlas, "Automobile", "Huadu")
+    next(b for b in at.button if b.key == f"pf_clusters_{huadu}").click().run()
+    assert not at.exception
+    url = {k: at.query_params[k] for k in at.query_params}
+    shared = url["shortlist"] if isinstance(url["shortlist"], str) else url["shortlist"][0]
+    assert shared.split(",") == [huadu]
+    again = run(**{k: (v if isinstance(v, str) else v[0]) for k, v in url.items()})  # a new session
+    assert "Your shortlist (1)" in [s.value for s in again.subheader]
+    assert any(b.key == f"pf_sl_{huadu}" for b in again.button)
+
+
+def test_a_bad_shortlist_entry_is_ignored_with_a_notice():
+    at = run(shortlist="ic:IC048,ic:IC999,<script>x</script>")
+    assert "Your shortlist (1)" in [s.value for s in at.subheader]
+    notices = [i.value for i in at.info]
+    assert any("Ignored 2 shortlist entries" in n for n in notices)
+    assert all("<script>" not in n for n in notices)
+
+
+def test_a_nonsense_query_shows_suggestions(atlas):
+    at = run(q="qzxv")
+    assert any("Nothing in the atlas matches" in w.value for w in at.warning)
+    assert any(b.key and b.key.startswith("pf_sug_") for b in at.button)
+    assert sum(1 for b in at.button if b.key and b.key.startswith("pf_sec_")) == len(atlas.taxonomy.order)
