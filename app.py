@@ -45,9 +45,13 @@ def explorer(atlas: Atlas) -> None:
     request = map_request(view, selection)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with panel_col:  # before the map, so a click's panel reaches the browser first
-        render_panel(atlas, view.sel)
+        render_panel(atlas, view.sel, selection)
+    # What was just clicked needs no ring: leaving the map's layers unchanged lets the browser
+    # skip redrawing them, so the panel appears sooner. Selections from search, links or the
+    # URL get the ring (and the map pans to them).
+    ring = None if st.session_state.get("_last_click_sel") == view.sel else selection
     with map_col:
-        render_map(atlas, filtered, view, selection, request)
+        render_map(atlas, filtered, view, ring, request)
         render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
     write_url(view)
 

@@ -29,24 +29,36 @@ def _sources(text: str) -> None:
     st.caption("Source: " + source_md(text))
 
 
+def _policy_line(p: dict) -> str:
+    years = f" ({p['years']})" if p["years"] else ""
+    return f"- **{md(p['name'])}**{md(years)} — _{md(REASON_LABEL[p['reason']])}_"
+
+
 def _policies(policies: list[dict]) -> None:
+    """The most specific policies in view; the rest one click away (keeps the panel quick to draw)."""
     specific = [p for p in policies if p["reason"] != "national"]
     general = [p for p in policies if p["reason"] == "national"]
-    with st.expander(f"Policies that apply ({len(specific)} specific, {len(general)} national)", expanded=True):
-        if not policies:
-            st.write("The documents name no policy for this.")
-        for p in specific:
-            years = f" ({p['years']})" if p["years"] else ""
-            st.markdown(f"**{md(p['name'])}**{md(years)} — _{md(REASON_LABEL[p['reason']])}_")
-            if p["authorities"]:
-                st.caption("Responsible: " + md("; ".join(p["authorities"][:3])))
-        if general:
-            st.markdown("National framework: " + "; ".join(md(p["name"]) for p in general))
+    st.markdown(f"**Policies that apply** ({len(specific)} specific, {len(general)} national framework)")
+    if not policies:
+        st.write("The documents name no policy for this.")
+    st.markdown("\n".join(_policy_line(p) for p in specific[:3]))
+    if len(specific) > 3 or general:
+        with st.expander("All policies, with responsible bodies"):
+            for p in specific:
+                st.markdown(_policy_line(p))
+                if p["authorities"]:
+                    st.caption("Responsible: " + md("; ".join(p["authorities"][:3])))
+            if general:
+                st.markdown("National framework: " + "; ".join(md(p["name"]) for p in general))
 
 
 def _cooperation(coop: dict, prefix: str) -> None:
     n = sum(len(v) for v in coop.values())
-    with st.expander(f"EU-China cooperation around it ({n})", expanded=True):
+    counts = [(len(coop[k]), label) for k, label in (("partnerships", "ESCP-4i partnerships"),
+              ("projects", "R&I projects"), ("events", "missions and events"), ("organisations", "contacts"))]
+    st.markdown("**EU-China cooperation around it:** " + (" · ".join(f"{c} {label}" for c, label in counts if c)
+                                                            or "none recorded yet"))
+    with st.expander("Who, what and when", expanded=False):
         if coop["partnerships"]:
             st.markdown("**ESCP-4i partnerships in this sector**")
             for p in coop["partnerships"]:
@@ -68,15 +80,16 @@ def _cooperation(coop: dict, prefix: str) -> None:
             st.write("The documents record no cooperation here yet.")
 
 
-def render_panel(atlas: Atlas, key: str | None) -> None:
-    """The panel for the selected item, or a short guide when nothing is selected."""
+def render_panel(atlas: Atlas, key: str | None, d: dict | None = None) -> None:
+    """The panel for the selected item (``d``: its detail, if already computed), or a short
+    guide when nothing is selected."""
     if not key:
         st.subheader("Click anything on the map")
         st.write("A cluster, zone, city cluster or cooperation marker opens here with what the "
                  "documents say about it: facts, the policies that apply and the EU-China "
                  "cooperation around it, each with its source.")
         return
-    d = detail(atlas, key)
+    d = d or detail(atlas, key)
     if d is None:
         st.warning("That item is not in the data any more.")
         return
