@@ -38,7 +38,7 @@ class Dataset:
 
 
 GROUPS = ("Sectors", "Industrial clusters", "City clusters", "Zones and policies", "EU-China cooperation",
-          "Facts and figures", "Boundaries and division seats", "Other datasets")
+          "Facts and figures", "Workflows", "Boundaries and division seats", "Other datasets")
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset("sectors", "sectors.csv", "Sector taxonomy and palette", "Sectors", "sectors.csv"),
@@ -75,6 +75,10 @@ DATASETS: tuple[Dataset, ...] = (
             "facts/mic2025_sectors.csv"),
     Dataset("strategic_emerging", "facts/strategic_emerging_industries.csv", "Strategic emerging industries",
             "Facts and figures", "facts/strategic_emerging_industries.csv"),
+    Dataset("synonyms", "synonyms.csv", "Partner-finder synonyms", "Workflows", "synonyms.csv"),
+    Dataset("talking_points", "talking_points.csv", "Talking points for meeting briefs", "Workflows",
+            "talking_points.csv"),
+    Dataset("tour", "tour.yaml", "Presenter tour steps", "Workflows", "tour.yaml"),
     Dataset("division_seats", "geo/division_seats.csv", "Division seats (points)", "Boundaries and division seats",
             "geo/division_seats.csv", "point", SEATS_SOURCE),
     Dataset("provinces", "geo/provinces.geojson", "Province boundaries", "Boundaries and division seats",

@@ -1,6 +1,6 @@
 """Presenter tour: a guided walk through the atlas for a workshop, one step per screen.
 
-The steps live in data/tour.yaml (fields: data/tour.md); each has its own URL (?step=3) so a
+The steps live in data/tour.yaml (fields: data/README.md, "tour.yaml"); each has its own URL (?step=3) so a
 presenter can jump or bookmark. Before anything else the page checks, offline, that the map
 assets, boundaries, data and tour file are all there and says plainly what is missing.
 """
