@@ -7,8 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
+
+from atlas.place_names import place_pinyin
 
 FUZZY_THRESHOLD = 86
 MAX_RESULTS = 25
@@ -41,7 +42,7 @@ def normalise(text: str) -> str:
 
 
 def pinyin(text: str) -> str:
-    return "".join(lazy_pinyin(str(text))) if re.search(r"[\u4e00-\u9fff]", str(text)) else ""
+    return place_pinyin(str(text)) if re.search(r"[\u4e00-\u9fff]", str(text)) else ""
 
 
 def _entry(key: str, kind: str, title: str, subtitle: str, *names: str) -> Entry:

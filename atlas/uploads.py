@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from atlas.place_names import place_pinyin
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
@@ -284,17 +285,6 @@ def core(name_zh: str) -> str:
     return name_zh
 
 
-# How these characters are read in place names, where pypinyin's everyday reading is wrong
-# (长治 Changzhi, 花都 Huadu, 朝阳 Chaoyang, 重庆 Chongqing, 厦门 Xiamen).
-PLACE_READINGS = {"长": "chang", "都": "du", "朝": "chao", "重": "chong", "厦": "xia"}
-
-
-def place_pinyin(text: str) -> str:
-    """Toneless pinyin of a place name: pypinyin, with the place-name readings above."""
-    syllables = lazy_pinyin(text)
-    if len(syllables) != len(text):  # letters or digits were grouped: nothing to correct
-        return "".join(syllables)
-    return "".join(PLACE_READINGS.get(ch, syl) for ch, syl in zip(text, syllables))
 
 
 def readings(text: str, others: bool = False, limit: int = 8) -> set[str]:

@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 import prcoords
 import shapely
-from pypinyin import lazy_pinyin
 from shapely.geometry import mapping, shape
+
+from atlas.place_names import place_pinyin
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "geo"
@@ -70,8 +71,8 @@ def read_index(pkg_root: Path) -> list[dict]:
 
 
 def pinyin_name(name_zh: str) -> str:
-    """Search-friendly pinyin ('Huadu Qu' → 'huaduqu'); not a display name."""
-    return "".join(lazy_pinyin(name_zh))
+    """Search-friendly pinyin (花都区 → 'huaduqu'); not a display name."""
+    return place_pinyin(name_zh)
 
 
 def load_geometry(pkg_root: Path, rel_path: str, tolerance: float):

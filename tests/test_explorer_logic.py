@@ -194,3 +194,9 @@ def test_only_web_links_become_links():
     assert safe_url("www.most.gov.cn") == "https://www.most.gov.cn"
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("") is None
+
+
+def test_places_are_found_by_their_place_name_pinyin(atlas):
+    """花都 reads Huadu and 长沙 Changsha in place names (not pypinyin's everyday dou / zhang)."""
+    assert any(h.key == "pl:440114" for h in search(atlas, "huadu qu"))
+    assert any(h.key == "pl:430100" for h in search(atlas, "Changsha"))

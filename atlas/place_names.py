@@ -1,0 +1,19 @@
+"""Pinyin of Chinese place names, for search: pypinyin with the readings place names use.
+
+pypinyin reads characters as in everyday words; in place names some read otherwise
+(长治 Changzhi, 花都 Huadu, 朝阳 Chaoyang, 重庆 Chongqing, 厦门 Xiamen).
+"""
+
+from __future__ import annotations
+
+from pypinyin import lazy_pinyin
+
+PLACE_READINGS = {"长": "chang", "都": "du", "朝": "chao", "重": "chong", "厦": "xia"}
+
+
+def place_pinyin(text: str) -> str:
+    """Toneless pinyin of a place name: pypinyin, with the place-name readings above."""
+    syllables = lazy_pinyin(text)
+    if len(syllables) != len(text):  # letters or digits were grouped: nothing to correct
+        return "".join(syllables)
+    return "".join(PLACE_READINGS.get(ch, syl) for ch, syl in zip(text, syllables))
