@@ -6,6 +6,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
 from atlas.load import load_atlas  # noqa: E402
 from atlas.paths import SEEDS_DIR  # noqa: E402
 
@@ -20,3 +22,13 @@ def seeds_dir():
     if not SEEDS_DIR.exists():
         pytest.fail(f"the source documents are expected beside the repo at {SEEDS_DIR}")
     return SEEDS_DIR
+
+
+def run_page(path, **params) -> AppTest:
+    """Run a page under AppTest with these URL parameters; it must not raise."""
+    at = AppTest.from_file(str(path), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at

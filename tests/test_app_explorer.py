@@ -5,16 +5,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_page as run_page_at
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page_at(APP, **params)
 
 
 def metric(at, label):

@@ -12,6 +12,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_page as run_page_at
+
 from atlas.brief import build_brief, file_stem, load_talking_points, pick_talking_points, scope_from_key
 from atlas.drilldown import split
 from atlas.paths import SEED_FILES
@@ -349,12 +351,7 @@ def test_a_brief_is_ready_in_a_couple_of_seconds(atlas):
 
 
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page_at(PAGE, **params)
 
 
 def test_page_prepares_the_brief_with_downloads(atlas):

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_page as run_page_at
+
 from atlas import nace
 from atlas.partner_finder import (EXAMPLES, build_query, find_partners, load_synonyms, parse_shortlist,
                                   shortlist_table)
@@ -199,12 +201,7 @@ def test_the_shortlist_map_shows_located_items_with_rings_and_escaped_labels(atl
 # --- the page -------------------------------------------------------------------------------------------
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page_at(PAGE, **params)
 
 
 def test_the_page_opens_with_a_guide():

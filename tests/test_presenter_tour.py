@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import run_page as run_page_at
+
 from atlas.filters import filter_atlas
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.state import LAYERS
@@ -128,12 +130,7 @@ def test_readiness_reports_a_missing_tour_file(atlas, tmp_path):
 # ---------------------------------------------------------------- the page under AppTest
 
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page_at(PAGE, **params)
 
 
 def html_text(at) -> str:
