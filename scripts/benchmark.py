@@ -56,6 +56,22 @@ def populated(page, n_zones: int):
         and count(frames[0], "z") == n_zones
 
 
+def time_naive(browser, url: str) -> float:
+    """The naive st_folium page: navigation → its 100 circle markers drawn."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    t0 = time.perf_counter()
+    page.goto(url)
+    js = "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker) n++; }); return n; }"
+
+    def drawn():
+        frames = [f for f in page.frames if "streamlit_folium" in f.url]
+        return bool(frames) and frames[0].evaluate(js) >= 100
+
+    t1 = poll(page, drawn)
+    page.close()
+    return t1 - t0
+
+
 def time_map(browser, url: str, n_zones: int) -> tuple[float, int]:
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     received = []
@@ -108,14 +124,17 @@ def main() -> None:
     atlas = load_atlas()
     n_zones = int(atlas.zones["lat"].notna().sum())
     expected = int((atlas.clusters["sector"] == "automotive").sum())
-    with serve(ROOT / "scripts" / "bench_pages" / "bare.py") as bare_url, serve() as app_url, \
-            sync_playwright() as p:
+    pages = ROOT / "scripts" / "bench_pages"
+    with serve(pages / "bare.py") as bare_url, serve(pages / "naive_folium.py") as naive_url, \
+            serve() as app_url, sync_playwright() as p:
         browser = launch(p)
-        time_bare(browser, bare_url)  # warm both servers and the browser cache once
+        time_bare(browser, bare_url)  # warm the servers and the browser cache once
+        time_naive(browser, naive_url)
         time_map(browser, app_url, n_zones)
-        bare, maps, ws_bytes = [], [], []
-        for _ in range(args.runs):  # interleaved, so load on the machine hits both alike
+        bare, naive, maps, ws_bytes = [], [], [], []
+        for _ in range(args.runs):  # interleaved, so load on the machine hits all alike
             bare.append(time_bare(browser, bare_url))
+            naive.append(time_naive(browser, naive_url))
             t, b = time_map(browser, app_url, n_zones)
             maps.append(t)
             ws_bytes.append(b)
@@ -125,8 +144,11 @@ def main() -> None:
     med = statistics.median
     print(f"runs per figure: {args.runs} (medians; all figures in seconds unless noted)")
     print(f"bare one-line Streamlit page, navigation → text shown: {med(bare):.3f}")
+    print(f"naive st_folium page, navigation → 100 plain markers drawn: {med(naive):.3f}"
+          f"  (ratio to bare {med(naive) / med(bare):.2f})")
     print(f"atlas map, navigation → all 100 clusters, 19 city clusters, {n_zones} zones drawn: {med(maps):.3f}")
-    print(f"  ratio to the bare page: {med(maps) / med(bare):.2f}  (target ≤ 1.50)")
+    print(f"  ratio to the bare page: {med(maps) / med(bare):.2f}  (target ≤ 1.50); "
+          f"to the naive st_folium page: {med(maps) / med(naive):.2f}")
     print(f"filter (sector = automotive) → map shows {expected} clusters: {med(filters):.3f}  (target < 0.5)")
     print(f"click on Huadu → panel shown: {med(clicks):.3f}  (target < 0.5)")
     print(f"bytes received over the app's websocket during a load (incl. first map event): "

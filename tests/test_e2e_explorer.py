@@ -108,3 +108,17 @@ def test_markup_in_a_url_is_shown_as_text(page, app_url):
     expect(page.get_by_text("Nothing to select called").first).to_be_visible(timeout=20000)
     assert page.locator("img[src='x']").count() == 0
     assert page.frame_locator(MAP_FRAME).locator("img[src='x']").count() == 0
+
+
+def test_clicking_a_city_cluster_opens_its_panel(page, app_url, atlas):
+    page.goto(f"{app_url}/?lat=30.5&lon=106.5&z=6&layers=city_clusters")
+    frame = map_frame(page)
+    wait_for_count(page, frame, "cc", lambda n: n == 19)
+    wait_for_zoom(frame, 6)
+    page.wait_for_timeout(300)
+    # a point well inside the Chengdu-Chongqing cluster (Suining, between the two cities)
+    xy = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([30.53, 105.59]); return [p.x, p.y]; }")
+    page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
+    name = atlas.city_clusters.set_index("id").at["cc_chengyu", "name_en"]
+    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=15000)
+    expect(page.get_by_text("Member cities").first).to_be_visible()
