@@ -175,8 +175,8 @@ def read_records(ds: Dataset, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame, source: str) -> bytes:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read Chinese) ending in a quoted source line.
-    Same format as components.downloads.csv_with_source, without importing Streamlit."""
+    """CSV (UTF-8 with BOM, so spreadsheet programs read Chinese) ending in a quoted source line:
+    every download in the app, so figures travel cited."""
     buf = io.StringIO()
     df.drop(columns=["geometry"], errors="ignore").to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
     buf.write(f'"Source: {source.replace(chr(34), chr(39))}"\n')

@@ -19,6 +19,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from atlas import nace
+from atlas.cache import per_atlas
 from atlas.drilldown import haversine_km, split
 from atlas.load import read_csv
 from atlas.paths import DATA_DIR
@@ -421,15 +422,9 @@ def build_index(atlas) -> Index:
                  synonyms, " | ".join(texts + sorted(vocab)), sorted(vocab))
 
 
-_INDEX: dict[int, tuple] = {}
-
-
 def index_for(atlas) -> Index:
-    """One index per loaded Atlas, kept with it (as atlas/search.py does)."""
-    cached = _INDEX.get(id(atlas))
-    if cached is None or cached[0] is not atlas:
-        cached = _INDEX[id(atlas)] = (atlas, build_index(atlas))
-    return cached[1]
+    """One index per loaded Atlas."""
+    return per_atlas(atlas, "partner_finder", build_index)
 
 
 # --- scoring ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from atlas.cache import per_atlas
 from atlas.place_names import place_pinyin
 
 FUZZY_THRESHOLD = 86
@@ -87,15 +88,8 @@ def build_index(atlas) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-_INDEX: dict[int, tuple] = {}
-
-
 def _index_for(atlas) -> tuple[Entry, ...]:
-    """One index per loaded Atlas (kept with it, so the id cannot be reused)."""
-    cached = _INDEX.get(id(atlas))
-    if cached is None or cached[0] is not atlas:
-        cached = _INDEX[id(atlas)] = (atlas, build_index(atlas))
-    return cached[1]
+    return per_atlas(atlas, "search", build_index)
 
 
 def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:

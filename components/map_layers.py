@@ -13,7 +13,6 @@ import html
 import math
 from collections import defaultdict
 
-import json
 
 import folium
 from folium.template import Template

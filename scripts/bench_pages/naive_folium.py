@@ -5,7 +5,6 @@ from pathlib import Path
 
 import folium
 import pandas as pd
-import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
