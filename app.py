@@ -16,21 +16,23 @@ from components.legend import render_legend
 from components.map_view import SELECT_ZOOM, render_map
 from components.panel import render_panel
 from components.sidebar_filters import render_filters
-from components.url_state import SESSION_VIEW, current_view, show_notices, write_url
+from components.url_state import SESSION_PARSED, SESSION_VIEW, current_view, show_notices, write_url
 
 st.set_page_config(page_title="China Cluster Atlas", page_icon="🗺️", layout="wide")
 
 
 def map_request(view, selection) -> tuple | None:
     """Where the map should move: to a selection made outside the map (search, panel links,
-    URL), or to the URL's view on first load; a click on the map leaves the view alone."""
+    URL), or to the view a URL names when it is read; a click or a move on the map leaves the
+    view alone (sending the map's own view back would only make it redraw)."""
     request = st.session_state.get("_map_request")
+    from_url = st.session_state.pop(SESSION_PARSED, False)
     if view.sel and view.sel != st.session_state.get("_requested_sel"):
         st.session_state["_requested_sel"] = view.sel
         if selection and selection.get("lat") is not None and st.session_state.get("_last_click_sel") != view.sel:
             kind = view.sel.split(":", 1)[0]
             request = (selection["lat"], selection["lon"], max(view.zoom or 4, SELECT_ZOOM.get(kind, 5)))
-    elif request is None and view.lat is not None:
+    elif from_url and view.lat is not None:
         request = (view.lat, view.lon, view.zoom)
     st.session_state["_map_request"] = request
     return request

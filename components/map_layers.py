@@ -10,8 +10,11 @@ back as ``last_active_drawing`` and is resolved without guessing from coordinate
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from collections import defaultdict
+from urllib.parse import quote
 
 
 import folium
@@ -26,6 +29,9 @@ CHINA_CENTER = (35.0, 104.5)
 # Cluster circles sit above the zone and cooperation symbols (marker pane, z 600) so the
 # top-100 stay clickable where they overlap; SVG paths only catch clicks on their shapes.
 CLUSTER_PANE, HIGHLIGHT_PANE = "atlas-clusters", "atlas-highlight"
+# The province outline is painted on one canvas below every overlay (not clickable): a canvas
+# draws the thousands of outline vertices far faster than one SVG path per province.
+OUTLINE_PANE = "atlas-outline"
 CHINA_ZOOM = 4
 TIER_STYLE = {
     "world_class": {"fillColor": "#0072B2", "fillOpacity": 0.22, "weight": 2},
@@ -48,15 +54,27 @@ SYMBOL_CSS = """
 """
 
 
+def prefetch_script() -> str:
+    """A script the map frame runs before loading Leaflet: it starts fetching the static GeoJSON
+    files, so they arrive while Leaflet loads instead of after (StaticGeoJson takes them from
+    ``window.atlasGeo``). A data: URL, so it costs no request of its own."""
+    urls = json.dumps([web.url(level) for level in web.WEB_FILES])
+    code = (f"window.atlasGeo=window.atlasGeo||{{}};{urls}.forEach(function(u){{"
+            "window.atlasGeo[u]=fetch(u).then(function(r){return r.json();});});")
+    return "data:text/javascript," + quote(code)
+
+
 class StaticGeoJson(folium.MacroElement):
     """A GeoJSON layer the browser fetches from the app's static files (and caches), instead of
     data serialised into the map on every rerun. Styles come per feature from ``styles`` (keyed
-    by a property), tooltips from the escaped ``label`` property, clicks carry the properties."""
+    by a property), tooltips from the escaped ``label`` property, clicks carry the properties.
+    ``pane`` set: drawn on a canvas in that pane (for big, non-interactive outlines)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson(null, {
             interactive: {{ this.interactive|tojson }},
+            {% if this.pane %}pane: {{ this.pane|tojson }}, renderer: L.canvas({pane: {{ this.pane|tojson }}}),{% endif %}
             filter: function (f) { var keep = {{ this.only|tojson }};
                                    return keep === null || keep.indexOf(f.properties.id) >= 0; },
             style: function (f) { var s = {{ this.styles|tojson }};
@@ -64,17 +82,18 @@ class StaticGeoJson(folium.MacroElement):
             onEachFeature: function (f, layer) {
                 if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); } }
         }).addTo({{ this._parent.get_name() }});
-        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+        ((window.atlasGeo || {})[{{ this.url|tojson }}]
+         || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
             .then(function (d) { {{ this.get_name() }}.addData(d); });
         {% endmacro %}
     """)
 
     def __init__(self, level: str, styles: dict, style_key: str = "id", only: list[str] | None = None,
-                 interactive: bool = True):
+                 interactive: bool = True, pane: str | None = None):
         super().__init__()
         self._name = "StaticGeoJson"
         self.url, self.styles, self.style_key = web.url(level), styles, style_key
-        self.only, self.interactive = only, interactive
+        self.only, self.interactive, self.pane = only, interactive, pane
 
 
 class OfflineMap(folium.Map):
@@ -82,6 +101,12 @@ class OfflineMap(folium.Map):
 
     default_js = [("leaflet", LEAFLET_JS)]
     default_css = [("leaflet_css", LEAFLET_CSS)]
+
+
+class AtlasMap(OfflineMap):
+    """The atlas map: Leaflet, and the GeoJSON prefetch (which needs no request) before it."""
+
+    default_js = [("atlas_prefetch", prefetch_script()), ("leaflet", LEAFLET_JS)]
 
 
 def local_assets_present() -> list[str]:
@@ -93,7 +118,7 @@ def local_assets_present() -> list[str]:
 
 def base_map(basemap: str = "outline") -> folium.Map:
     """China at country zoom, province outlines always drawn so the map is never blank."""
-    m = OfflineMap(
+    m = AtlasMap(
         location=CHINA_CENTER,
         zoom_start=CHINA_ZOOM,
         min_zoom=3,
@@ -102,6 +127,7 @@ def base_map(basemap: str = "outline") -> folium.Map:
         prefer_canvas=False,
         control_scale=True,
     )
+    folium.map.CustomPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
     folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
@@ -113,7 +139,7 @@ def base_map(basemap: str = "outline") -> folium.Map:
         if basemap == "tiles"
         else {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FBFBF8", "fillOpacity": 1.0}
     )
-    StaticGeoJson("province", {"default": outline_style}, interactive=False).add_to(m)
+    StaticGeoJson("province", {"default": outline_style}, interactive=False, pane=OUTLINE_PANE).add_to(m)
     return m
 
 
@@ -153,35 +179,67 @@ def _tooltip() -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False)
 
 
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+FALLBACK_COLOUR = "#6B7785"
+
+
+class PointLayer(folium.MacroElement):
+    """Points drawn by one short loop from compact rows, instead of folium's per-feature GeoJSON
+    machinery (a style switch, a tooltip function and the full GeoJSON per layer): the browser
+    evaluates a tenth of the code, which is most of what the map costs to show.
+
+    Each point becomes a Leaflet layer carrying ``feature.properties`` (``kind``, ``id``, ...), so
+    a click comes back as ``last_active_drawing`` exactly as from a GeoJSON layer. ``label`` is
+    escaped HTML (see ``label_text``); colours are checked to be hex before they reach the page.
+    ``data`` keeps the points as a FeatureCollection for tests and other readers."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group, rows, opts) {
+            rows.forEach(function (r) {
+                var layer;
+                if (opts.symbol) {
+                    var paint = (opts.symbol === "atlas-zone" ? "background:" : "border-bottom-color:") + r[2];
+                    layer = L.marker([r[0], r[1]], {icon: L.divIcon({
+                        html: '<div class="' + opts.symbol + '" style="' + paint + '"></div>',
+                        className: "atlas-symbol", iconSize: [14, 14], iconAnchor: [7, 7]})});
+                } else {
+                    layer = L.circleMarker([r[0], r[1]], {radius: opts.radius, weight: 1.2, color: "#FFFFFF",
+                        fill: true, fillColor: r[2], fillOpacity: 0.95, pane: opts.pane});
+                }
+                layer.feature = {type: "Feature", properties: r[3]};
+                if (r[3].label) { layer.bindTooltip(r[3].label); }
+                group.addLayer(layer);
+            });
+        })({{ this._parent.get_name() }}, {{ this.rows|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[dict], radius: int = 6, symbol: str | None = None,
+                 pane: str = "overlayPane"):
+        super().__init__()
+        self._name = "PointLayer"
+        self.data = _feature_collection(points)
+        self.rows = [[round(p["lat"], 5), round(p["lon"], 5),
+                      p["colour"] if HEX_COLOUR.match(str(p.get("colour", ""))) else FALLBACK_COLOUR,
+                      {k: v for k, v in p.items() if k not in ("lat", "lon", "colour")}]
+                     for p in points]
+        self.options = {"radius": radius, "symbol": symbol, "pane": pane}
+
+
 def circle_layer(name: str, points: list[dict], radius: int = 6) -> folium.FeatureGroup:
-    """Points as circles coloured by their ``colour`` property (clusters), in their own pane."""
+    """Points as circles coloured by their ``colour`` property, in the pane above the symbols."""
     fg = folium.FeatureGroup(name=name)
     if points:
-        folium.GeoJson(
-            _feature_collection(points),
-            marker=folium.CircleMarker(radius=radius, weight=1.2, color="#FFFFFF", fill=True,
-                                       fill_opacity=0.95),
-            # folium drops a marker's pane option, but merges the style into its options.
-            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#FFFFFF",
-                                      "pane": CLUSTER_PANE},
-            tooltip=_tooltip(),
-        ).add_to(fg)
+        PointLayer(points, radius=radius, pane=CLUSTER_PANE).add_to(fg)
     return fg
 
 
 def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.FeatureGroup:
-    """Points as CSS symbols (zones: diamonds, cooperation: triangles), one sub-layer per colour."""
+    """Points as CSS symbols (zones: diamonds, cooperation: triangles) in the marker pane."""
     fg = folium.FeatureGroup(name=name)
-    by_colour: dict[str, list[dict]] = defaultdict(list)
-    for p in points:
-        by_colour[p["colour"]].append(p)
-    for colour, pts in sorted(by_colour.items()):
-        style = (f"background:{colour}" if css_class == "atlas-zone"
-                 else f"border-bottom-color:{colour}")
-        icon = folium.DivIcon(html=f'<div class="{css_class}" style="{style}"></div>',
-                              icon_size=(14, 14), icon_anchor=(7, 7), class_name="atlas-symbol")
-        folium.GeoJson(_feature_collection(pts), marker=folium.Marker(icon=icon),
-                       tooltip=_tooltip()).add_to(fg)
+    if points:
+        PointLayer(points, symbol=css_class).add_to(fg)
     return fg
 
 

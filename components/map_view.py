@@ -1,18 +1,19 @@
 """The explorer's map: the base map is fixed per basemap, the layers come as feature groups.
 
-st_folium only reruns the page for a click (``last_active_drawing``) or a move
-(``center``, ``zoom``), and a filter or selection change swaps feature groups without
-re-rendering the map, so the map does not flash.
+The map reruns the page only for a click (``last_active_drawing``) or a move (``center``,
+``zoom``), and a filter or selection change swaps feature groups without re-rendering the map,
+so the map does not flash. The code of the base map (per basemap) and of the layers (per filter
+set) is generated once and cached (components/folium_component.py), so a rerun costs little.
 """
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.state import ViewState
+from components import folium_component as fc
 from components import map_layers as ml
 from components.url_state import update_view
 from geo.web import web_geojson
@@ -68,6 +69,11 @@ def province_style(feature: dict) -> dict:
 
 def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None):
     """The dynamic layers, bottom to top."""
+    return data_groups(atlas, filtered, view) + [ml.highlight_layer(selection)]
+
+
+def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
+    """The explorer's layers for the filtered atlas, bottom to top (without the selection ring)."""
     groups = []
     # Points sharing a seat (across layers: a zone and an EEN office in one city) are fanned out.
     points = ml.spread_colocated(
@@ -88,8 +94,20 @@ def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection:
         groups.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
     if "cooperation" in view.layers:
         groups.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
-    groups.append(ml.highlight_layer(selection))
     return groups
+
+
+def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
+    """What the data layers show: equal keys, equal layers (so their code can be reused)."""
+    ids = tuple(tuple(df["id"]) for df in (filtered.clusters, filtered.zones, filtered.city_clusters,
+                                           filtered.events, filtered.organisations))
+    return id(atlas), ids, view.layers, bool(view.city_clusters)
+
+
+def _ring_key(selection: dict | None) -> tuple | None:
+    if not selection:
+        return None
+    return selection.get("title"), selection.get("lat"), selection.get("lon"), selection.get("geometry") is not None
 
 
 def _on_map_event() -> None:
@@ -114,18 +132,16 @@ def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dic
                extra_groups: list | None = None, interactive: bool = True) -> None:
     """The atlas map. Other pages pass their own ``key`` (and ``interactive=False`` when a click
     should not change the explorer's selection) and may add their own feature groups on top."""
-    m = ml.base_map(view.basemap)
+    code = fc.map_code(lambda: ml.base_map(view.basemap), view.basemap)
+    layers, n = fc.cached_layers_code(layers_key(atlas, filtered, view),
+                                      lambda: data_groups(atlas, filtered, view))
+    ring, _ = fc.cached_layers_code(("ring", _ring_key(selection)), lambda: [ml.highlight_layer(selection)],
+                                    start=n)
+    layers += ring
+    if extra_groups:
+        layers += fc.layers_code(list(extra_groups), start=n + 1)
     center = zoom = None
     if request:
         center, zoom = (request[0], request[1]), request[2]
-    st_folium(
-        m,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED if interactive else [],
-        feature_group_to_add=feature_groups(atlas, filtered, view, selection) + list(extra_groups or []),
-        center=center,
-        zoom=zoom,
-        on_change=_on_map_event if interactive else None,
-    )
+    fc.show_map(code, layers, key=key, height=height, returned_objects=RETURNED if interactive else [],
+                center=center, zoom=zoom, on_change=_on_map_event if interactive else None)

@@ -37,6 +37,7 @@ def known_values(_atlas: Atlas) -> Known:
 
 
 SESSION_FROM_URL = "_view_from_url"
+SESSION_PARSED = "_view_just_parsed"  # set when this run took the view from the URL
 NAV_KEY = "nav"  # one-shot marker on links from other pages: "take the view from this URL"
 
 
@@ -91,6 +92,7 @@ def current_view(atlas: Atlas, page_keys: frozenset[str] = frozenset()) -> ViewS
         view, notices = parse_params(params, known_values(atlas), page_keys)
         st.session_state[SESSION_VIEW] = view
         st.session_state[SESSION_NOTICES] = notices
+        st.session_state[SESSION_PARSED] = True
         sync_widgets(view)
     return st.session_state[SESSION_VIEW]
 

@@ -23,6 +23,16 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 COUNT_JS = """(kind) => { const m = window.map; if (!m) return -1; let n = 0;
   m.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.kind === kind
                           && (l.getLatLng || l.getLatLngs)) n++; }); return n; }"""
+# The province outline (our own boundaries) is painted on a canvas in its own pane: every province
+# is a layer of the map, and the canvas has paint on it.
+OUTLINE_JS = """() => { const m = window.map; if (!m) return false; let n = 0;
+  m.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.adcode
+                          && l.options.pane === 'atlas-outline' && l.getLatLngs) n++; });
+  const c = document.querySelector('.leaflet-atlas-outline-pane canvas');
+  if (n < 30 || !c || !c.width) return false;
+  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < px.length; i += 4 * 97) { if (px[i] > 0) return true; }
+  return false; }"""
 POINT_JS = """(id) => { let out = null; window.map.eachLayer(l => {
   if (l.feature && l.feature.properties && l.feature.properties.id === id && l.getLatLng) {
     const p = window.map.latLngToContainerPoint(l.getLatLng()); out = [p.x, p.y]; } }); return out; }"""

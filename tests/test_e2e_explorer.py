@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import (MAP_FRAME, Offline, click_feature, count, launch, map_frame, serve, wait_for_count,
+from browser import (MAP_FRAME, OUTLINE_JS, Offline, click_feature, count, launch, map_frame, serve, wait_for_count,
                      wait_for_zoom)
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_map_shows_every_cluster_city_cluster_and_zone_offline(page, app_url, at
     assert count(frame, "z") == zones_with_points > 40
     assert count(frame, "ev") > 0 and count(frame, "org") > 0
     # province outline drawn from our own data (no tiles needed)
-    frame.wait_for_function("() => document.querySelectorAll('path').length > 150")
+    frame.wait_for_function(OUTLINE_JS)
     assert page.offline.blocked == [], f"tried to reach the internet: {page.offline.blocked[:3]}"
 
 
@@ -50,7 +50,7 @@ def test_tile_basemap_degrades_to_the_outline_without_network(page, app_url):
     page.goto(app_url + "/?basemap=tiles")
     frame = map_frame(page)
     assert wait_for_count(page, frame, "ic", lambda n: n == 100) == 100
-    frame.wait_for_function("() => document.querySelectorAll('path').length > 150")  # outline still drawn
+    frame.wait_for_function(OUTLINE_JS)  # outline still drawn
     expect(page.get_by_text("Industrial clusters").first).to_be_visible()
 
 

@@ -200,3 +200,57 @@ def test_places_are_found_by_their_place_name_pinyin(atlas):
     """花都 reads Huadu and 长沙 Changsha in place names (not pypinyin's everyday dou / zhang)."""
     assert any(h.key == "pl:440114" for h in search(atlas, "huadu qu"))
     assert any(h.key == "pl:430100" for h in search(atlas, "Changsha"))
+
+
+# --- the map's code: cached, equal to what st_folium sends ------------------------------------
+
+def test_cached_map_payload_is_what_st_folium_would_send(atlas, monkeypatch):
+    """The map is drawn through streamlit-folium's own component with code generated once; what
+    the component receives must be exactly what st_folium sends for the same map and layers."""
+    import streamlit_folium as sf
+
+    from components import folium_component as fc
+    from components import map_layers as ml
+    from components.map_view import RETURNED, feature_groups
+
+    view = ViewState(sectors=("automotive",))
+    filtered = filter_atlas(atlas, view)
+    sent = []
+    monkeypatch.setattr(sf, "_component_func", lambda **kw: sent.append(kw))
+    sf.st_folium(ml.base_map("outline"), key="m", height=500, use_container_width=True,
+                 returned_objects=RETURNED, center=(23.4, 113.2), zoom=9,
+                 feature_group_to_add=feature_groups(atlas, filtered, view, detail(atlas, "ic:IC048")))
+    code = fc.map_code(lambda: ml.base_map("outline"), "outline-test")
+    layers = fc.layers_code(feature_groups(atlas, filtered, view, detail(atlas, "ic:IC048")))
+    fc.show_map(code, layers, key="m", height=500, returned_objects=RETURNED, center=(23.4, 113.2), zoom=9)
+    theirs, ours = ({k: v for k, v in kw.items() if k != "on_change"} for kw in sent)
+    assert ours == theirs
+    assert ours["js_links"][-1].endswith("/vendor/leaflet/leaflet.js")  # served by the app itself
+
+
+def test_layers_are_rebuilt_for_a_new_filter_not_for_a_move_or_a_selection(atlas):
+    from components.map_view import layers_key
+
+    base = ViewState()
+    key = layers_key(atlas, filter_atlas(atlas, base), base)
+    moved = base.with_(lat=23.4, lon=113.2, zoom=9, sel="ic:IC048")
+    assert layers_key(atlas, filter_atlas(atlas, moved), moved) == key
+    for changed in (base.with_(sectors=("automotive",)), base.with_(layers=("clusters",)),
+                    base.with_(city_clusters=("cc_prd",)), base.with_(q="huadu")):
+        assert layers_key(atlas, filter_atlas(atlas, changed), changed) != key
+
+
+def test_point_layer_escapes_labels_and_only_lets_hex_colours_through():
+    from components import folium_component as fc
+    from components import map_layers as ml
+
+    markup = '<img src=x onerror="alert(1)">'
+    points = [{"kind": "ic", "id": "X1", "lat": 23.0, "lon": 113.0, "colour": "#0072B2",
+               "label": ml.label_text(markup, "Huadu")},
+              {"kind": "ic", "id": "X2", "lat": 24.0, "lon": 114.0, "colour": 'red;"><script>x()</script>',
+               "label": ml.label_text("Plain")}]
+    code = fc.layers_code([ml.circle_layer("t", points)])
+    assert markup not in code and "<script>" not in code and "onerror=\"" not in code
+    layer = next(c for c in ml.circle_layer("t", points)._children.values() if hasattr(c, "rows"))
+    assert [r[2] for r in layer.rows] == ["#0072B2", ml.FALLBACK_COLOUR]
+    assert [f["properties"]["id"] for f in layer.data["features"]] == ["X1", "X2"]
