@@ -1,7 +1,8 @@
 """China Cluster Atlas — map explorer (the main page).
 
 Run: ``bash scripts/run.sh``. Data services live in atlas/, geometry in geo/, UI pieces in
-components/; this page only wires them together.
+components/; this page only wires them together. The map comes first: the sidebar filters and
+the legend follow once the map has drawn itself (components/progressive.py says why).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from atlas.load import Atlas
 from components.data_access import get_atlas
-from components.legend import render_legend
+from components.legend import render_counts, render_legend
 from components.map_view import SELECT_ZOOM, render_map
+from components import progressive
 from components.panel import render_panel
 from components.sidebar_filters import render_filters
 from components.url_state import SESSION_PARSED, SESSION_VIEW, current_view, show_notices, write_url
@@ -41,6 +43,7 @@ def map_request(view, selection) -> tuple | None:
 @st.fragment
 def explorer(atlas: Atlas) -> None:
     """Map and panel: a click or a panel link reruns only this part, not the sidebar."""
+    progressive.rerun_app_once_map_is_up()
     view = st.session_state[SESSION_VIEW]
     filtered = filter_atlas(atlas, view)
     selection = detail(atlas, view.sel) if view.sel else None
@@ -54,23 +57,23 @@ def explorer(atlas: Atlas) -> None:
     ring = None if st.session_state.get("_last_click_sel") == view.sel else selection
     with map_col:
         render_map(atlas, filtered, view, ring, request)
-        render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
+        if progressive.chrome_drawn():
+            render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
     write_url(view)
 
 
 atlas = get_atlas()
 view = current_view(atlas)
 filtered = filter_atlas(atlas, view)
+chrome = progressive.full_run_draws_chrome()
 
 st.title("China Cluster Atlas", anchor=False)
 header = st.container()  # filled after the map, so the map's frame starts loading first
 explorer(atlas)
 with header:
-    show_notices()
-    cols = st.columns(4)
-    cols[0].metric("Industrial clusters", f"{len(filtered.clusters)} of {len(atlas.clusters)}")
-    cols[1].metric("Zones and parks", f"{len(filtered.zones)} of {len(atlas.zones)}")
-    cols[2].metric("City clusters", f"{len(filtered.city_clusters)} of {len(atlas.city_clusters)}")
-    coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
-    cols[3].metric("Cooperation on the map", coop)
-render_filters(atlas, view)
+    show_notices(consume=chrome)  # the run that draws the filters follows at once: keep them
+    render_counts(atlas, filtered)
+if chrome:
+    render_filters(atlas, view)
+else:
+    progressive.placeholder()

@@ -1,9 +1,11 @@
-"""The map legend and boundary disclaimer, drawn under the map (same palette as the markers)."""
+"""The counts above the map, the legend and boundary disclaimer under it (same palette as the markers)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from atlas.filters import Filtered
+from atlas.load import Atlas
 from atlas.taxonomy import Taxonomy
 from components.text import h
 
@@ -29,3 +31,17 @@ def render_legend(taxonomy: Taxonomy, sectors_shown: list[str]) -> None:
     st.markdown(f'<div style="font-size:0.95rem;line-height:1.7">{symbols}<br>{chips}</div>',
                 unsafe_allow_html=True)
     st.caption(DISCLAIMER)
+
+
+def counts_line(atlas: Atlas, filtered: Filtered) -> str:
+    """What the filters leave on the map, in one line (plain Markdown: cheap to draw on load)."""
+    coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
+    parts = [(len(filtered.clusters), len(atlas.clusters), "industrial clusters"),
+             (len(filtered.zones), len(atlas.zones), "zones and parks"),
+             (len(filtered.city_clusters), len(atlas.city_clusters), "city clusters")]
+    return " · ".join(f"**{n}** of {total} {what}" for n, total, what in parts) + \
+        f" · **{coop}** cooperation markers"
+
+
+def render_counts(atlas: Atlas, filtered: Filtered) -> None:
+    st.markdown(counts_line(atlas, filtered))

@@ -15,6 +15,7 @@ from atlas.load import Atlas
 from atlas.state import ViewState
 from components import folium_component as fc
 from components import map_layers as ml
+from components import progressive
 from components.url_state import update_view
 from geo.web import web_geojson
 
@@ -111,7 +112,9 @@ def _ring_key(selection: dict | None) -> tuple | None:
 
 
 def _on_map_event() -> None:
-    """A click selects what was clicked; a move records the view for the URL."""
+    """A click selects what was clicked; a move records the view for the URL. The first event
+    is the map's own report that it is up."""
+    progressive.map_reported()
     state = st.session_state.get(MAP_KEY) or {}
     drawing = state.get("last_active_drawing") or {}
     props = drawing.get("properties") or {}

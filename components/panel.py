@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.cache import per_atlas
 from atlas.drilldown import detail
 from atlas.load import Atlas
+from components import progressive
 from components.text import h, md, md_link, source_md
 from components.url_state import update_view
 
@@ -88,6 +90,8 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None) -> None:
         st.write("A cluster, zone, city cluster or cooperation marker opens here with what the "
                  "documents say about it: facts, the policies that apply and the EU-China "
                  "cooperation around it, each with its source.")
+        if progressive.chrome_drawn():
+            _start_here(atlas)
         return
     d = d or detail(atlas, key)
     if d is None:
@@ -128,6 +132,33 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None) -> None:
     if d.get("location"):
         st.caption("Location: " + md(d["location"]))
     _sources(d["source"])
+
+
+def start_examples(atlas: Atlas) -> list[tuple[str, str]]:
+    """(selection, button label) for the presenter tour's drill-downs that are in the data."""
+    from atlas.tour import load_tour
+
+    out = []
+    for step in load_tour().steps:
+        d = detail(atlas, step.sel) if step.sel else None
+        if d:
+            out.append((step.sel, f"{KIND_LABEL[step.sel.split(':', 1)[0]]}: {d['title']}"))
+    return out
+
+
+def _start_here(atlas: Atlas) -> None:
+    """Examples and a short how-to, drawn with the filters (after the map is up)."""
+    examples = per_atlas(atlas, "start_examples", start_examples)
+    if examples:
+        st.caption("Or start with one of the presenter tour's examples:")
+        for sel, label in examples:
+            _select_button(label, sel, f"p_start_{sel}")
+    with st.expander("How to use this map"):
+        st.markdown("- **Click** a marker or a city cluster for its facts, policies and cooperation.\n"
+                    "- **Filter** by sector, priority sector, province or city cluster in the sidebar, or "
+                    "**search** by English name, pinyin or Chinese characters.\n"
+                    "- **Share** the view: the address bar holds the filters, layers, selection and zoom.\n"
+                    "- Every fact shows its **source**; the Data page lists them all.")
 
 
 def _city_cluster_extras(atlas: Atlas, d: dict) -> None:

@@ -1,4 +1,8 @@
-"""Sidebar filters and search of the map explorer; every change goes into the URL view."""
+"""Sidebar filters and search of the map explorer; every change goes into the URL view.
+
+Sectors, priority sectors and layers are pills (one click each, all visible: quick on a
+projector, and light for the browser to draw); provinces and city clusters, too many for pills,
+are multiselects."""
 
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ def _on_change(field: str, key: str, as_tuple: bool = True) -> None:
 
 
 def _on_layers() -> None:
-    update_view(layers=tuple(l for l in LAYERS if st.session_state.get(f"layer_{l}")))
+    chosen = set(st.session_state.get("f_layers") or ())
+    update_view(layers=tuple(l for l in LAYERS if l in chosen))
 
 
 def render_filters(atlas: Atlas, view: ViewState) -> None:
@@ -33,12 +38,18 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     tax = atlas.taxonomy
     sb = st.sidebar
     sb.header("Filters")
-    sb.multiselect("Sector", tax.order, format_func=tax.label,
-                   key="f_sectors", on_change=_on_change, args=("sectors", "f_sectors"),
-                   placeholder="All sectors")
-    sb.multiselect("Priority sector", list(tax.priority.index),
-                   format_func=tax.priority_label, key="f_priority",
-                   on_change=_on_change, args=("priority", "f_priority"), placeholder="Any")
+    sb.text_input("Search", key="f_q", on_change=_on_change, args=("q", "f_q", False),
+                  placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
+                  help="Clusters, zones, city clusters, cities and organisations by English name, "
+                       "pinyin or Chinese characters. Narrows the map to what it finds.")
+    if view.q.strip():
+        _search_results(atlas, view.q)
+    sb.pills("Sector", tax.order, format_func=tax.label, selection_mode="multi",
+             key="f_sectors", on_change=_on_change, args=("sectors", "f_sectors"),
+             help="None chosen: all sectors.")
+    sb.pills("Priority sector", list(tax.priority.index), format_func=tax.priority_label,
+             selection_mode="multi", key="f_priority", on_change=_on_change, args=("priority", "f_priority"),
+             help="The EU-China priority sectors; none chosen: any.")
     sb.multiselect("Province", sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
                    format_func=PROVINCE_NAMES_EN.get,
                    key="f_provinces", on_change=_on_change, args=("provinces", "f_provinces"),
@@ -48,20 +59,13 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     sb.multiselect("City cluster", list(cc["id"]),
                    format_func=names.get, key="f_cc", on_change=_on_change,
                    args=("city_clusters", "f_cc"), placeholder="All city clusters")
-    sb.text_input("Search", key="f_q", on_change=_on_change, args=("q", "f_q", False),
-                  placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
-                  help="Clusters, zones, city clusters, cities and organisations by English name, "
-                       "pinyin or Chinese characters. Narrows the map to what it finds.")
-    if view.q.strip():
-        _search_results(atlas, view.q)
     sb.header("Layers")
-    for layer in LAYERS:
-        sb.toggle(LAYER_LABELS[layer], key=f"layer_{layer}",
-                  on_change=_on_layers)
-    sb.radio("Basemap", ["outline", "tiles"],
-             format_func={"outline": "Offline outline (always works)",
-                          "tiles": "Light tiles (needs internet; outline stays)"}.get,
-             key="f_basemap", on_change=_on_change, args=("basemap", "f_basemap", False))
+    sb.pills("Layers", LAYERS, format_func=LAYER_LABELS.get, selection_mode="multi", key="f_layers",
+             on_change=_on_layers, label_visibility="collapsed")
+    sb.segmented_control("Basemap", ["outline", "tiles"], required=True,
+                         format_func={"outline": "Offline outline", "tiles": "Light tiles"}.get,
+                         key="f_basemap", on_change=_on_change, args=("basemap", "f_basemap", False),
+                         help="The outline always works; tiles need internet (the outline stays on top).")
     if any((view.sectors, view.priority, view.provinces, view.city_clusters, view.q)):
         sb.button("Clear filters", on_click=update_view,
                   kwargs=dict(sectors=(), priority=(), provinces=(), city_clusters=(), q=""))

@@ -61,8 +61,7 @@ def sync_widgets(view: ViewState, fields=None) -> None:
             value = getattr(view, field)
             st.session_state[key] = list(value) if isinstance(value, tuple) else value
     if fields is None or "layers" in fields:
-        for layer in LAYERS:
-            st.session_state[f"layer_{layer}"] = layer in view.layers
+        st.session_state["f_layers"] = [layer for layer in LAYERS if layer in view.layers]
 
 
 def map_link(label: str, **filters: str) -> None:
@@ -116,6 +115,8 @@ def write_url(view: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def show_notices() -> None:
-    for notice in st.session_state.pop(SESSION_NOTICES, []):
+def show_notices(consume: bool = True) -> None:
+    """Notices about the URL; ``consume=False`` leaves them for the next run to show again."""
+    notices = st.session_state.pop(SESSION_NOTICES, []) if consume else st.session_state.get(SESSION_NOTICES, [])
+    for notice in notices:
         st.info(notice, icon="ℹ️")

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/benchmark.py [--runs 5]
 
 Prints medians of several loads (same browser, same machine): navigation → map populated
-(every cluster marker, city cluster and zone drawn), filter → updated map, click → panel,
-the bytes the map sends, and the ratio to the bare page. Targets on the 2-core reference
+(every cluster marker, city cluster and zone drawn), navigation → the whole page (the sidebar
+filters follow the map), filter → updated map, click → panel, the bytes the map sends, and the
+ratios to the bare page and to a naive one-page st_folium app. Targets on the 2-core reference
 machine: map ≤ 1.5 × bare page; filter and click each < 0.5 s. Not a test: it prints figures.
 """
 
@@ -72,16 +73,20 @@ def time_naive(browser, url: str) -> float:
     return t1 - t0
 
 
-def time_map(browser, url: str, n_zones: int) -> tuple[float, int]:
+def time_map(browser, url: str, n_zones: int) -> tuple[float, float, int]:
+    """Navigation → map populated, and → sidebar filters shown (they follow the map)."""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     received = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
     t0 = time.perf_counter()
     page.goto(url)
     t1 = poll(page, lambda: populated(page, n_zones))
-    page.wait_for_timeout(300)  # let the first map event's rerun arrive too
+    sidebar = page.locator("[data-testid='stSidebar']")
+    search, places = sidebar.get_by_role("textbox", name="Search"), sidebar.locator("[data-testid='stMultiSelect']")
+    t2 = poll(page, lambda: search.count() > 0 and places.count() == 2 and places.last.is_visible())
+    page.wait_for_timeout(300)  # let the last rerun's messages arrive too
     page.close()
-    return t1 - t0, sum(received)
+    return t1 - t0, t2 - t0, sum(received)
 
 
 def time_filter(browser, url: str, expected: int) -> float:
@@ -90,12 +95,12 @@ def time_filter(browser, url: str, expected: int) -> float:
     frame = map_frame(page)
     poll(page, lambda: count(frame, "ic") == 100)
     page.wait_for_timeout(500)
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stMultiSelect']").first.click()
-    option = page.get_by_role("option", name="Automotive & transport equipment")
+    option = page.locator("[data-testid='stSidebar']").get_by_role("button", name="Automotive & transport equipment")
     option.wait_for()
+    page.wait_for_timeout(300)
+    box = option.bounding_box()
     t0 = time.perf_counter()
-    option.click()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     t1 = poll(page, lambda: count(frame, "ic") == expected)
     page.close()
     return t1 - t0
@@ -107,11 +112,17 @@ def time_click(browser, url: str) -> float:
     frame = map_frame(page)
     poll(page, lambda: count(frame, "ic") == 100)
     wait_for_zoom(frame, 9)
+    page.locator("[data-testid='stSidebar']").get_by_role("textbox", name="Search").wait_for()  # page complete
     page.wait_for_timeout(500)
     xy = frame.evaluate(POINT_JS, "IC048")
+    box = page.locator(MAP_FRAME).bounding_box()
+    div = frame.evaluate("() => { const r = document.getElementById('map_div').getBoundingClientRect(); "
+                         "return [r.x, r.y]; }")
     heading = page.get_by_role("heading", name="Automobile industrial cluster")
+    # the mouse itself, not a locator click: that first waits for the target to be "stable"
+    # (two animation frames), which is the test driver's time, not the app's
     t0 = time.perf_counter()
-    page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
+    page.mouse.click(box["x"] + div[0] + xy[0], box["y"] + div[1] + xy[1])
     t1 = poll(page, lambda: heading.count() > 0 and heading.first.is_visible())
     page.close()
     return t1 - t0
@@ -131,12 +142,13 @@ def main() -> None:
         time_bare(browser, bare_url)  # warm the servers and the browser cache once
         time_naive(browser, naive_url)
         time_map(browser, app_url, n_zones)
-        bare, naive, maps, ws_bytes = [], [], [], []
+        bare, naive, maps, ready, ws_bytes = [], [], [], [], []
         for _ in range(args.runs):  # interleaved, so load on the machine hits all alike
             bare.append(time_bare(browser, bare_url))
             naive.append(time_naive(browser, naive_url))
-            t, b = time_map(browser, app_url, n_zones)
+            t, t_filters, b = time_map(browser, app_url, n_zones)
             maps.append(t)
+            ready.append(t_filters)
             ws_bytes.append(b)
         filters = [time_filter(browser, app_url, expected) for _ in range(args.runs)]
         clicks = [time_click(browser, app_url) for _ in range(args.runs)]
@@ -149,6 +161,8 @@ def main() -> None:
     print(f"atlas map, navigation → all 100 clusters, 19 city clusters, {n_zones} zones drawn: {med(maps):.3f}")
     print(f"  ratio to the bare page: {med(maps) / med(bare):.2f}  (target ≤ 1.50); "
           f"to the naive st_folium page: {med(maps) / med(naive):.2f}")
+    print(f"atlas page complete (sidebar filters shown, they follow the map): {med(ready):.3f}"
+          f"  (ratio to bare {med(ready) / med(bare):.2f})")
     print(f"filter (sector = automotive) → map shows {expected} clusters: {med(filters):.3f}  (target < 0.5)")
     print(f"click on Huadu → panel shown: {med(clicks):.3f}  (target < 0.5)")
     print(f"bytes received over the app's websocket during a load (incl. first map event): "

@@ -5,21 +5,46 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import progressive
 from conftest import run_page as run_page_at
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def run(**params) -> AppTest:
-    return run_page_at(APP, **params)
+    """The explorer as a browser sees it: the first run, then the run the map's first report
+    starts (AppTest has no browser, so the test says the map is up)."""
+    at = run_page_at(APP, **params)
+    at.session_state[progressive.MAP_REPORTED] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    """'<n> of <total>' from the counts line above the map, e.g. metric(at, "Industrial clusters")."""
+    line = next(m.value for m in at.markdown if "industrial clusters" in m.value and " · " in m.value)
+    for part in line.split(" · "):
+        if part.lower().endswith(label.lower()):
+            return part[: -len(label)].replace("**", "").strip()
+    raise AssertionError(f"{label} is not counted in {line!r}")
 
 
 def all_markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_first_run_draws_the_map_first_and_the_filters_once_the_map_is_up():
+    at = run_page_at(APP)
+    assert len(at.get("component_instance")) == 1  # the map
+    assert metric(at, "Industrial clusters") == "100 of 100"
+    assert not at.sidebar.text_input and not at.sidebar.multiselect
+    assert "appear as soon as the map is drawn" in at.sidebar.caption[0].value
+    at.session_state[progressive.MAP_REPORTED] = True  # what the map's first report does
+    at.run()
+    assert at.text_input(key="f_q") and at.pills(key="f_sectors") and at.multiselect(key="f_provinces")
+    assert at.pills(key="f_layers").value == ["clusters", "city_clusters", "zones", "cooperation"]
+    assert any("colour = sector" in m.value for m in at.markdown)  # the legend
 
 
 def test_explorer_renders_with_everything_counted():
@@ -48,7 +73,7 @@ def test_panel_link_moves_the_selection_to_the_city_cluster():
 
 def test_filter_changes_the_counts_and_the_url():
     at = run()
-    at.multiselect(key="f_sectors").set_value(["automotive"]).run()
+    at.pills(key="f_sectors").set_value(["automotive"]).run()
     assert not at.exception
     n = metric(at, "Industrial clusters")
     assert n.endswith("of 100") and 0 < int(n.split()[0]) < 100
@@ -57,7 +82,7 @@ def test_filter_changes_the_counts_and_the_url():
 
 def test_url_filters_are_restored(atlas):
     at = run(sector="textiles", province="330000")
-    assert at.multiselect(key="f_sectors").value == ["textiles"]
+    assert at.pills(key="f_sectors").value == ["textiles"]
     c = atlas.clusters
     expected = ((c["sector"] == "textiles") & c["adcode"].str.startswith("33")).sum()
     assert metric(at, "Industrial clusters") == f"{expected} of 100"
@@ -91,11 +116,20 @@ def test_clear_filters_resets_the_widgets_and_the_counts():
     next(b for b in at.sidebar.button if b.label == "Clear filters").click().run()
     assert not at.exception
     assert metric(at, "Industrial clusters") == "100 of 100"
-    assert at.multiselect(key="f_sectors").value == [] and at.text_input(key="f_q").value == ""
+    assert at.pills(key="f_sectors").value == [] and at.text_input(key="f_q").value == ""
 
 
-def test_layer_toggle_is_kept_in_the_url():
+def test_layer_switch_is_kept_in_the_url():
     at = run()
-    at.toggle(key="layer_zones").set_value(False).run()
+    at.pills(key="f_layers").unselect("zones").run()
     assert not at.exception
     assert "zones" not in str(at.query_params["layers"])
+
+
+def test_empty_panel_offers_the_tour_examples_once_the_map_is_up():
+    at = run()
+    start = [b for b in at.button if b.key and b.key.startswith("p_start_")]
+    assert [b.label for b in start][:1] == ["Industrial cluster: Automobile industrial cluster"]
+    start[0].click().run()
+    assert "Automobile industrial cluster" in [s.value for s in at.subheader]
+    assert at.query_params["sel"] in ("ic:IC048", ["ic:IC048"])

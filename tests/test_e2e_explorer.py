@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from components import progressive
 from browser import (MAP_FRAME, OUTLINE_JS, Offline, click_feature, count, launch, map_frame, serve, wait_for_count,
                      wait_for_zoom)
 
@@ -72,8 +73,7 @@ def test_sector_filter_changes_the_number_of_markers(page, app_url, atlas):
     frame = map_frame(page)
     wait_for_count(page, frame, "ic", lambda n: n == 100)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="Automotive & transport equipment").click()
+    sidebar.get_by_role("button", name="Automotive & transport equipment").click()
     expected = int((atlas.clusters["sector"] == "automotive").sum())
     assert wait_for_count(page, frame, "ic", lambda n: n == expected) == expected
     assert 0 < expected < 100
@@ -122,3 +122,26 @@ def test_clicking_a_city_cluster_opens_its_panel(page, app_url, atlas):
     name = atlas.city_clusters.set_index("id").at["cc_chengyu", "name_en"]
     expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=15000)
     expect(page.get_by_text("Member cities").first).to_be_visible()
+
+
+def test_filters_and_legend_follow_the_map_and_no_timer_keeps_running(page, app_url):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("textbox", name="Search")).to_be_visible(timeout=10000)
+    expect(sidebar.locator("[data-testid='stMultiSelect']").first).to_be_visible()
+    expect(page.get_by_text("colour = sector").first).to_be_visible()
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    page.wait_for_timeout(int(progressive.FALLBACK_SECONDS * 1000) + 1500)
+    assert len(sent) == before, "the page kept asking the server to rerun after everything was drawn"
+
+
+def test_filters_appear_even_when_the_map_cannot_load(page, app_url):
+    page.route("**/leaflet.js", lambda route: route.abort())
+    page.goto(app_url)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("textbox", name="Search")).to_be_visible(timeout=15000)
