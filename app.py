@@ -2,7 +2,7 @@
 
 Run: ``bash scripts/run.sh``. Data services live in atlas/, geometry in geo/, UI pieces in
 components/; this page only wires them together. The map comes first: the sidebar filters and
-the legend follow once the map has drawn itself (components/progressive.py says why).
+the panel's examples follow once the map has drawn itself (components/progressive.py says why).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from atlas.load import Atlas
 from components.data_access import get_atlas
-from components.legend import render_counts, render_legend
+from components.legend import render_counts, render_disclaimer
 from components.map_view import SELECT_ZOOM, render_map
 from components import progressive
 from components.panel import render_panel
@@ -57,8 +57,7 @@ def explorer(atlas: Atlas) -> None:
     ring = None if st.session_state.get("_last_click_sel") == view.sel else selection
     with map_col:
         render_map(atlas, filtered, view, ring, request)
-        if progressive.chrome_drawn():
-            render_legend(atlas.taxonomy, sorted(set(filtered.clusters["sector"])))
+        render_disclaimer()  # the legend is inside the map
     write_url(view)
 
 

@@ -1,4 +1,5 @@
-"""The counts above the map, the legend and boundary disclaimer under it (same palette as the markers)."""
+"""The counts above the map; the boundary disclaimer under it; the legend for pages that show it
+beside the map (the map itself carries its key: components/map_layers.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def render_legend(taxonomy: Taxonomy, sectors_shown: list[str]) -> None:
     )
     st.markdown(f'<div style="font-size:0.95rem;line-height:1.7">{symbols}<br>{chips}</div>',
                 unsafe_allow_html=True)
+    render_disclaimer()
+
+
+def render_disclaimer() -> None:
     st.caption(DISCLAIMER)
 
 

@@ -50,6 +50,14 @@ SYMBOL_CSS = """
   border-right:6px solid transparent;border-bottom:11px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
 .leaflet-container{background:#EAF2F8;font-family:sans-serif;}
 .leaflet-tooltip{font-size:14px;}
+.atlas-legend{background:rgba(255,255,255,.93);padding:5px 9px;border-radius:4px;font-size:12px;
+  line-height:1.55;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:340px;overflow-y:auto;}
+.atlas-legend summary{font-weight:600;cursor:pointer;}
+.atlas-legend .row{display:flex;align-items:center;gap:6px;white-space:nowrap;}
+.atlas-legend .atlas-zone,.atlas-legend .atlas-coop{flex:none;}
+.atlas-dot{width:11px;height:11px;border-radius:50%;flex:none;border:1px solid #fff;box-shadow:0 0 0 1px #999;}
+.atlas-area{width:14px;height:9px;flex:none;border:1.5px dashed #0072B2;background:rgba(86,180,233,.25);}
+.atlas-area.world{border-style:solid;border-width:2px;background:rgba(0,114,178,.3);}
 </style>
 """
 
@@ -240,6 +248,57 @@ def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.Featur
     fg = folium.FeatureGroup(name=name)
     if points:
         PointLayer(points, symbol=css_class).add_to(fg)
+    return fg
+
+
+class Legend(folium.MacroElement):
+    """The map's key, inside the map (on a projector it is seen without scrolling): open on a
+    wide map, folded to one line on a narrow one, where it would hide markers. It lives in its
+    own feature group: added and removed with the layers it explains."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                if (group._map.getSize().x < 800) { div.firstChild.removeAttribute("open"); }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            group.on("add", function () { legend.addTo(group._map); });
+            group.on("remove", function () { legend.remove(); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...]) -> str:
+    """Rows for the sectors shown (colour, label) and a symbol row per layer on; text escaped."""
+    rows = [f'<div class="row"><span class="atlas-dot" style="background:{c}"></span>{html.escape(label)}</div>'
+            for c, label in sectors if HEX_COLOUR.match(c)]
+    symbols = {
+        "zones": '<span class="atlas-zone" style="background:#FFFFFF"></span>High-tech zone or park '
+                 "(colour = its sector)",
+        "cooperation": '<span class="atlas-coop"></span>EU-China event, mission or support office',
+        "city_clusters": '<span class="atlas-area world"></span>World-class city cluster'
+                         '</div><div class="row"><span class="atlas-area"></span>Other city cluster',
+    }
+    title = f"Legend · {len(rows)} sector{'s' if len(rows) != 1 else ''}" if sectors else "Legend"
+    rows += [f'<div class="row">{symbols[layer]}</div>' for layer in symbols if layer in layers]
+    return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
+
+
+def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...]) -> folium.FeatureGroup:
+    fg = folium.FeatureGroup(name="Legend")
+    Legend(legend_html(sectors, layers)).add_to(fg)
     return fg
 
 

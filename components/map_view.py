@@ -95,6 +95,9 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
         groups.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
     if "cooperation" in view.layers:
         groups.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
+    tax = atlas.taxonomy
+    shown = set(filtered.clusters["sector"]) if "clusters" in view.layers else set()
+    groups.append(ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers))
     return groups
 
 

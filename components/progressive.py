@@ -1,5 +1,6 @@
 """Map first: the explorer's first run in a session draws the header, the panel and the map; the
-sidebar filters and the legend follow in the next run, which the map's first report starts.
+sidebar filters (and the panel's examples) follow in the next run, which the map's first report
+starts.
 
 Why: on a 2-core machine the browser draws the page and the map's frame on one thread, and the
 sidebar's widgets (text box, multiselects, toggles) cost as much as the whole map to draw. Drawn
@@ -13,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 MAP_REPORTED = "_map_reported"  # the map has drawn itself and sent its first view
-CHROME_DRAWN = "_chrome_drawn"  # filters and legend have been drawn in this session
+CHROME_DRAWN = "_chrome_drawn"  # the filters have been drawn in this session
 FALLBACK_ARMED = "_chrome_fallback_armed"
 FALLBACK_SECONDS = 2.0
 
@@ -24,7 +25,7 @@ def map_reported() -> None:
 
 
 def full_run_draws_chrome() -> bool:
-    """At the start of a full run: whether this run draws the filters and legend (then it records
+    """At the start of a full run: whether this run draws the filters (then it records
     that, so the map's later reports do not ask for another run)."""
     if st.session_state.get(MAP_REPORTED):
         st.session_state[CHROME_DRAWN] = True

@@ -12,7 +12,7 @@ from atlas.filters import filter_atlas
 from atlas.state import ViewState
 from components.data_access import get_atlas
 from components.downloads import download_rows
-from components.legend import render_legend
+from components.legend import render_disclaimer
 from components.map_view import render_map
 from components.upload_views import (SEATS_SOURCE, map_request, places_layer, places_table, render_input,
                                      render_report)
@@ -36,7 +36,7 @@ view = ViewState(layers=("clusters", "city_clusters"))
 st.subheader(f"Map: {len(upload.places) if upload else 0:,} of your places", anchor=False)
 render_map(atlas, filter_atlas(atlas, view), view, None, map_request(upload), height=560,
            key="myplaces_map", extra_groups=[places_layer(upload)], interactive=False)
-render_legend(atlas.taxonomy, sorted(set(atlas.clusters["sector"])))
+render_disclaimer()  # the legend is inside the map
 st.caption("How to read this: dark points are your places; coloured circles are the top-100 industrial "
            "clusters (2010) by sector; blue areas are the 19 city clusters. A place given by name sits on the "
            "seat of that city or county, not on an exact address.")

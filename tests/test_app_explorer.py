@@ -44,7 +44,7 @@ def test_first_run_draws_the_map_first_and_the_filters_once_the_map_is_up():
     at.run()
     assert at.text_input(key="f_q") and at.pills(key="f_sectors") and at.multiselect(key="f_provinces")
     assert at.pills(key="f_layers").value == ["clusters", "city_clusters", "zones", "cooperation"]
-    assert any("colour = sector" in m.value for m in at.markdown)  # the legend
+    assert any(b.key == "p_start_ic:IC048" for b in at.button)  # the panel's examples
 
 
 def test_explorer_renders_with_everything_counted():

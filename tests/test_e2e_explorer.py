@@ -76,6 +76,9 @@ def test_sector_filter_changes_the_number_of_markers(page, app_url, atlas):
     sidebar.get_by_role("button", name="Automotive & transport equipment").click()
     expected = int((atlas.clusters["sector"] == "automotive").sum())
     assert wait_for_count(page, frame, "ic", lambda n: n == expected) == expected
+    legend = page.frame_locator(MAP_FRAME).locator(".atlas-legend")  # the key follows the filter
+    expect(legend).to_contain_text("Automotive & transport equipment")
+    expect(legend).not_to_contain_text("Textiles")
     assert 0 < expected < 100
     # the map was updated in place, not reloaded: the same frame still answers
     assert wait_for_count(page, frame, "cc", lambda n: n == 19) == 19
@@ -133,7 +136,9 @@ def test_filters_and_legend_follow_the_map_and_no_timer_keeps_running(page, app_
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("textbox", name="Search")).to_be_visible(timeout=10000)
     expect(sidebar.locator("[data-testid='stMultiSelect']").first).to_be_visible()
-    expect(page.get_by_text("colour = sector").first).to_be_visible()
+    legend = page.frame_locator(MAP_FRAME).locator(".atlas-legend")
+    expect(legend).to_contain_text("Automotive & transport equipment")
+    expect(legend).to_contain_text("World-class city cluster")
     page.wait_for_timeout(1000)
     before = len(sent)
     page.wait_for_timeout(int(progressive.FALLBACK_SECONDS * 1000) + 1500)

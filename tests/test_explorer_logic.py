@@ -254,3 +254,18 @@ def test_point_layer_escapes_labels_and_only_lets_hex_colours_through():
     layer = next(c for c in ml.circle_layer("t", points)._children.values() if hasattr(c, "rows"))
     assert [r[2] for r in layer.rows] == ["#0072B2", ml.FALLBACK_COLOUR]
     assert [f["properties"]["id"] for f in layer.data["features"]] == ["X1", "X2"]
+
+
+def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
+    from components import map_layers as ml
+    from components.map_view import data_groups
+
+    view = ViewState(sectors=("automotive", "textiles"), layers=("clusters", "zones"))
+    groups = data_groups(atlas, filter_atlas(atlas, view), view)
+    legend = next(c for c in groups[-1]._children.values() if isinstance(c, ml.Legend)).html
+    tax = atlas.taxonomy
+    assert legend.count('class="atlas-dot"') == 2
+    assert ml.html.escape(tax.label("automotive")) in legend and tax.colour("automotive") in legend
+    assert ml.html.escape(tax.label("textiles")) in legend and tax.label("health") not in legend
+    assert "High-tech zone or park" in legend and "city cluster" not in legend and "EU-China" not in legend
+    assert "<script>" not in ml.legend_html([("#000000", "<script>x</script>")], ())
