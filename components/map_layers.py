@@ -62,14 +62,38 @@ SYMBOL_CSS = """
 """
 
 
-def prefetch_script() -> str:
-    """A script the map frame runs before loading Leaflet: it starts fetching the static GeoJSON
-    files, so they arrive while Leaflet loads instead of after (StaticGeoJson takes them from
-    ``window.atlasGeo``). A data: URL, so it costs no request of its own."""
+# Runs in the map frame before Leaflet loads. (1) Starts fetching the static GeoJSON files, so
+# they arrive while Leaflet loads instead of after (StaticGeoJson takes them from window.atlasGeo).
+# (2) atlasSelect(layer): a click on a marker or city cluster reports the selection at once.
+# streamlit-folium reports clicks through a 250 ms debounce; this sends the very value its
+# debounced call would send (the same objects, in the same order) and records it as sent, so that
+# call finds nothing new. On a map that returns no clicks, or without those globals, it does nothing.
+FRAME_JS = """
+window.atlasGeo = window.atlasGeo || {};
+%(urls)s.forEach(function (u) {
+  window.atlasGeo[u] = fetch(u).then(function (r) { return r.json(); });
+});
+window.atlasSelect = function (layer) {
+  var g = window.__GLOBAL_DATA__, m = window.map, S = window.Streamlit;
+  if (!g || !m || !S || !layer.toGeoJSON) { return; }
+  var wanted = g.returned_objects || [];
+  if (wanted.indexOf("last_active_drawing") < 0 || g.wrap_longitude) { return; }
+  var all = {last_active_drawing: layer.toGeoJSON(), zoom: m.getZoom(), center: m.getCenter()};
+  var data = {};
+  Object.keys(all).forEach(function (k) { if (wanted.indexOf(k) >= 0) { data[k] = all[k]; } });
+  g.last_active_drawing = all.last_active_drawing;
+  if (JSON.stringify(g.previous_data) !== JSON.stringify(data)) {
+    g.previous_data = data;
+    S.setComponentValue(data);
+  }
+};
+"""
+
+
+def frame_script() -> str:
+    """FRAME_JS as a data: URL, so it costs no request of its own."""
     urls = json.dumps([web.url(level) for level in web.WEB_FILES])
-    code = (f"window.atlasGeo=window.atlasGeo||{{}};{urls}.forEach(function(u){{"
-            "window.atlasGeo[u]=fetch(u).then(function(r){return r.json();});});")
-    return "data:text/javascript," + quote(code)
+    return "data:text/javascript," + quote(FRAME_JS % {"urls": urls})
 
 
 class StaticGeoJson(folium.MacroElement):
@@ -88,7 +112,9 @@ class StaticGeoJson(folium.MacroElement):
             style: function (f) { var s = {{ this.styles|tojson }};
                                   return s[f.properties[{{ this.style_key|tojson }}]] || s["default"]; },
             onEachFeature: function (f, layer) {
-                if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); } }
+                if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); }
+                if ({{ this.interactive|tojson }} && window.atlasSelect) {
+                    layer.on("click", function () { window.atlasSelect(layer); }); } }
         }).addTo({{ this._parent.get_name() }});
         ((window.atlasGeo || {})[{{ this.url|tojson }}]
          || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
@@ -112,9 +138,9 @@ class OfflineMap(folium.Map):
 
 
 class AtlasMap(OfflineMap):
-    """The atlas map: Leaflet, and the GeoJSON prefetch (which needs no request) before it."""
+    """The atlas map: Leaflet, and FRAME_JS (which needs no request) before it."""
 
-    default_js = [("atlas_prefetch", prefetch_script()), ("leaflet", LEAFLET_JS)]
+    default_js = [("atlas_frame", frame_script()), ("leaflet", LEAFLET_JS)]
 
 
 def local_assets_present() -> list[str]:
@@ -217,6 +243,7 @@ class PointLayer(folium.MacroElement):
                 }
                 layer.feature = {type: "Feature", properties: r[3]};
                 if (r[3].label) { layer.bindTooltip(r[3].label); }
+                if (window.atlasSelect) { layer.on("click", function () { window.atlasSelect(layer); }); }
                 group.addLayer(layer);
             });
         })({{ this._parent.get_name() }}, {{ this.rows|tojson }}, {{ this.options|tojson }});

@@ -150,3 +150,21 @@ def test_filters_appear_even_when_the_map_cannot_load(page, app_url):
     page.goto(app_url)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("textbox", name="Search")).to_be_visible(timeout=15000)
+
+
+def test_a_click_asks_the_server_once(page, app_url):
+    """A click is reported at once, not after streamlit-folium's 250 ms debounce, and the
+    debounced report that follows finds nothing new to send (one rerun per click, not two)."""
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{app_url}/?{HUADU_VIEW}")
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    wait_for_zoom(frame, 9)
+    expect(page.locator("[data-testid='stSidebar']").get_by_role("textbox", name="Search")).to_be_visible(timeout=10000)
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    click_feature(page, frame, "IC048", tries=1)
+    expect(page.get_by_role("heading", name="Automobile industrial cluster")).to_be_visible(timeout=10000)
+    page.wait_for_timeout(800)  # past the debounce
+    assert len(sent) - before == 1
