@@ -3,10 +3,10 @@ sidebar filters (and the panel's examples) follow in the next run, which the map
 starts.
 
 Why: on a 2-core machine the browser draws the page and the map's frame on one thread, and the
-sidebar's widgets (text box, multiselects, toggles) cost as much as the whole map to draw. Drawn
-after the map, they appear about a tenth of a second later, and the map is up as soon as a page
-with nothing but a map would be (scripts/benchmark.py prints both times). Every run after the
-first draws everything, so filtering and selecting never wait for the map.
+sidebar's widgets (search box, multiselects, pills) cost about as much as the whole map to draw.
+Drawn after it, the map is up about half a second sooner, close to a page with nothing but a map,
+while the whole page is complete about when it would be anyway (scripts/benchmark.py prints both
+times). Every later run draws everything, so filtering and selecting never wait for the map.
 """
 
 from __future__ import annotations
