@@ -58,6 +58,7 @@ SYMBOL_CSS = """
 .atlas-dot{width:11px;height:11px;border-radius:50%;flex:none;border:1px solid #fff;box-shadow:0 0 0 1px #999;}
 .atlas-area{width:14px;height:9px;flex:none;border:1.5px dashed #0072B2;background:rgba(86,180,233,.25);}
 .atlas-area.world{border-style:solid;border-width:2px;background:rgba(0,114,178,.3);}
+.atlas-area.shade{border:1px solid #8A99A8;background:linear-gradient(90deg,rgba(180,95,6,.08),rgba(180,95,6,.5));}
 </style>
 """
 
@@ -307,8 +308,9 @@ class Legend(folium.MacroElement):
         self.html = html_text
 
 
-def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...]) -> str:
-    """Rows for the sectors shown (colour, label) and a symbol row per layer on; text escaped."""
+def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None) -> str:
+    """Rows for the sectors shown (colour, label) and a symbol row per layer on; text escaped.
+    ``unsectored``: the colour of zones the documents give no sector, when some are shown."""
     rows = [f'<div class="row"><span class="atlas-dot" style="background:{c}"></span>{html.escape(label)}</div>'
             for c, label in sectors if HEX_COLOUR.match(c)]
     symbols = {
@@ -317,15 +319,20 @@ def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...]) -> str:
         "cooperation": '<span class="atlas-coop"></span>EU-China event, mission or support office',
         "city_clusters": '<span class="atlas-area world"></span>World-class city cluster'
                          '</div><div class="row"><span class="atlas-area"></span>Other city cluster',
+        "provinces": '<span class="atlas-area shade"></span>Province shading: more clusters, darker',
     }
     title = f"Legend · {len(rows)} sector{'s' if len(rows) != 1 else ''}" if sectors else "Legend"
+    if unsectored and HEX_COLOUR.match(unsectored):
+        rows.append(f'<div class="row"><span class="atlas-zone" style="background:{unsectored}"></span>'
+                    "Zone or park with no sector named</div>")
     rows += [f'<div class="row">{symbols[layer]}</div>' for layer in symbols if layer in layers]
     return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
 
 
-def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...]) -> folium.FeatureGroup:
+def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...],
+                 unsectored: str | None = None) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name="Legend")
-    Legend(legend_html(sectors, layers)).add_to(fg)
+    Legend(legend_html(sectors, layers, unsectored)).add_to(fg)
     return fg
 
 

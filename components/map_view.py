@@ -97,7 +97,13 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
         groups.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
     tax = atlas.taxonomy
     shown = set(filtered.clusters["sector"]) if "clusters" in view.layers else set()
-    groups.append(ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers))
+    unsectored = None
+    if "zones" in view.layers:  # zones take the colour of their first sector
+        firsts = [str(s).split(";")[0] if s == s else "" for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
+        shown |= set(firsts) - {""}
+        unsectored = tax.colour("") if "" in firsts else None
+    groups.append(ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers,
+                                  unsectored))
     return groups
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.drilldown import detail, split, years_text
+from atlas.drilldown import detail, years_text
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.tour import Check, Step
 from components.downloads import download_rows
-from components.legend import render_legend
+from components.legend import render_disclaimer
 from components.text import h, md
 
 STEP_KEY = "step"
@@ -86,11 +86,9 @@ def render_checks(checks: list[Check], show_when_ok: bool) -> None:
 
 # ---------------------------------------------------------------- panels under the map
 
-def _legend_panel(atlas: Atlas, filtered: Filtered, step: Step) -> None:
-    sectors = set(filtered.clusters["sector"]) if "clusters" in step.layers else set()
-    if "zones" in step.layers:
-        sectors |= {split(c)[0] for c in filtered.zones["sectors"] if split(c)}
-    render_legend(atlas.taxonomy, sorted(sectors))
+def _legend_panel() -> None:
+    """The key itself is inside the map (lower left), open on the tour's full-width map."""
+    render_disclaimer()
 
 
 def _detail_panel(atlas: Atlas, step: Step) -> None:
@@ -150,7 +148,7 @@ def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
 
 def render_panel(atlas: Atlas, filtered: Filtered, step: Step) -> None:
     if step.panel == "legend":
-        _legend_panel(atlas, filtered, step)
+        _legend_panel()
     elif step.panel == "detail" and step.sel:
         _detail_panel(atlas, step)
     elif step.panel == "policies":

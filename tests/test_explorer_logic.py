@@ -269,3 +269,11 @@ def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
     assert ml.html.escape(tax.label("textiles")) in legend and tax.label("health") not in legend
     assert "High-tech zone or park" in legend and "city cluster" not in legend and "EU-China" not in legend
     assert "<script>" not in ml.legend_html([("#000000", "<script>x</script>")], ())
+
+    zones_only = ViewState(layers=("zones", "provinces"))  # zones are coloured by their first sector
+    groups = data_groups(atlas, filter_atlas(atlas, zones_only), zones_only)
+    legend = next(c for c in groups[-1]._children.values() if isinstance(c, ml.Legend)).html
+    firsts = {str(s).split(";")[0] if s == s else "" for s in atlas.zones.dropna(subset=["lat"])["sectors"]}
+    assert legend.count('class="atlas-dot"') == len(firsts - {""}) > 1
+    assert ("no sector named" in legend) == ("" in firsts)
+    assert "Province shading" in legend
