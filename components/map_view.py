@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.drilldown import split
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.state import ViewState
@@ -32,10 +33,15 @@ def cluster_points(atlas: Atlas, df) -> list[dict]:
             for r in df.to_dict("records")]
 
 
+def zone_sector(cell) -> str:
+    """The sector a zone is coloured by (its first; "" when the documents name none)."""
+    return (split(cell if cell == cell else "") or [""])[0]
+
+
 def zone_points(atlas: Atlas, df) -> list[dict]:
     tax = atlas.taxonomy
     return [{"kind": "z", "id": r["id"], "lat": r["lat"], "lon": r["lon"],
-             "colour": tax.colour(str(r["sectors"]).split(";")[0]),
+             "colour": tax.colour(zone_sector(r["sectors"])),
              "label": ml.label_text(r["name_en"], r.get("city_en", ""))}
             for r in df.to_dict("records") if r["lat"] == r["lat"]]
 
@@ -68,11 +74,6 @@ def province_style(feature: dict) -> dict:
             "fillOpacity": 0.05 + 0.45 * share if share else 0.0}
 
 
-def feature_groups(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None):
-    """The dynamic layers, bottom to top."""
-    return data_groups(atlas, filtered, view) + [ml.highlight_layer(selection)]
-
-
 def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
     """The explorer's layers for the filtered atlas, bottom to top (without the selection ring)."""
     groups = []
@@ -98,8 +99,8 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
     tax = atlas.taxonomy
     shown = set(filtered.clusters["sector"]) if "clusters" in view.layers else set()
     unsectored = None
-    if "zones" in view.layers:  # zones take the colour of their first sector
-        firsts = [str(s).split(";")[0] if s == s else "" for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
+    if "zones" in view.layers:
+        firsts = [zone_sector(s) for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
         shown |= set(firsts) - {""}
         unsectored = tax.colour("") if "" in firsts else None
     groups.append(ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers,

@@ -6,7 +6,8 @@ Why: on a 2-core machine the browser draws the page and the map's frame on one t
 sidebar's widgets (search box, multiselects, pills) cost about as much as the whole map to draw.
 Drawn after it, the map is up about half a second sooner, close to a page with nothing but a map,
 and the whole page is complete about a tenth of a second later than if all were drawn at once
-(scripts/benchmark.py prints both times). Every later run draws everything, so filtering and selecting never wait for the map.
+(scripts/benchmark.py prints both times). Every later run draws everything, so filtering and
+selecting never wait for the map.
 """
 
 from __future__ import annotations

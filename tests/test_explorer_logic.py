@@ -211,17 +211,21 @@ def test_cached_map_payload_is_what_st_folium_would_send(atlas, monkeypatch):
 
     from components import folium_component as fc
     from components import map_layers as ml
-    from components.map_view import RETURNED, feature_groups
+    from components.map_view import RETURNED, data_groups
 
     view = ViewState(sectors=("automotive",))
     filtered = filter_atlas(atlas, view)
+
+    def feature_groups():
+        return data_groups(atlas, filtered, view) + [ml.highlight_layer(detail(atlas, "ic:IC048"))]
+
     sent = []
     monkeypatch.setattr(sf, "_component_func", lambda **kw: sent.append(kw))
     sf.st_folium(ml.base_map("outline"), key="m", height=500, use_container_width=True,
                  returned_objects=RETURNED, center=(23.4, 113.2), zoom=9,
-                 feature_group_to_add=feature_groups(atlas, filtered, view, detail(atlas, "ic:IC048")))
+                 feature_group_to_add=feature_groups())
     code = fc.map_code(lambda: ml.base_map("outline"), "outline-test")
-    layers = fc.layers_code(feature_groups(atlas, filtered, view, detail(atlas, "ic:IC048")))
+    layers = fc.layers_code(feature_groups())
     fc.show_map(code, layers, key="m", height=500, returned_objects=RETURNED, center=(23.4, 113.2), zoom=9)
     theirs, ours = ({k: v for k, v in kw.items() if k != "on_change"} for kw in sent)
     assert ours == theirs
