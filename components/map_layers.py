@@ -3,8 +3,9 @@
 The base map (offline province outline, optional tiles) is fixed per basemap choice;
 everything that filters or selection change is a FeatureGroup handed to st_folium's
 ``feature_group_to_add``, which swaps layers without re-rendering the map.
-Every clickable feature is GeoJSON with ``kind`` and ``id`` properties, so a click comes
-back as ``last_active_drawing`` and is resolved without guessing from coordinates.
+Every clickable feature carries ``kind`` and ``id`` properties (atlas/kinds.py), so a click comes
+back from streamlit-folium as ``last_active_drawing`` and is resolved without guessing from
+coordinates; streamlit-folium itself listens for the clicks.
 """
 
 from __future__ import annotations
@@ -63,31 +64,13 @@ SYMBOL_CSS = """
 """
 
 
-# Runs in the map frame before Leaflet loads. (1) Starts fetching the static GeoJSON files, so
-# they arrive while Leaflet loads instead of after (StaticGeoJson takes them from window.atlasGeo).
-# (2) atlasSelect(layer): a click on a marker or city cluster reports the selection at once.
-# streamlit-folium reports clicks through a 250 ms debounce; this sends the very value its
-# debounced call would send (the same objects, in the same order) and records it as sent, so that
-# call finds nothing new. On a map that returns no clicks, or without those globals, it does nothing.
+# Runs in the map frame before Leaflet loads: starts fetching the static GeoJSON files, so they
+# arrive while Leaflet loads instead of after (StaticGeoJson takes them from window.atlasGeo).
 FRAME_JS = """
 window.atlasGeo = window.atlasGeo || {};
 %(urls)s.forEach(function (u) {
   window.atlasGeo[u] = fetch(u).then(function (r) { return r.json(); });
 });
-window.atlasSelect = function (layer) {
-  var g = window.__GLOBAL_DATA__, m = window.map, S = window.Streamlit;
-  if (!g || !m || !S || !layer.toGeoJSON) { return; }
-  var wanted = g.returned_objects || [];
-  if (wanted.indexOf("last_active_drawing") < 0 || g.wrap_longitude) { return; }
-  var all = {last_active_drawing: layer.toGeoJSON(), zoom: m.getZoom(), center: m.getCenter()};
-  var data = {};
-  Object.keys(all).forEach(function (k) { if (wanted.indexOf(k) >= 0) { data[k] = all[k]; } });
-  g.last_active_drawing = all.last_active_drawing;
-  if (JSON.stringify(g.previous_data) !== JSON.stringify(data)) {
-    g.previous_data = data;
-    S.setComponentValue(data);
-  }
-};
 """
 
 
@@ -113,9 +96,7 @@ class StaticGeoJson(folium.MacroElement):
             style: function (f) { var s = {{ this.styles|tojson }};
                                   return s[f.properties[{{ this.style_key|tojson }}]] || s["default"]; },
             onEachFeature: function (f, layer) {
-                if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); }
-                if ({{ this.interactive|tojson }} && window.atlasSelect) {
-                    layer.on("click", function () { window.atlasSelect(layer); }); } }
+                if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); } }
         }).addTo({{ this._parent.get_name() }});
         ((window.atlasGeo || {})[{{ this.url|tojson }}]
          || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
@@ -244,7 +225,6 @@ class PointLayer(folium.MacroElement):
                 }
                 layer.feature = {type: "Feature", properties: r[3]};
                 if (r[3].label) { layer.bindTooltip(r[3].label); }
-                if (window.atlasSelect) { layer.on("click", function () { window.atlasSelect(layer); }); }
                 group.addLayer(layer);
             });
         })({{ this._parent.get_name() }}, {{ this.rows|tojson }}, {{ this.options|tojson }});

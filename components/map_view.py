@@ -1,28 +1,29 @@
-"""The explorer's map: the base map is fixed per basemap, the layers come as feature groups.
+"""The atlas map, drawn with st_folium's documented arguments only.
 
-The map reruns the page only for a click (``last_active_drawing``) or a move (``center``,
-``zoom``), and a filter or selection change swaps feature groups without re-rendering the map,
-so the map does not flash. The code of the base map (per basemap) and of the layers (per filter
-set) is generated once and cached (components/folium_component.py), so a rerun costs little.
+The base map (outline, optional tiles) is the same on every run, so streamlit-folium keeps the
+map it has drawn; everything that filters and selection change is handed over as feature groups
+(``feature_group_to_add``), which it swaps without reloading the map, and a pan is asked for with
+``center`` and ``zoom``. The map reruns the page only for a click or a move (``returned_objects``).
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
+from streamlit_folium import st_folium
 
 from atlas.drilldown import split
 from atlas.filters import Filtered
 from atlas.load import Atlas
-from atlas.state import ViewState
-from components import folium_component as fc
+from atlas.state import Pan, ViewState
 from components import map_layers as ml
-from components import progressive
-from components.url_state import update_view
 from geo.web import web_geojson
 
 MAP_KEY = "atlas_map"
-RETURNED = ["last_active_drawing", "center", "zoom"]
-SELECT_ZOOM = {"ic": 8, "z": 8, "ev": 7, "org": 8, "pl": 8}
+# A click comes back as the clicked object (its kind and id) with streamlit-folium's click
+# counter, so a second click on the same marker is still news; a pan or zoom as centre and zoom.
+RETURNED = ["last_object_clicked_count", "last_active_drawing", "center", "zoom"]
 
 
 def cluster_points(atlas: Atlas, df) -> list[dict]:
@@ -109,7 +110,7 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
 
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
-    """What the data layers show: equal keys, equal layers (so their code can be reused)."""
+    """What the data layers show: equal keys, equal layers."""
     ids = tuple(tuple(df["id"]) for df in (filtered.clusters, filtered.zones, filtered.city_clusters,
                                            filtered.events, filtered.organisations))
     return id(atlas), ids, view.layers, bool(view.city_clusters)
@@ -121,40 +122,38 @@ def _ring_key(selection: dict | None) -> tuple | None:
     return selection.get("title"), selection.get("lat"), selection.get("lon"), selection.get("geometry") is not None
 
 
-def _on_map_event() -> None:
-    """A click selects what was clicked; a move records the view for the URL. The first event
-    is the map's own report that it is up."""
-    progressive.map_reported()
-    state = st.session_state.get(MAP_KEY) or {}
-    drawing = state.get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
-    changes = {}
-    token = (props.get("kind"), props.get("id"))
-    if props.get("kind") in ("ic", "cc", "z", "ev", "org") and token != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = token
-        changes["sel"] = st.session_state["_last_click_sel"] = f"{props['kind']}:{props['id']}"
-    center, zoom = state.get("center"), state.get("zoom")
-    if center and zoom:
-        changes.update(lat=round(center["lat"], 4), lon=round(center["lng"], 4), zoom=int(zoom))
-    if changes:
-        update_view(**changes)
+def _session_groups(cache_key: str, key: tuple, build) -> list:
+    """The folium feature groups for ``key``, built once per session and reused while the
+    filters stay the same. Per session, not shared: streamlit-folium attaches the groups to the
+    map it draws, so one group object must not be drawn by two sessions at once."""
+    cache = st.session_state.setdefault(cache_key, {})
+    if key not in cache:
+        if len(cache) >= 6:
+            cache.pop(next(iter(cache)))
+        cache[key] = build()
+    return cache[key]
 
 
 def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None,
-               request: tuple | None, height: int = 620, key: str = MAP_KEY,
-               extra_groups: list | None = None, interactive: bool = True) -> None:
-    """The atlas map. Other pages pass their own ``key`` (and ``interactive=False`` when a click
-    should not change the explorer's selection) and may add their own feature groups on top."""
-    code = fc.map_code(lambda: ml.base_map(view.basemap), view.basemap)
-    layers, n = fc.cached_layers_code(layers_key(atlas, filtered, view),
-                                      lambda: data_groups(atlas, filtered, view))
-    ring, _ = fc.cached_layers_code(("ring", _ring_key(selection)), lambda: [ml.highlight_layer(selection)],
-                                    start=n)
-    layers += ring
-    if extra_groups:
-        layers += fc.layers_code(list(extra_groups), start=n + 1)
-    center = zoom = None
-    if request:
-        center, zoom = (request[0], request[1]), request[2]
-    fc.show_map(code, layers, key=key, height=height, returned_objects=RETURNED if interactive else [],
-                center=center, zoom=zoom, on_change=_on_map_event if interactive else None)
+               pan: Pan | None, height: int = 620, key: str = MAP_KEY,
+               extra_groups: list | None = None, on_change: Callable[[str], None] | None = None) -> str:
+    """The atlas map, through st_folium's documented arguments. ``on_change(map_key)`` is called on
+    a map event (the component's value is then in ``st.session_state[map_key]``); without it the
+    map reports nothing (other pages' maps that only show). Returns the map's key."""
+    map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
+    groups = _session_groups(f"{map_key}_layers", layers_key(atlas, filtered, view),
+                             lambda: data_groups(atlas, filtered, view))
+    ring = _session_groups(f"{map_key}_ring", ("ring", _ring_key(selection)),
+                           lambda: [ml.highlight_layer(selection)])
+    st_folium(
+        ml.base_map(view.basemap),
+        key=map_key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED if on_change else [],
+        center=pan.center if pan else None,
+        zoom=pan.zoom if pan else None,
+        feature_group_to_add=groups + ring + list(extra_groups or ()),
+        on_change=(lambda: on_change(map_key)) if on_change else None,
+    )
+    return map_key

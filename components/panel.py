@@ -7,20 +7,16 @@ import streamlit as st
 from atlas.cache import per_atlas
 from atlas.drilldown import detail
 from atlas.load import Atlas
-from components import progressive
+from atlas.kinds import label as kind_label
+from components import explorer_session as session
 from components.text import h, md, md_link, source_md
-from components.url_state import update_view
-
-KIND_LABEL = {"ic": "Industrial cluster", "cc": "City cluster", "z": "Zone or park",
-              "ev": "Event or mission", "org": "Organisation", "pl": "City or county"}
 REASON_LABEL = {"zone": "covers a zone here", "prefecture": "this city", "province": "this province",
                 "city cluster": "this city cluster", "sector": "this sector",
                 "national": "national framework"}
 
 
 def _select_button(label: str, key: str, button_key: str) -> None:
-    st.button(label, key=button_key, on_click=update_view, kwargs={"sel": key},
-              use_container_width=True)
+    st.button(label, key=button_key, on_click=session.select, args=(key,), use_container_width=True)
 
 
 def _facts(facts) -> None:
@@ -82,15 +78,15 @@ def _cooperation(coop: dict, prefix: str) -> None:
             st.write("The documents record no cooperation here yet.")
 
 
-def render_panel(atlas: Atlas, key: str | None, d: dict | None = None) -> None:
+def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples: bool = True) -> None:
     """The panel for the selected item (``d``: its detail, if already computed), or a short
-    guide when nothing is selected."""
+    guide (with the tour's examples when ``examples``) when nothing is selected."""
     if not key:
         st.subheader("Click anything on the map")
         st.write("A cluster, zone, city cluster or cooperation marker opens here with what the "
                  "documents say about it: facts, the policies that apply and the EU-China "
                  "cooperation around it, each with its source.")
-        if progressive.chrome_drawn():
+        if examples:
             _start_here(atlas)
         return
     d = d or detail(atlas, key)
@@ -101,11 +97,11 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None) -> None:
     colour = d.get("colour", "#1F2933")
     st.markdown(
         f'<div class="atlas-kind" style="border-left:6px solid {h(colour)};padding-left:8px">'
-        f"{h(KIND_LABEL[kind])}</div>", unsafe_allow_html=True)
+        f"{h(kind_label(kind))}</div>", unsafe_allow_html=True)
     st.subheader(md(d["title"]), anchor=False)
     if d.get("subtitle"):
         st.caption(md(d["subtitle"]))
-    st.button("Clear selection", key="clear_sel", on_click=update_view, kwargs={"sel": ""})
+    st.button("Clear selection", key="clear_sel", on_click=session.clear)
     _facts(d["facts"])
     if d.get("description"):
         st.markdown(md(d["description"]))
@@ -142,7 +138,7 @@ def start_examples(atlas: Atlas) -> list[tuple[str, str]]:
     for step in load_tour().steps:
         d = detail(atlas, step.sel) if step.sel else None
         if d:
-            out.append((step.sel, f"{KIND_LABEL[step.sel.split(':', 1)[0]]}: {d['title']}"))
+            out.append((step.sel, f"{kind_label(step.sel.split(':', 1)[0])}: {d['title']}"))
     return out
 
 

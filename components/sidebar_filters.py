@@ -12,7 +12,7 @@ from atlas.load import Atlas
 from atlas.search import search
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.state import LAYERS, ViewState
-from components.url_state import update_view
+from components import explorer_session as session
 
 LAYER_LABELS = {
     "clusters": "Top-100 industrial clusters (2010)",
@@ -23,52 +23,41 @@ LAYER_LABELS = {
 }
 
 
-def _on_change(field: str, key: str, as_tuple: bool = True) -> None:
-    value = st.session_state[key]
-    update_view(**{field: tuple(value) if as_tuple else value})
-
-
-def _on_layers() -> None:
-    chosen = set(st.session_state.get("f_layers") or ())
-    update_view(layers=tuple(l for l in LAYERS if l in chosen))
-
-
 def render_filters(atlas: Atlas, view: ViewState) -> None:
     """Draw the sidebar; widget callbacks update the view before the next run."""
     tax = atlas.taxonomy
     sb = st.sidebar
     sb.header("Filters")
-    sb.text_input("Search", key="f_q", on_change=_on_change, args=("q", "f_q", False),
+    sb.text_input("Search", key="f_q", on_change=session.widget_changed, args=("q",),
                   placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
                   help="Clusters, zones, city clusters, cities and organisations by English name, "
                        "pinyin or Chinese characters. Narrows the map to what it finds.")
     if view.q.strip():
         _search_results(atlas, view.q)
     sb.pills("Sector", tax.order, format_func=tax.label, selection_mode="multi",
-             key="f_sectors", on_change=_on_change, args=("sectors", "f_sectors"),
+             key="f_sectors", on_change=session.widget_changed, args=("sectors",),
              help="None chosen: all sectors.")
     sb.pills("Priority sector", list(tax.priority.index), format_func=tax.priority_label,
-             selection_mode="multi", key="f_priority", on_change=_on_change, args=("priority", "f_priority"),
+             selection_mode="multi", key="f_priority", on_change=session.widget_changed, args=("priority",),
              help="The EU-China priority sectors; none chosen: any.")
     sb.multiselect("Province", sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
                    format_func=PROVINCE_NAMES_EN.get,
-                   key="f_provinces", on_change=_on_change, args=("provinces", "f_provinces"),
+                   key="f_provinces", on_change=session.widget_changed, args=("provinces",),
                    placeholder="All provinces")
     cc = atlas.city_clusters.sort_values("rank")
     names = dict(zip(cc["id"], cc["name_en"]))
     sb.multiselect("City cluster", list(cc["id"]),
-                   format_func=names.get, key="f_cc", on_change=_on_change,
-                   args=("city_clusters", "f_cc"), placeholder="All city clusters")
+                   format_func=names.get, key="f_cc", on_change=session.widget_changed,
+                   args=("city_clusters",), placeholder="All city clusters")
     sb.header("Layers")
     sb.pills("Layers", LAYERS, format_func=LAYER_LABELS.get, selection_mode="multi", key="f_layers",
-             on_change=_on_layers, label_visibility="collapsed")
+             on_change=session.widget_changed, args=("layers",), label_visibility="collapsed")
     sb.segmented_control("Basemap", ["outline", "tiles"], required=True,
                          format_func={"outline": "Offline outline", "tiles": "Light tiles"}.get,
-                         key="f_basemap", on_change=_on_change, args=("basemap", "f_basemap", False),
+                         key="f_basemap", on_change=session.widget_changed, args=("basemap",),
                          help="The outline always works; tiles need internet (the outline stays on top).")
     if any((view.sectors, view.priority, view.provinces, view.city_clusters, view.q)):
-        sb.button("Clear filters", on_click=update_view,
-                  kwargs=dict(sectors=(), priority=(), provinces=(), city_clusters=(), q=""))
+        sb.button("Clear filters", on_click=session.clear_filters)
 
 
 def _search_results(atlas: Atlas, query: str) -> None:
@@ -79,5 +68,5 @@ def _search_results(atlas: Atlas, query: str) -> None:
     st.sidebar.caption(f"{len(hits)} best matches — click to open")
     for hit in hits:
         st.sidebar.button(f"{hit.title} · {hit.kind}", key=f"hit_{hit.key}", help=hit.subtitle,
-                          on_click=update_view, kwargs={"sel": hit.key, "zoom": None},
+                          on_click=session.select, args=(hit.key,),
                           use_container_width=True)

@@ -137,24 +137,14 @@ def wait_for_zoom(frame, at_least: int, timeout: float = 20) -> None:
                             timeout=timeout * 1000)
 
 
-def click_feature(page, frame, feature_id: str, tries: int = 3) -> None:
-    """Click a marker where a person would: at its position on the map (once the map is still).
-    Like a person, click again if nothing happened: on a busy 2-core machine the first click can
-    land while the page is still finishing the map's own first rerun."""
-    for attempt in range(tries):
-        page.wait_for_timeout(300)  # let a pan or zoom animation finish
-        xy = None
-        deadline = time.time() + 20
-        while xy is None and time.time() < deadline:
-            xy = frame.evaluate(POINT_JS, feature_id)
-            if xy is None:
-                page.wait_for_timeout(50)
-        assert xy, f"{feature_id} is not on the map"
-        page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
-        try:
-            page.wait_for_function(f"() => decodeURIComponent(location.search).includes(':{feature_id}')",
-                                   timeout=5000)
-            return
-        except Exception:
-            if attempt == tries - 1:
-                raise
+def click_feature(page, frame, feature_id: str) -> None:
+    """Click a marker once, where a person would: at its position on the map, once the map is still."""
+    page.wait_for_timeout(300)  # let a pan or zoom animation finish
+    xy = None
+    deadline = time.time() + 20
+    while xy is None and time.time() < deadline:
+        xy = frame.evaluate(POINT_JS, feature_id)
+        if xy is None:
+            page.wait_for_timeout(50)
+    assert xy, f"{feature_id} is not on the map"
+    page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})

@@ -1,0 +1,121 @@
+"""The explorer's state model (atlas/state.py): pure transitions, no Streamlit, no browser."""
+
+import math
+
+import pytest
+
+from atlas import kinds
+from atlas import state as es
+from atlas.state import ExplorerState, Known, ViewState
+
+KNOWN = Known(sectors=frozenset({"automotive", "ict"}), priority=frozenset({"ict"}),
+              provinces=frozenset({"440000"}), city_clusters=frozenset({"cc_prd"}),
+              selectable=frozenset({"ic:IC048", "cc:cc_prd", "z:z_zhangjiang"}))
+HUADU = {"kind": "ic", "id": "IC048", "label": "Automobile industrial cluster"}
+
+
+def click(state, count, props=HUADU, map_key="m"):
+    return es.on_map_event(state, map_key, {"last_object_clicked_count": count,
+                                            "last_active_drawing": {"properties": props},
+                                            "center": {"lat": 23.4, "lng": 113.2}, "zoom": 9})
+
+
+def test_a_click_selects_and_a_repeat_click_after_clear_selects_again():
+    s = click(ExplorerState(), 1)
+    assert s.view.sel == "ic:IC048" and s.clicked == "ic:IC048"
+    s = es.clear(s)
+    assert s.view.sel == ""
+    s = click(s, 2)  # the same marker: a new count is a new click
+    assert s.view.sel == "ic:IC048"
+
+
+def test_a_repeat_click_after_selecting_something_else_opens_it_again():
+    s = click(ExplorerState(), 1)
+    s = es.select(s, "cc:cc_prd", (23.0, 113.5))
+    assert s.view.sel == "cc:cc_prd" and s.clicked == ""
+    s = click(s, 2)
+    assert s.view.sel == "ic:IC048"
+
+
+def test_a_report_without_a_new_click_changes_only_the_view():
+    s = click(ExplorerState(), 1)
+    s = es.clear(s)
+    moved = es.on_map_event(s, "m", {"last_object_clicked_count": 1,
+                                     "last_active_drawing": {"properties": HUADU},
+                                     "center": {"lat": 30.0, "lng": 110.0}, "zoom": 6})
+    assert moved.view.sel == "" and (moved.view.lat, moved.view.lon, moved.view.zoom) == (30.0, 110.0, 6)
+
+
+def test_the_first_report_marks_the_map_as_up_and_selects_nothing():
+    s = es.on_map_event(ExplorerState(), "m", {"last_object_clicked_count": 0, "last_active_drawing": None,
+                                               "center": {"lat": 35, "lng": 104.5}, "zoom": 4})
+    assert s.map_reported and s.view.sel == "" and s.view.zoom == 4
+
+
+def test_a_new_map_instance_counts_from_zero():
+    s = click(ExplorerState(), 3, map_key="m_outline")
+    s = es.clear(s)
+    s = click(s, 0, map_key="m_tiles")  # the tiles map's first report
+    assert s.view.sel == ""
+    s = click(s, 1, map_key="m_tiles")
+    assert s.view.sel == "ic:IC048"
+
+
+def test_clicks_on_things_that_are_not_places_select_nothing():
+    for props in ({}, {"kind": "province", "id": "440000"}, {"kind": "ic"}, None):
+        assert click(ExplorerState(), 1, props).view.sel == ""
+
+
+def test_select_from_outside_pans_there_and_asking_twice_is_still_a_change():
+    s = es.select(ExplorerState(), "ic:IC048", (23.4, 113.2))
+    assert s.pan.zoom == kinds.select_zoom("ic:IC048") and s.pan.lat == 23.4
+    again = es.select(es.clear(s), "ic:IC048", (23.4, 113.2))
+    assert again.pan.center != s.pan.center  # the map sees a new request
+    assert math.isclose(again.pan.center[0], 23.4, abs_tol=1e-5)
+
+
+def test_select_without_a_location_keeps_the_map_where_it_is():
+    s = es.select(ExplorerState(), "ic:IC048", (23.4, 113.2))
+    assert es.select(s, "pl:440114").pan == s.pan
+
+
+def test_filters_change_the_view_and_keep_the_selection():
+    s = es.select(ExplorerState(), "ic:IC048", (23.4, 113.2))
+    s = es.set_filters(s, sectors=("automotive",))
+    assert s.view.sectors == ("automotive",) and s.view.sel == "ic:IC048"
+
+
+def test_from_url_pans_to_the_position_or_else_to_the_selection():
+    s, note = es.from_url({"sel": "ic:IC048", "lat": "23.4", "lon": "113.2", "z": "9"}, KNOWN)
+    assert note is None and (s.pan.lat, s.pan.lon, s.pan.zoom) == (23.4, 113.2, 9)
+    s, _ = es.from_url({"sel": "ic:IC048"}, KNOWN, locate=lambda key: (23.0, 113.0))
+    assert (s.pan.lat, s.pan.zoom) == (23.0, kinds.select_zoom("ic:IC048"))
+    assert es.from_url({}, KNOWN)[0].pan is None
+
+
+def test_every_address_the_explorer_writes_reads_back_the_same():
+    views = [ViewState(), ViewState(layers=()), ViewState(layers=("provinces",), basemap="tiles"),
+             ViewState(sectors=("automotive", "ict"), provinces=("440000",), city_clusters=("cc_prd",),
+                       q="car, 花都", sel="cc:cc_prd", lat=23.4, lon=113.2, zoom=9)]
+    for view in views:
+        state = ExplorerState(view=view)
+        back, note = es.from_url(es.to_url(state), KNOWN)
+        assert back.view == view and note is None
+
+
+@pytest.mark.parametrize("params", [
+    {"lat": "30", "lon": "110", "z": "inf"}, {"lat": "1e309", "lon": "110"}, {"lat": "-Infinity", "lon": "1"},
+    {"lat": "nan", "lon": "110", "z": "5"}, {"z": "1e400", "lat": "30", "lon": "110"},
+    {"sector": ["automotive", "rockets"], "sel": ["ic:IC048", "ic:IC048"]}, {"q": "x" * 10_000},
+    {"sel": "[a](//e.io)"}, {"nonsense": "1", "layers": "none,lasers"},
+])
+def test_hostile_addresses_never_raise_and_are_named_in_one_notice(params):
+    s, note = es.from_url(params, KNOWN)
+    assert isinstance(s, ExplorerState) and note and note.count("Ignored") == 1
+    assert "](" not in note and "<" not in note
+    assert s.view.lat is None or math.isfinite(s.view.lat)
+
+
+def test_repeated_list_keys_are_joined():
+    s, note = es.from_url({"sector": ["automotive", "ict"]}, KNOWN)
+    assert s.view.sectors == ("automotive", "ict") and note is None
