@@ -16,6 +16,7 @@ import yaml
 from atlas.filters import Filtered
 from atlas.load import Atlas, load_atlas
 from atlas.paths import DATA_DIR, GEO_DIR, SEED_FILES
+from atlas.page_params import Param
 from atlas.state import LAYERS, ViewState
 from atlas.validate import DataFileError
 from geo.boundaries import LAYER_FILES, load_seats
@@ -168,18 +169,15 @@ def caption_text(step: Step, counts: dict[str, int]) -> str:
     return step.caption.format(**{k: f"{v:,}" for k, v in counts.items()})
 
 
-def step_number(raw, total: int) -> tuple[int, str]:
-    """The 1-based step from the URL's ?step=; anything else falls back to step 1 with a notice."""
-    if raw in (None, "", []):
-        return 1, ""
-    value = raw[0] if isinstance(raw, list) else raw
-    try:
-        n = int(str(value))
-    except ValueError:
-        n = 0
-    if 1 <= n <= total:
-        return n, ""
-    return 1, f"There is no step {str(value)[:12]!s} in this tour; starting at step 1 of {total}."
+def step_param(total: int) -> Param:
+    """The tour's one address parameter: ?step=3 (1-based)."""
+    return Param("step", "int", "step", lo=1, hi=total)
+
+
+def step_number(values: dict, total: int) -> int:
+    """The step the parsed address names (components/page_state.read), else step 1."""
+    n = values.get("step")
+    return n if isinstance(n, int) and 1 <= n <= total else 1
 
 
 # ---------------------------------------------------------------- ready to present

@@ -135,11 +135,14 @@ def _session_groups(cache_key: str, key: tuple, build) -> list:
 
 
 def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None,
-               pan: Pan | None, height: int = 620, key: str = MAP_KEY,
+               pan: Pan | tuple | None, height: int = 620, key: str = MAP_KEY,
                extra_groups: list | None = None, on_change: Callable[[str], None] | None = None) -> str:
     """The atlas map, through st_folium's documented arguments. ``on_change(map_key)`` is called on
     a map event (the component's value is then in ``st.session_state[map_key]``); without it the
-    map reports nothing (other pages' maps that only show). Returns the map's key."""
+    map reports nothing (other pages' maps that only show). ``pan``: where the map should be, a
+    Pan or (lat, lon, zoom). Returns the map's key."""
+    if isinstance(pan, tuple):
+        pan = Pan(*pan)
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
     groups = _session_groups(f"{map_key}_layers", layers_key(atlas, filtered, view),
                              lambda: data_groups(atlas, filtered, view))

@@ -232,7 +232,7 @@ def render_shortlist(atlas) -> None:
     view = ViewState(layers=("clusters", "city_clusters"))
     located = [(lat, lon) for lat, lon in zip(table["lat"], table["lon"]) if lat == lat and lat is not None]
     render_map(atlas, filter_atlas(atlas, view), view, None, fit_view(located), height=440, key="partner_map",
-               extra_groups=shortlist_layers(atlas, keys), interactive=False)
+               extra_groups=shortlist_layers(atlas, keys))
     mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
     st.caption(f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "
                "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "

@@ -90,7 +90,7 @@ in_china = events[events["lat"].notna()]
 map_col, chart_col = st.columns([3, 2], gap="medium")
 with map_col:
     view = ViewState(layers=("cooperation",))
-    render_map(atlas, filter_atlas(atlas, view), view, None, None, height=430, key="coop_map", interactive=False)
+    render_map(atlas, filter_atlas(atlas, view), view, None, None, height=430, key="coop_map")
     st.caption(f"How to read this: ▲ dark = event stops in China ({len(in_china)} of {len(events)} stops; the "
                "others were in Europe or name no city), grey = EU support offices. Points are city seats. "
                + DISCLAIMER)

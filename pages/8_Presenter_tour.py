@@ -12,7 +12,9 @@ import streamlit as st
 from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from atlas.state import to_params
-from atlas.tour import TourError, caption_text, load_tour, readiness, step_counts, step_number, step_view
+from atlas.tour import (TourError, caption_text, load_tour, readiness, step_counts, step_number, step_param,
+                        step_view)
+from components import page_state
 from components import tour_views as tv
 from components.data_access import get_atlas
 from components.map_layers import local_assets_present
@@ -35,8 +37,9 @@ except TourError:
     tv.render_checks(checks, show_when_ok=True)
     st.stop()
 
-n, notice = step_number(st.query_params.get(tv.STEP_KEY), len(tour.steps))
-st.query_params[tv.STEP_KEY] = str(n)
+values, notice = page_state.read([step_param(len(tour.steps))])
+n = step_number(values, len(tour.steps))
+page_state.write({tv.STEP_KEY: str(n)})
 step = tour.steps[n - 1]
 view = step_view(step)
 filtered = filter_atlas(atlas, view)
@@ -45,12 +48,11 @@ filtered = filter_atlas(atlas, view)
 # updates the page in place instead of leaving the previous step's elements behind for a moment.
 tv.render_header(step, n, len(tour.steps), tour.title)
 with st.container():
-    if notice:
-        st.info(notice, icon=":material/info:")
+    page_state.show_notice(notice and f"{notice} Starting at step 1 of {len(tour.steps)}.")
     tv.render_checks(checks, show_when_ok=n == 1)
 tv.render_navigation(tour.steps, n, "top")
 render_map(atlas, filtered, view, detail(atlas, step.sel) if step.sel else None, (step.lat, step.lon, step.zoom),
-           height=600, key="tour_map", interactive=False)
+           height=600, key="tour_map")
 tv.render_caption(caption_text(step, step_counts(filtered, view)), step.source)
 with st.container():
     tv.render_panel(atlas, filtered, step)

@@ -35,7 +35,7 @@ with st.container():  # one slot whatever the report holds, so the map below kee
 view = ViewState(layers=("clusters", "city_clusters"))
 st.subheader(f"Map: {len(upload.places) if upload else 0:,} of your places", anchor=False)
 render_map(atlas, filter_atlas(atlas, view), view, None, map_request(upload), height=560,
-           key="myplaces_map", extra_groups=[places_layer(upload)], interactive=False)
+           key="myplaces_map", extra_groups=[places_layer(upload)])
 render_disclaimer()  # the legend is inside the map
 st.caption("How to read this: dark points are your places; coloured circles are the top-100 industrial "
            "clusters (2010) by sector; blue areas are the 19 city clusters. A place given by name sits on the "

@@ -13,8 +13,9 @@ from conftest import run_page as run_page_at
 from atlas.filters import filter_atlas
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.state import LAYERS
+from atlas.page_params import parse
 from atlas.tour import (BOUNDARY_FILES, MAX_STEPS, MIN_STEPS, TOUR_FILE, caption_text, load_tour, readiness,
-                        selectable, step_counts, step_number, step_view, validate_tour)
+                        selectable, step_counts, step_number, step_param, step_view, validate_tour)
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "8_Presenter_tour.py")
 
@@ -78,11 +79,12 @@ def test_validator_names_each_mistake(atlas, tmp_path):
 
 
 def test_step_from_the_url_falls_back_to_the_first_with_a_notice():
-    assert step_number("3", 7) == (3, "")
-    assert step_number(None, 7) == (1, "")
-    for raw in ("99", "0", "abc", "<b>"):
-        n, notice = step_number(raw, 7)
-        assert n == 1 and "step 1 of 7" in notice
+    spec = [step_param(7)]
+    assert step_number(parse({"step": "3"}, spec)[0], 7) == 3
+    assert step_number(parse({}, spec)[0], 7) == 1
+    for raw in ("99", "0", "abc", "<b>", "inf", "1e309", "[a](//e.io)"):
+        values, ignored = parse({"step": raw}, spec)
+        assert step_number(values, 7) == 1 and ignored and "](" not in ignored[0]
 
 
 # ---------------------------------------------------------------- ready to present
@@ -162,7 +164,13 @@ def test_page_step_from_url_and_next_button(atlas, tour):
 def test_page_with_an_unknown_step_starts_at_one_with_a_notice(tour):
     at = run_page(step="<b>42</b>")
     assert tour.steps[0].title in html_text(at)
-    assert any("starting at step 1" in i.value for i in at.info)
+    assert any("Starting at step 1" in i.value for i in at.info)
+
+
+def test_a_link_in_the_step_parameter_is_shown_as_text_not_as_a_link(tour):
+    at = run_page(step="[a](//e.io) ![i](//e.io/x.png) $x^2$ :red[x]")
+    notice = " ".join(i.value for i in at.info)
+    assert "Starting at step 1" in notice and "](" not in notice and "$" not in notice
 
 
 # ---------------------------------------------------------------- end to end, offline, in Chromium
