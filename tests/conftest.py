@@ -1,15 +1,12 @@
-import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.load import load_atlas
+from atlas.paths import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from atlas.load import load_atlas  # noqa: E402
-from atlas.paths import SEEDS_DIR  # noqa: E402
 
 
 @pytest.fixture(scope="session")
