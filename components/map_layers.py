@@ -33,6 +33,9 @@ CLUSTER_PANE, HIGHLIGHT_PANE = "atlas-clusters", "atlas-highlight"
 # The province outline is painted on one canvas below every overlay (not clickable): a canvas
 # draws the thousands of outline vertices far faster than one SVG path per province.
 OUTLINE_PANE = "atlas-outline"
+LABEL_PANE = "atlas-labels"  # place names: above the outline and areas, below every marker
+# Place labels appear as the map zooms in: capitals at the country view, then every city.
+LABEL_ZOOM = {1: 5, 2: 7}
 CHINA_ZOOM = 4
 TIER_STYLE = {
     "world_class": {"fillColor": "#0072B2", "fillOpacity": 0.22, "weight": 2},
@@ -51,8 +54,12 @@ SYMBOL_CSS = """
   border-right:6px solid transparent;border-bottom:11px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
 .leaflet-container{background:#EAF2F8;font-family:sans-serif;}
 .leaflet-tooltip{font-size:14px;}
+.atlas-place{font-size:11px;color:#3E4C59;white-space:nowrap;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;
+  pointer-events:none;transform:translate(6px,-7px);}
+.atlas-place.r1{font-size:12.5px;font-weight:600;color:#1F2933;}
+.atlas-wheel-hint{background:rgba(31,41,51,.75);color:#fff;padding:3px 8px;border-radius:3px;font-size:12px;}
 .atlas-legend{background:rgba(255,255,255,.93);padding:5px 9px;border-radius:4px;font-size:12px;
-  line-height:1.55;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:340px;overflow-y:auto;}
+  line-height:1.55;box-shadow:0 1px 4px rgba(0,0,0,.3);overflow-y:auto;}
 .atlas-legend summary{font-weight:600;cursor:pointer;}
 .atlas-legend .row{display:flex;align-items:center;gap:6px;white-space:nowrap;}
 .atlas-legend .atlas-zone,.atlas-legend .atlas-coop{flex:none;}
@@ -112,6 +119,72 @@ class StaticGeoJson(folium.MacroElement):
         self.only, self.interactive, self.pane = only, interactive, pane
 
 
+class PlaceLabels(folium.MacroElement):
+    """Names of the provincial capitals, and of every prefecture-level city once the map is zoomed
+    in (LABEL_ZOOM), from our own division seats (static/geo/places.json, fetched like the
+    outlines). Not clickable: clicks go through to the markers."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, url, minZoom, pane) {
+            var groups = {};
+            function update() {
+                Object.keys(groups).forEach(function (rank) {
+                    var on = map.getZoom() >= minZoom[rank];
+                    if (on && !map.hasLayer(groups[rank])) { groups[rank].addTo(map); }
+                    if (!on && map.hasLayer(groups[rank])) { map.removeLayer(groups[rank]); }
+                });
+            }
+            ((window.atlasGeo || {})[url] || fetch(url).then(function (r) { return r.json(); }))
+                .then(function (d) {
+                    d.features.forEach(function (f) {
+                        var rank = f.properties.rank, c = f.geometry.coordinates;
+                        groups[rank] = groups[rank] || L.layerGroup();
+                        groups[rank].addLayer(L.marker([c[1], c[0]], {pane: pane, interactive: false,
+                            keyboard: false, icon: L.divIcon({className: "", iconSize: null,
+                            html: '<div class="atlas-place r' + rank + '">' + f.properties.label + '</div>'})}));
+                    });
+                    update();
+                });
+            map.on("zoomend", update);
+        })({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.min_zoom|tojson }}, {{ this.pane|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.url, self.min_zoom, self.pane = web.url("place"), LABEL_ZOOM, LABEL_PANE
+
+
+class WheelOnFocus(folium.MacroElement):
+    """Scrolling the page over the map scrolls the page, as embedded maps usually do: the wheel
+    zooms once the map has been clicked (until the pointer leaves it) or with Ctrl/Cmd held."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var box = map.getContainer(), hint = null, timer = null;
+            map.scrollWheelZoom.disable();
+            map.on("click focus", function () { map.scrollWheelZoom.enable(); });
+            box.addEventListener("mouseleave", function () { map.scrollWheelZoom.disable(); });
+            box.addEventListener("wheel", function (e) {
+                if (map.scrollWheelZoom.enabled()) { return; }
+                if (e.ctrlKey || e.metaKey) { e.preventDefault(); map.scrollWheelZoom.enable(); return; }
+                if (!hint) { hint = L.control({position: "topright"});
+                    hint.onAdd = function () { var d = L.DomUtil.create("div", "atlas-wheel-hint");
+                        d.textContent = "Click the map (or hold Ctrl) to zoom with the wheel"; return d; }; }
+                hint.addTo(map); clearTimeout(timer); timer = setTimeout(function () { hint.remove(); }, 1500);
+            }, {passive: false});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "WheelOnFocus"
+
+
 class OfflineMap(folium.Map):
     """A folium map whose only assets are Leaflet's, served by the app from static/."""
 
@@ -142,8 +215,12 @@ def base_map(basemap: str = "outline") -> folium.Map:
         tiles=None,
         prefer_canvas=False,
         control_scale=True,
+        # Leaflet's keyboard handler focuses the map on mousedown, which scrolls a page whose map
+        # is not wholly in view, so the click lands elsewhere (seen at 1280×720): a click selects.
+        keyboard=False,
     )
     folium.map.CustomPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
+    folium.map.CustomPane(LABEL_PANE, z_index=450).add_to(m)
     folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
@@ -156,6 +233,8 @@ def base_map(basemap: str = "outline") -> folium.Map:
         else {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FBFBF8", "fillOpacity": 1.0}
     )
     StaticGeoJson("province", {"default": outline_style}, interactive=False, pane=OUTLINE_PANE).add_to(m)
+    PlaceLabels().add_to(m)
+    WheelOnFocus().add_to(m)
     return m
 
 
@@ -271,7 +350,10 @@ class Legend(folium.MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.innerHTML = {{ this.html|tojson }};
-                if (group._map.getSize().x < 800) { div.firstChild.removeAttribute("open"); }
+                var size = group._map.getSize();
+                div.style.maxHeight = Math.round(size.y * 0.45) + "px";
+                div.style.maxWidth = Math.round(size.x * 0.4) + "px";
+                if (size.x < 900) { div.firstChild.removeAttribute("open"); }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;

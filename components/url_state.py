@@ -24,7 +24,7 @@ def map_link(label: str, **filters: str) -> None:
     own (AppTest.from_file) has no navigation; it gets a plain link with the same query."""
     params = map_link_params(**filters)
     try:
-        st.page_link(EXPLORER_PAGE, label=md(label), icon="🗺️", query_params=params)
+        st.page_link(EXPLORER_PAGE, label=md(label), icon=":material/map:", query_params=params)
     except StreamlitPageNotFoundError:
         st.markdown(f"[{md(label)}](/?{urlencode(params)})")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,13 +19,21 @@ import shapely
 from shapely.geometry import MultiPolygon, mapping
 
 from atlas.paths import DATA_DIR, STATIC_DIR
-from geo.boundaries import load_layer
+from atlas.place_names import place_pinyin
+from geo.boundaries import load_layer, load_seats
 
 WEB_TOLERANCE = {"province": 0.03, "city_cluster": 0.02}
 WEB_DECIMALS = 3
 MIN_PART_AREA = 0.005  # square degrees (≈ 50 km²): islets invisible at country scale
 WEB_DIR = STATIC_DIR / "geo"
-WEB_FILES = {"province": "provinces.json", "city_cluster": "city_clusters.json"}
+WEB_FILES = {"province": "provinces.json", "city_cluster": "city_clusters.json", "place": "places.json"}
+# Suffixes a map label leaves off (广州市 → 广州, 延边朝鲜族自治州 → 延边).
+UNIT_SUFFIX = re.compile(r"(特别行政区|自治州|地区|林区|盟|市)$")
+# Capitals whose usual English name is not their pinyin (the names English-language atlases and
+# encyclopaedias use, e.g. Wikipedia's article titles).
+ENGLISH_NAMES = {"呼和浩特": "Hohhot", "哈尔滨": "Harbin", "拉萨": "Lhasa", "西安": "Xi'an", "乌鲁木齐": "Urumqi",
+                 "香港": "Hong Kong", "澳门": "Macao"}
+ETHNIC_SUFFIX = re.compile(r"(朝鲜|土家|苗|白|彝|哈尼|壮|傣|景颇|傈僳|藏|回|蒙古|羌|布依|侗|柯尔克孜|哈萨克)族?$")
 URL_PREFIX = "/app/static/geo/"
 
 
@@ -61,6 +70,39 @@ def city_cluster_collection(data_dir: Path = DATA_DIR) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def short_name(name_zh: str) -> str:
+    """A prefecture-level unit's name as a map label says it: without 市, 地区, 盟 or 自治州 and
+    the peoples an autonomous prefecture is named after."""
+    short = UNIT_SUFFIX.sub("", name_zh)
+    while (shorter := ETHNIC_SUFFIX.sub("", short)) != short and len(shorter) >= 2:
+        short = shorter
+    return short
+
+
+def place_collection() -> dict:
+    """Map labels from our own division seats: every prefecture-level unit (rank 2) and the
+    provincial capitals (rank 1: the prefecture whose seat is nearest its province's seat)."""
+    seats = load_seats()
+    seats = seats[seats["lon"] != ""].astype({"lat": float, "lon": float})
+    levels = seats["levels"].str.split(";")
+    prefectures = seats[levels.map(lambda v: "prefecture" in v) & ~seats["name_zh"].str.endswith("县")]
+    prefectures = prefectures[prefectures["name_zh"] != "台湾省"]  # no divisions of it in our data
+    capitals = set(prefectures.loc[prefectures["level"] == "province", "adcode"])  # Chongqing
+    for prov in seats[seats["level"] == "province"].to_dict("records"):
+        same = prefectures[prefectures["province_zh"] == prov["province_zh"]]
+        if len(same):
+            d = (same["lat"] - prov["lat"]) ** 2 + (same["lon"] - prov["lon"]) ** 2
+            capitals.add(same.loc[d.idxmin(), "adcode"])
+    features = []
+    for rec in prefectures.to_dict("records"):
+        rank = 1 if rec["adcode"] in capitals else 2
+        short = short_name(rec["name_zh"])
+        label = html.escape(f"{ENGLISH_NAMES.get(short) or place_pinyin(short).capitalize()} {short}")
+        features.append({"type": "Feature", "properties": {"adcode": rec["adcode"], "rank": rank, "label": label},
+                         "geometry": {"type": "Point", "coordinates": [round(rec["lon"], 3), round(rec["lat"], 3)]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def web_text(collection: dict) -> str:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
@@ -68,7 +110,8 @@ def web_text(collection: dict) -> str:
 @lru_cache(maxsize=4)
 def web_geojson_text(level: str) -> str:
     """The same collections in memory, for layers that are styled per request (province shading)."""
-    return web_text(province_collection() if level == "province" else city_cluster_collection())
+    builders = {"province": province_collection, "city_cluster": city_cluster_collection, "place": place_collection}
+    return web_text(builders[level]())
 
 
 def web_geojson(level: str) -> dict:

@@ -51,10 +51,14 @@ with st.container():
     page_state.show_notice(notice and f"{notice} Starting at step 1 of {len(tour.steps)}.")
     tv.render_checks(checks, show_when_ok=n == 1)
 tv.render_navigation(tour.steps, n, "top")
-render_map(atlas, filtered, view, detail(atlas, step.sel) if step.sel else None, (step.lat, step.lon, step.zoom),
-           height=600, key="tour_map")
-tv.render_caption(caption_text(step, step_counts(filtered, view)), step.source)
-with st.container():
-    tv.render_panel(atlas, filtered, step)
-    map_link("Open this view in the map explorer (for questions)", **to_params(view))
+# Map and caption side by side, the map sized so both fit a 1280×720 projector without scrolling.
+map_col, text_col = st.columns([3, 2], gap="medium")
+with map_col:
+    render_map(atlas, filtered, view, detail(atlas, step.sel) if step.sel else None,
+               (step.lat, step.lon, step.zoom), height=tv.MAP_HEIGHT, key="tour_map")
+with text_col:
+    tv.render_caption(caption_text(step, step_counts(filtered, view)), step.source)
+    with st.container():
+        tv.render_panel(atlas, filtered, step)
+        map_link("Open this view in the map explorer (for questions)", **to_params(view))
 tv.render_navigation(tour.steps, n, "bottom")
