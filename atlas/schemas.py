@@ -7,7 +7,7 @@ import pandas as pd
 from atlas.validate import Column as C
 from atlas.validate import Context, Schema, coordinates_pair, points_in_china
 
-LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited")
+LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited", "gazetteer")
 SOURCE = C("source", "source", required=True)
 POINT = (
     C("adcode", "adcode"),
