@@ -14,6 +14,8 @@ from atlas.load import Atlas
 NEARBY_KM = 150
 POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1,
                "sector": 2, "national": 3}
+# Levels whose policies hold for all of China: national ones and the EU-China framework (bilateral).
+COUNTRY_WIDE_LEVELS = ("national", "eu_china")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,11 +61,11 @@ def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_cluste
             reason = "prefecture"
         elif province and province in (a.get("provinces") or []):
             reason = "province"
-        elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] != "national":
+        elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] not in COUNTRY_WIDE_LEVELS:
             reason = "city cluster"
         if reason and p["level"] == "local" and p_sectors and not sector_hit:
             reason = None  # a city's sector plan does not apply to its other industries
-        if reason is None and p["level"] == "national":
+        if reason is None and p["level"] in COUNTRY_WIDE_LEVELS:
             if sector_hit:
                 reason = "sector"
             elif not p_sectors:

@@ -120,9 +120,12 @@ SUCCESS_STORIES = Schema("cooperation/success_stories.yaml", (
     C("id", required=True), C("title", required=True), SOURCE,
 ))
 
+POLICY_LEVELS = ("national", "regional", "local", "cluster", "eu_china")
+POLICY_KINDS = ("cluster_programme", "strategy", "plan", "sector_policy", "guideline", "regulation",
+                "agreement", "dialogue")
 POLICIES = Schema("policies.yaml", (
-    C("id", required=True), C("name_en", required=True), C("level", required=True),
-    C("kind", required=True), C("year_start", "int"), C("year_end", "int"), SOURCE,
+    C("id", required=True), C("name_en", required=True), C("level", required=True, choices=POLICY_LEVELS),
+    C("kind", required=True, choices=POLICY_KINDS), C("year_start", "int"), C("year_end", "int"), SOURCE,
 ))
 
 POLICY_MATURITY = Schema("policy_maturity.csv", (
