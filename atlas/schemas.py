@@ -96,15 +96,32 @@ ZONES = Schema("zones.csv", (
     SOURCE,
 ), extra=(coordinates_pair, points_in_china))
 
+EVENT_KINDS = ("matchmaking", "mission", "workshop", "conference", "fair", "delegation", "dialogue", "milestone")
+# Where a place comes from: the document names it, a cited footnote's title names it, a public page gives it,
+# the organisation's name gives it, or we inferred it (location_why says from what).
+LOCATION_BASES = ("stated", "footnote_title", "cited_page", "name", "inferred")
+
+
+def _basis_explained(df: pd.DataFrame, ctx: Context):
+    """A located row says where its place comes from, and why when it is inferred."""
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        if rec["adcode"] and not rec["location_basis"]:
+            yield i, "location_basis", "a located row must say where its place comes from"
+        if rec["location_basis"] and not rec["location_why"]:
+            yield i, "location_why", f"{rec['location_basis']!r} needs the passage, page or reasoning"
+
+
 EVENTS = Schema("cooperation/events.csv", (
-    C("id", required=True), C("title", required=True), C("kind", required=True),
-    C("year", "int"), C("sectors", "sectors"), *POINT, SOURCE,
-), extra=(coordinates_pair, points_in_china))
+    C("id", required=True), C("title", required=True), C("kind", required=True, choices=EVENT_KINDS),
+    C("year", "int"), C("sectors", "sectors"), *POINT, C("location_basis", choices=LOCATION_BASES),
+    C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 ORGANISATIONS = Schema("cooperation/organisations.csv", (
     C("id", required=True), C("name", required=True), C("category", required=True),
-    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, SOURCE,
-), extra=(coordinates_pair, points_in_china))
+    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, C("location_basis", choices=LOCATION_BASES),
+    C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 PARTNERSHIPS = Schema("cooperation/partnerships.csv", (
     C("id", required=True), C("name", required=True), C("sector", "sectors"),
