@@ -156,7 +156,7 @@ def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     cc_ids = split(r["city_cluster"])
     nearby = zones_near(atlas, r["lat"], r["lon"])
     facts = [
-        ("Industry (as printed)", r["industry"]),
+        ("Industry (2010 list, as printed)", r["industry"]),
         ("Place", f"{r['name_en']} · {r['name_zh']}"),
         ("Place as printed", r["place"]),
         ("Province", f"{r['province']} · {r['province_zh']}"),
@@ -225,13 +225,13 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     facts = [("Tier", r["tier_label"]), ("Rank in the plan", str(r["rank"])),
              ("Provinces", r["provinces"].replace(";", ", ")),
              ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
-             ("Member list verified", {"V": "yes (V)", "P": "partly (P)", "U": "not yet (U)"}[r["verification"]])]
+             ("Member list verified", {"V": "yes", "P": "partly", "U": "not yet"}[r["verification"]])]
     if r.get("gdp_share_text"):
         facts.append(("Share of GDP", r["gdp_share_text"]))
     if r.get("specialisations"):
         facts.append(("Specialisations", r["specialisations"].replace(";", ", ")))
     if r.get("local_industrial_clusters"):
-        facts.append(("Local industrial clusters (seeds)", r["local_industrial_clusters"]))
+        facts.append(("Local industrial clusters (as the documents list them)", r["local_industrial_clusters"]))
     sectors = list(by_sector.index) + split(r.get("sectors", ""))
     c = r["geometry"].representative_point() if r["geometry"] is not None else None
     return {

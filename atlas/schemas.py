@@ -90,12 +90,6 @@ CITY_CLUSTER_MEMBERS = Schema("city_cluster_members.csv", (
     C("verification", required=True, choices=("V", "P", "U")), SOURCE,
 ), id_column=None, extra=(_ref("city_cluster", "cluster_id"),))
 
-ZONES = Schema("zones.csv", (
-    C("id", required=True), C("name_en", required=True), C("kind", required=True),
-    C("sectors", "sectors"), C("priority_sectors", "priority"), *POINT, C("year_established", "int"),
-    SOURCE,
-), extra=(coordinates_pair, points_in_china))
-
 EVENT_KINDS = ("matchmaking", "mission", "workshop", "conference", "fair", "delegation", "dialogue", "milestone")
 # Where a place comes from: the document names it, a cited footnote's title names it, a public page gives it,
 # the organisation's name gives it, or we inferred it (location_why says from what).
@@ -110,6 +104,12 @@ def _basis_explained(df: pd.DataFrame, ctx: Context):
         if rec["location_basis"] and not rec["location_why"]:
             yield i, "location_why", f"{rec['location_basis']!r} needs the passage, page or reasoning"
 
+
+ZONES = Schema("zones.csv", (
+    C("id", required=True), C("name_en", required=True), C("kind", required=True),
+    C("sectors", "sectors"), C("priority_sectors", "priority"), *POINT, C("year_established", "int"),
+    C("location_basis", choices=LOCATION_BASES), C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 EVENTS = Schema("cooperation/events.csv", (
     C("id", required=True), C("title", required=True), C("kind", required=True, choices=EVENT_KINDS),
@@ -152,11 +152,12 @@ POLICY_MATURITY = Schema("policy_maturity.csv", (
 
 SECTOR_FIGURES = Schema("facts/sector_figures.csv", (
     C("id", required=True), C("priority_sector", "priority", required=True), C("metric", required=True),
-    C("value_text", required=True), C("year", "int"), SOURCE,
+    C("value_text", required=True), C("year", "int"), C("as_of", required=True), SOURCE,
 ))
 
 COUNTRY_FACTS = Schema("facts/country_facts.csv", (
-    C("id", required=True), C("metric", required=True), C("value_text", required=True), SOURCE,
+    C("id", required=True), C("metric", required=True), C("value_text", required=True),
+    C("as_of", required=True), SOURCE,
 ))
 
 MIC2025 = Schema("facts/mic2025_sectors.csv", (

@@ -17,6 +17,7 @@ from components.charts import layout
 from atlas.drilldown import years_text as policy_years
 from components.sector_views import map_links, readable, source_md
 from atlas.provinces import PROVINCE_NAMES_EN
+from atlas.source_quality import weak_note
 from components.text import md
 
 # Okabe-Ito colours (colour-blind safe), one per level and one per kind.
@@ -146,4 +147,6 @@ def render_policy_card(atlas: Atlas, policy: dict) -> None:
         if text_of(policy.get("note")):
             st.caption("Note: " + md(policy["note"]))
         st.caption("Source: " + source_md(policy["source"]))
+        if weak := weak_note(policy["source"]):
+            st.caption(md(weak))
 
