@@ -38,6 +38,7 @@ EVENTS = {
     "ev_2019_12_clara_clinical_research_training_lyon": (S004, ["two additional training sessions will be carried out in 2019: July in Shanghai and December in Lyon"]),
     "ev_2017_10_enrich_launch": (S000, ["ENRICH was launched in October 2017 in China"]),
     "ev_2019_03_mobigoin_open_call": (S004, ["in March 2019 launched a call for expressions of interest for an acceleration programme"]),
+    "ev_2017_06_eu_china_summit_19": (S001, ["3rd EU-China Innovation Cooperation Dialogue held in the scope of the 19th EU-China Summit (June 2017)"]),
 }
 ORGANISATIONS = {
     "org_cpmda": (S001, ["the Chinese Pharmaceutical Manufacture and Development Association (CPMDA)"]),
@@ -99,7 +100,7 @@ def test_new_events_hold_to_the_documents(atlas, seed_text):
     for ident, (seed, passages) in EVENTS.items():
         e = events.loc[ident].to_dict() | {"id": ident}
         _check(e, seed, passages, seed_text, [e["year"]])
-        month = {2: "February", 3: "March", 7: "July", 10: "October", 12: "December", 1: "January"}[int(e["month"])]
+        month = {1: "January", 2: "February", 3: "March", 6: "June", 7: "July", 10: "October", 12: "December"}[int(e["month"])]
         assert month in " ".join(passages), ident
 
 
