@@ -14,6 +14,8 @@ from atlas.load import Atlas
 NEARBY_KM = 150
 POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1,
                "sector": 2, "national": 3}
+# Levels whose policies hold for all of China: national ones and the EU-China framework (bilateral).
+COUNTRY_WIDE_LEVELS = ("national", "eu_china")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,11 +61,11 @@ def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_cluste
             reason = "prefecture"
         elif province and province in (a.get("provinces") or []):
             reason = "province"
-        elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] != "national":
+        elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] not in COUNTRY_WIDE_LEVELS:
             reason = "city cluster"
         if reason and p["level"] == "local" and p_sectors and not sector_hit:
             reason = None  # a city's sector plan does not apply to its other industries
-        if reason is None and p["level"] == "national":
+        if reason is None and p["level"] in COUNTRY_WIDE_LEVELS:
             if sector_hit:
                 reason = "sector"
             elif not p_sectors:
@@ -154,7 +156,7 @@ def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     cc_ids = split(r["city_cluster"])
     nearby = zones_near(atlas, r["lat"], r["lon"])
     facts = [
-        ("Industry (as printed)", r["industry"]),
+        ("Industry (2010 list, as printed)", r["industry"]),
         ("Place", f"{r['name_en']} · {r['name_zh']}"),
         ("Place as printed", r["place"]),
         ("Province", f"{r['province']} · {r['province_zh']}"),
@@ -223,13 +225,13 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     facts = [("Tier", r["tier_label"]), ("Rank in the plan", str(r["rank"])),
              ("Provinces", r["provinces"].replace(";", ", ")),
              ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
-             ("Member list verified", {"V": "yes (V)", "P": "partly (P)", "U": "not yet (U)"}[r["verification"]])]
+             ("Member list verified", {"V": "yes", "P": "partly", "U": "not yet"}[r["verification"]])]
     if r.get("gdp_share_text"):
         facts.append(("Share of GDP", r["gdp_share_text"]))
     if r.get("specialisations"):
         facts.append(("Specialisations", r["specialisations"].replace(";", ", ")))
     if r.get("local_industrial_clusters"):
-        facts.append(("Local industrial clusters (seeds)", r["local_industrial_clusters"]))
+        facts.append(("Local industrial clusters (as the documents list them)", r["local_industrial_clusters"]))
     sectors = list(by_sector.index) + split(r.get("sectors", ""))
     c = r["geometry"].representative_point() if r["geometry"] is not None else None
     return {

@@ -267,7 +267,7 @@ def doc_markdown(text: str) -> str:
 
 # ---------------------------------------------------------------- what is uncertain, counted
 
-LOCATION_COLUMNS = ("county_seat", "prefecture_seat", "province_seat", "cited", "not located")
+LOCATION_COLUMNS = ("county_seat", "prefecture_seat", "province_seat", "gazetteer", "cited", "not located")
 
 
 def location_methods(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -18,9 +18,11 @@ FACTSHEET_FIELDS = (("objectives", "Objectives"), ("focus", "Focus"), ("authorit
                     ("beneficiaries", "Beneficiaries"), ("instruments", "Instruments"),
                     ("period", "Period"), ("budget", "Budget"), ("evaluation", "Evaluation"))
 FACTSHEET_POLICIES = ("p_torch", "p_city_clusters", "p_gba_plan")
-LEVEL_LABEL = {"national": "National", "regional": "Regional", "local": "Local", "cluster": "Cluster"}
+LEVEL_LABEL = {"national": "National", "regional": "Regional", "local": "Local", "cluster": "Cluster",
+               "eu_china": "EU-China"}
 KIND_LABEL = {"cluster_programme": "Cluster programme", "strategy": "Strategy", "plan": "Plan",
-              "sector_policy": "Sector policy", "guideline": "Guideline", "regulation": "Regulation"}
+              "sector_policy": "Sector policy", "guideline": "Guideline", "regulation": "Regulation",
+              "agreement": "Agreement", "dialogue": "Dialogue"}
 
 
 def year_of(value) -> int | None:

@@ -7,7 +7,7 @@ import pandas as pd
 from atlas.validate import Column as C
 from atlas.validate import Context, Schema, coordinates_pair, points_in_china
 
-LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited")
+LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited", "gazetteer")
 SOURCE = C("source", "source", required=True)
 POINT = (
     C("adcode", "adcode"),
@@ -90,21 +90,38 @@ CITY_CLUSTER_MEMBERS = Schema("city_cluster_members.csv", (
     C("verification", required=True, choices=("V", "P", "U")), SOURCE,
 ), id_column=None, extra=(_ref("city_cluster", "cluster_id"),))
 
+EVENT_KINDS = ("matchmaking", "mission", "workshop", "conference", "fair", "delegation", "dialogue", "milestone")
+# Where a place comes from: the document names it, a cited footnote's title names it, a public page gives it,
+# the organisation's name gives it, or we inferred it (location_why says from what).
+LOCATION_BASES = ("stated", "footnote_title", "cited_page", "name", "inferred")
+
+
+def _basis_explained(df: pd.DataFrame, ctx: Context):
+    """A located row says where its place comes from, and why when it is inferred."""
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        if rec["adcode"] and not rec["location_basis"]:
+            yield i, "location_basis", "a located row must say where its place comes from"
+        if rec["location_basis"] and not rec["location_why"]:
+            yield i, "location_why", f"{rec['location_basis']!r} needs the passage, page or reasoning"
+
+
 ZONES = Schema("zones.csv", (
     C("id", required=True), C("name_en", required=True), C("kind", required=True),
     C("sectors", "sectors"), C("priority_sectors", "priority"), *POINT, C("year_established", "int"),
-    SOURCE,
-), extra=(coordinates_pair, points_in_china))
+    C("location_basis", choices=LOCATION_BASES), C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 EVENTS = Schema("cooperation/events.csv", (
-    C("id", required=True), C("title", required=True), C("kind", required=True),
-    C("year", "int"), C("sectors", "sectors"), *POINT, SOURCE,
-), extra=(coordinates_pair, points_in_china))
+    C("id", required=True), C("title", required=True), C("kind", required=True, choices=EVENT_KINDS),
+    C("year", "int"), C("sectors", "sectors"), *POINT, C("location_basis", choices=LOCATION_BASES),
+    C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 ORGANISATIONS = Schema("cooperation/organisations.csv", (
     C("id", required=True), C("name", required=True), C("category", required=True),
-    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, SOURCE,
-), extra=(coordinates_pair, points_in_china))
+    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, C("location_basis", choices=LOCATION_BASES),
+    C("location_why"), SOURCE,
+), extra=(coordinates_pair, points_in_china, _basis_explained))
 
 PARTNERSHIPS = Schema("cooperation/partnerships.csv", (
     C("id", required=True), C("name", required=True), C("sector", "sectors"),
@@ -120,9 +137,12 @@ SUCCESS_STORIES = Schema("cooperation/success_stories.yaml", (
     C("id", required=True), C("title", required=True), SOURCE,
 ))
 
+POLICY_LEVELS = ("national", "regional", "local", "cluster", "eu_china")
+POLICY_KINDS = ("cluster_programme", "strategy", "plan", "sector_policy", "guideline", "regulation",
+                "agreement", "dialogue")
 POLICIES = Schema("policies.yaml", (
-    C("id", required=True), C("name_en", required=True), C("level", required=True),
-    C("kind", required=True), C("year_start", "int"), C("year_end", "int"), SOURCE,
+    C("id", required=True), C("name_en", required=True), C("level", required=True, choices=POLICY_LEVELS),
+    C("kind", required=True, choices=POLICY_KINDS), C("year_start", "int"), C("year_end", "int"), SOURCE,
 ))
 
 POLICY_MATURITY = Schema("policy_maturity.csv", (
@@ -132,11 +152,12 @@ POLICY_MATURITY = Schema("policy_maturity.csv", (
 
 SECTOR_FIGURES = Schema("facts/sector_figures.csv", (
     C("id", required=True), C("priority_sector", "priority", required=True), C("metric", required=True),
-    C("value_text", required=True), C("year", "int"), SOURCE,
+    C("value_text", required=True), C("year", "int"), C("as_of", required=True), SOURCE,
 ))
 
 COUNTRY_FACTS = Schema("facts/country_facts.csv", (
-    C("id", required=True), C("metric", required=True), C("value_text", required=True), SOURCE,
+    C("id", required=True), C("metric", required=True), C("value_text", required=True),
+    C("as_of", required=True), SOURCE,
 ))
 
 MIC2025 = Schema("facts/mic2025_sectors.csv", (

@@ -13,6 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from atlas.drilldown import cooperation_for, split, years_text
+from atlas.figures import with_as_of
 from atlas.load import Atlas
 from atlas.paths import SEED_FILES
 from atlas.policy_views import year_of
@@ -105,9 +106,9 @@ def priority_figures(atlas: Atlas, priority: str) -> pd.DataFrame:
     out["document"] = out["source"].map(document_of)
     partner = out.set_index("id")
     out["other_version"] = [
-        (f"{partner.at[m, 'value_text']} ({partner.at[m, 'year'] or 'no year'}, {partner.at[m, 'document']})"
+        (f"{with_as_of(partner.at[m, 'value_text'], partner.at[m, 'as_of'])}, {partner.at[m, 'document']}"
          if m in partner.index else "") for m in out["same_metric_as"]]
-    return out[["id", "metric", "value_text", "year", "document", "other_version", "value_text_corrected",
+    return out[["id", "metric", "value_text", "as_of", "year", "document", "other_version", "value_text_corrected",
                 "note", "source", "same_metric_as"]]
 
 
@@ -121,7 +122,8 @@ def figure_differences(figures: pd.DataFrame) -> list[dict]:
             versions = sorted([(ident, r), (other, rows.loc[other])], key=lambda x: x[1]["document"])
             pairs.append({"metric": r["metric"], "versions": [
                 {"document": v["document"], "value_text": v["value_text"], "year": v["year"],
-                 "corrected": v["value_text_corrected"], "source": v["source"]} for _, v in versions]})
+                 "as_of": v["as_of"], "corrected": v["value_text_corrected"], "source": v["source"]}
+                for _, v in versions]})
     return pairs
 
 

@@ -12,12 +12,12 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from atlas.drilldown import split
+from atlas.schemas import EVENT_KINDS
 from atlas.taxonomy import Taxonomy
 from components.charts import layout
 from components.compare_views import PALETTE, source_caption
 from components.text import h, md, md_link
 
-EVENT_KINDS = ("matchmaking", "mission", "workshop", "conference", "fair", "delegation", "dialogue")
 KIND_COLOURS = dict(zip(EVENT_KINDS, PALETTE))
 DIRECTORY_GROUPS = {
     "eu": "European support services",

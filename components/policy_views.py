@@ -17,12 +17,15 @@ from components.charts import layout
 from atlas.drilldown import years_text as policy_years
 from components.sector_views import map_links, readable, source_md
 from atlas.provinces import PROVINCE_NAMES_EN
+from atlas.source_quality import weak_note
 from components.text import md
 
 # Okabe-Ito colours (colour-blind safe), one per level and one per kind.
-LEVEL_COLOURS = {"national": "#0072B2", "regional": "#009E73", "local": "#E69F00", "cluster": "#CC79A7"}
+LEVEL_COLOURS = {"national": "#0072B2", "regional": "#009E73", "local": "#E69F00", "cluster": "#CC79A7",
+                 "eu_china": "#D55E00"}
 KIND_COLOURS = {"cluster_programme": "#D55E00", "strategy": "#0072B2", "plan": "#009E73",
-                "sector_policy": "#E69F00", "guideline": "#56B4E9", "regulation": "#CC79A7"}
+                "sector_policy": "#E69F00", "guideline": "#56B4E9", "regulation": "#CC79A7",
+                "agreement": "#000000", "dialogue": "#999999"}
 COLOURING = {"level": (LEVEL_COLOURS, LEVEL_LABEL), "kind": (KIND_COLOURS, KIND_LABEL)}
 POINT_SYMBOL = {"since": "triangle-right", "until": "triangle-left"}
 LABEL_CHARS = 58
@@ -144,4 +147,6 @@ def render_policy_card(atlas: Atlas, policy: dict) -> None:
         if text_of(policy.get("note")):
             st.caption("Note: " + md(policy["note"]))
         st.caption("Source: " + source_md(policy["source"]))
+        if weak := weak_note(policy["source"]):
+            st.caption(md(weak))
 

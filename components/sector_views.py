@@ -118,7 +118,8 @@ def clicked_sector(event, sectors: list[str]) -> str | None:
 
 # --- priority-sector cards -----------------------------------------------------------------
 
-FIGURE_COLUMNS = {"metric": "Metric", "value_text": "Figure as printed", "year": "Year", "document": "Document",
+FIGURE_COLUMNS = {"metric": "Metric", "value_text": "Figure as printed", "as_of": "Year (or document)",
+                  "document": "Document",
                   "other_version": "The other briefing version says", "value_text_corrected": "Corrected reading",
                   "note": "Note", "source": "Source"}
 
@@ -133,14 +134,15 @@ def _figures(o: dict) -> None:
             f"- **{md(d['metric'])}**: " + " · ".join(
                 f"{md(v['document'])}: {md(v['value_text'])}"
                 + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
-                + f" ({md(v['year'] or 'no year')})" for v in d["versions"])
+                + f" ({md(v['as_of'])})" for v in d["versions"])
             for d in diffs))
     table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
     st.dataframe(table, hide_index=True, height=320, column_config={
         "Metric": st.column_config.TextColumn(width="medium"),
         "Figure as printed": st.column_config.TextColumn(width="medium")})
-    st.caption("How to read this: each figure exactly as printed, with its year (reference or target year) and "
-               "the briefing it comes from; a figure the other version prints differently sits right below it. "
+    st.caption("How to read this: each figure exactly as printed, with its year (reference, forecast or target "
+               "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
+               "other version prints differently sits right below it. "
                "Corrected readings and doubts are in the last columns.")
     source_caption(figs["source"])
     download_rows(figs, f"key figures {o['label']}", source_summary(figs["source"]), key=f"dl_fig_{o['id']}")

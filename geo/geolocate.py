@@ -2,7 +2,8 @@
 
 Run after editing a data file: ``python -m geo.geolocate``. It rewrites only the
 ``lat``, ``lon``, ``location_source`` and ``city_cluster`` cells; rows whose
-location_method is ``cited`` keep the coordinates typed from their cited page.
+location_method is ``cited`` keep the coordinates typed from their cited page, and
+``gazetteer`` rows take their GeoNames place's point (``geo.gazetteer`` matched it).
 Tests re-derive the same values, so a stale file fails CI.
 """
 
@@ -17,6 +18,7 @@ from shapely.geometry import Point
 
 from atlas.paths import DATA_DIR, GEO_DIR
 from geo.boundaries import load_layer, load_seats
+from geo.gazetteer import load_places
 
 LOCATED_FILES = (
     "industrial_clusters.csv",
@@ -46,6 +48,16 @@ def seat_point(row: dict, seats: pd.DataFrame) -> tuple[float, float, str]:
     raise GeolocationError(f"no seat known for {code}; give a cited point instead")
 
 
+def gazetteer_point(row: dict, places: dict[str, dict]) -> tuple[float, float, str]:
+    """(lat, lon, source) of the GeoNames place a ``gazetteer`` row names."""
+    place = places.get(row.get("geonames_id", ""))
+    if place is None:
+        raise GeolocationError(f"GeoNames place {row.get('geonames_id')!r} unknown; run python -m geo.gazetteer")
+    zh = place["names_zh"].split(";")[-1]
+    label = f"GeoNames {place['geonames_id']} {place['name']} ({zh}), {place['source']}, {place['licence']}"
+    return float(place["lat"]), float(place["lon"]), label
+
+
 def city_clusters_at(lat: float, lon: float, polygons: gpd.GeoDataFrame) -> str:
     """';'-joined ids of the city clusters containing the point (members may overlap)."""
     pt = Point(lon, lat)
@@ -53,14 +65,17 @@ def city_clusters_at(lat: float, lon: float, polygons: gpd.GeoDataFrame) -> str:
     return ";".join(sorted(hits))
 
 
-def locate_rows(rows: list[dict], seats: pd.DataFrame, polygons: gpd.GeoDataFrame | None) -> list[dict]:
+def locate_rows(rows: list[dict], seats: pd.DataFrame, polygons: gpd.GeoDataFrame | None,
+                places: dict[str, dict] | None = None) -> list[dict]:
+    places = load_places() if places is None else places
     out = []
     for i, row in enumerate(rows, start=1):
         row = dict(row)
         method = row.get("location_method", "")
-        if method in SEAT_METHODS:
+        if method in SEAT_METHODS or method == "gazetteer":
             try:
-                lat, lon, source = seat_point(row, seats)
+                lat, lon, source = (gazetteer_point(row, places) if method == "gazetteer"
+                                    else seat_point(row, seats))
             except GeolocationError as exc:
                 raise GeolocationError(f"row {i} ({row.get('id')}): {exc}") from None
             row["lat"], row["lon"], row["location_source"] = f"{lat:.5f}", f"{lon:.5f}", source

@@ -33,13 +33,14 @@ cols = st.columns(4)
 cols[0].metric("Policies", len(policies))
 cols[1].metric("On the timeline", len(timeline))
 cols[2].metric("Cluster programmes", int((policies["kind"] == "cluster_programme").sum()))
-cols[3].metric("National · regional · local",
-               " · ".join(str(int((policies["level"] == lv).sum())) for lv in ("national", "regional", "local")))
+cols[3].metric("National · regional · local · EU-China",
+               " · ".join(str(int((policies["level"] == lv).sum()))
+                          for lv in ("national", "regional", "local", "eu_china")))
 
 # --- timeline ----------------------------------------------------------------------------------
 st.header(f"Timeline {TIMELINE_START} → {TIMELINE_END}", anchor=False)
 colour_by = st.radio("Colour by", ["level", "kind"], horizontal=True, key="tl_colour",
-                     format_func={"level": "Level (national, regional, local)", "kind": "Kind of policy"}.get)
+                     format_func={"level": "Level (national, regional, local, EU-China)", "kind": "Kind of policy"}.get)
 st.plotly_chart(timeline_figure(timeline, colour_by), config=PLOT_CONFIG, theme=None)
 st.caption("How to read this: one row per policy, oldest first. A bar runs from the first to the last year the "
            "documents give; ▶ marks a policy with only a start year (open-ended or no end given), ◀ one with only "

@@ -104,7 +104,7 @@ u[0].metric("City clusters verified (V)", levels["V"])
 u[1].metric("Partly verified (P)", levels["P"])
 u[2].metric("Unverified (U)", levels["U"])
 u[3].metric("Renamed counties", renamed, help="Industrial clusters whose 2010 county code has changed (adcode_2010 filled)")
-u[4].metric("Town rows (cited point)", f"{len(towns)} ({int((towns['location_method'] == 'cited').sum())})")
+u[4].metric("Town rows (point at the town)", f"{len(towns)} ({int(towns['location_method'].isin(['gazetteer', 'cited']).sum())})")
 st.caption("How to read this: counted from the data now loaded. City clusters take the weakest verification "
            "level of their member list; a renamed county keeps its printed name and gets today's code.")
 methods = X.location_methods({"Industrial clusters": atlas.clusters, "Zones and parks": atlas.zones,

@@ -39,7 +39,7 @@ def test_every_point_lies_in_its_division_and_province(name, layers):
         assert province.buffer(0.01).contains(pt), f"{name} {r['id']}: point outside its province"
         if code.endswith("0000"):
             continue
-        if code in layers["county"].index and r["location_method"] in ("county_seat", "cited"):
+        if code in layers["county"].index and r["location_method"] in ("county_seat", "cited", "gazetteer"):
             area = _polygon(layers, "county", code)
         else:
             pref = code if code in layers["prefecture"].index else code[:4] + "00"

@@ -1,0 +1,81 @@
+"""The one way a figure says which year it is for: "28 million units (2018)", "25 of 100 (2010 list)",
+"nearly 20,000 enterprises (2019 briefing)" where the document gives no year.
+
+The facts files carry the label in their ``as_of`` column (data/README.md); this module makes it and
+prints it, so the panel, the cards, the charts and the brief say it the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from atlas.paths import SEED_FILES
+
+# A document's date, for figures it prints without a year of their own.
+DOCUMENT_AS_OF = {
+    "000": "2019 briefing",
+    "001": "earlier briefing",
+    "002": "ECCP country page",
+    "003": "2020 factsheet",
+    "004": "2019 Discussion Paper",
+}
+TABLE4_AS_OF = "2010 list"
+SEED_RE = re.compile(r"\b(00[0-4])_[0-9a-f]{16}\.txt")
+PERIOD_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
+YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+
+assert {f[:3] for f in SEED_FILES} == set(DOCUMENT_AS_OF)
+
+
+def _year(value) -> str:
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value).strip() in ("", "<NA>")
+    ):
+        return ""
+    return str(int(float(value)))
+
+
+def document_as_of(source: str) -> str:
+    """The date label of the seed documents a source cites ('' if it cites none); a figure both
+    briefings print says so."""
+    docs = list(dict.fromkeys(SEED_RE.findall(str(source or ""))))
+    if {"000", "001"} <= set(docs):
+        return "2019 and earlier briefings"
+    return DOCUMENT_AS_OF[docs[0]] if docs else ""
+
+
+def as_of(year=None, source: str = "", text: str = "", note: str = "") -> str:
+    """A figure's year label: its reference year ('2018', '2019 forecast', '2020 target'), else a period
+    printed with it ('2015–2020'), else the date of the document that prints it ('2019 briefing')."""
+    y = _year(year)
+    lowered = str(note or "").lower()
+    if y:
+        kind = (
+            " forecast"
+            if "forecast" in lowered
+            else (" target" if "target" in lowered else "")
+        )
+        return y + kind
+    period = PERIOD_RE.search(str(text or ""))
+    if period:
+        return f"{period.group(1)}–{period.group(2)}"
+    return document_as_of(source)
+
+
+def with_as_of(text: str, label: str) -> str:
+    """'28 million units (2018)'; the text alone where the label is empty or the text already says it."""
+    text = str(text or "").strip()
+    if not label:
+        return text
+    years = YEAR_RE.findall(label)
+    if (years and all(y in text for y in years)) or label in text:
+        return text
+    return f"{text} ({label})"
+
+
+def of_list(n: int, total: int = 100) -> str:
+    """A count of Table 4 rows: '25 of 100 (2010 list)'."""
+    return f"{n} of {total} ({TABLE4_AS_OF})"
