@@ -11,8 +11,10 @@ from streamlit.testing.v1 import AppTest
 from conftest import run_page as run_page_at
 
 from atlas import nace
-from atlas.partner_finder import (EXAMPLES, build_query, find_partners, load_synonyms, parse_shortlist,
-                                  shortlist_table)
+from atlas.partners.query import EXAMPLES, build_query
+from atlas.partners.scoring import find_partners
+from atlas.partners.shortlist import encode_shortlist, parse_shortlist, shortlist_table
+from atlas.partners.synonyms import load_synonyms
 from atlas.paths import DATA_DIR
 from atlas.validate import SOURCE_RE, DataFileError
 
