@@ -7,7 +7,7 @@ not "green". Only a query of four letters or more may end inside a word ("photov
 a slip of one ("Huadhu"). Chinese is matched as characters and as pinyin syllables, so 廣州花都,
 广州花都 and "guangzhou huadu" meet; a run of pinyin syllables counts as words, a lone syllable
 ("xian", "shi") only when it is the whole name. Every result is labelled with what and where it
-is ("Electronic products cluster · Dongguan, Guangdong") and no two labels are the same.
+is ("Electronic products industrial cluster · Dongguan, Guangdong") and no two labels are the same.
 """
 
 from __future__ import annotations
@@ -171,10 +171,6 @@ def _abroad(country) -> str:
     return "" if str(country or "") in ("", "China") else str(country)
 
 
-def _cluster_what(industry: str) -> str:
-    return re.sub(r"\s+industrial cluster$", " cluster", str(industry))
-
-
 def _initialisms(name: str) -> list[str]:
     """YRD for Yangtze River Delta, PRD for Pearl River Delta: the initials of each part of a name
     of three words or more (the seeds use them)."""
@@ -209,7 +205,7 @@ def entries(atlas) -> list[Entry]:
     products = atlas.industry_sectors.set_index("industry")
     for r in atlas.clusters.to_dict("records"):
         keywords = products.at[r["industry"], "keywords"].split(";") if r["industry"] in products.index else []
-        out.append(Entry(f"ic:{r['id']}", KINDS["ic"], _cluster_what(r["industry"]),
+        out.append(Entry(f"ic:{r['id']}", KINDS["ic"], r["industry"],
                          _where(r["name_en"], _province(r["adcode"])), "",
                          (r["name_en"], r["name_zh"], r["place"], r["industry"], r["town_en"], r["town_zh"],
                           *keywords)))
@@ -257,7 +253,7 @@ def build_index(atlas) -> Index:
     return Index.build(unique_labels(entries(atlas)))
 
 
-def _index_for(atlas) -> Index:
+def index_for(atlas) -> Index:
     return per_atlas(atlas, "search", build_index)
 
 
@@ -276,7 +272,7 @@ def _best(*found: dict[int, float]) -> dict[int, float]:
 
 def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
     """Ranked hits: the whole name, then its start, words inside it, the start of a word, slips."""
-    index = _index_for(atlas)
+    index = index_for(atlas)
     typed = words(query)
     if not typed:
         return []

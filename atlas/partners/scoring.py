@@ -21,7 +21,7 @@ from atlas.partners.synonyms import has
 
 NEAR_KM = 300
 # Evidence weights: a code or word naming the product beats a sector, which beats a mention.
-W = {"within": 10.0, "broader": 8.0, "division": 4.0, "code_sector": 6.0, "primary": 10.0,
+W = {"whole": 0.5, "within": 10.0, "broader": 8.0, "division": 4.0, "code_sector": 6.0, "primary": 10.0,
      "secondary": 6.0, "place": 6.0, "sector": 7.0, "priority": 0.5, "tied_sector": 6.0, "implied_sector": 3.0,
      "contains": 6.0, "near": 5.0, "province": 5.0}
 IMPLIED_CODE_W = 0.6
@@ -115,7 +115,8 @@ def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
     """Typed words come before their synonyms, so one field is explained by the word typed."""
     explained = set()
     for t in query.terms:
-        hit = next(((what, shown_as) for what, text, shown_as in doc.primary if has(text, t.text)), None)
+        hits = [(text != t.text, what, shown_as) for what, text, shown_as in doc.primary if has(text, t.text)]
+        hit = min(hits)[1:] if hits else None  # a field that is the word itself, else the first
         place = None if hit else next((shown_as for text, shown_as in doc.places if has(text, t.text)), None)
         what = None if hit or place or len(t.text) < 4 else \
             next((what for what, text in doc.secondary if has(text, t.text)), None)
@@ -124,7 +125,8 @@ def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
             continue
         explained.add(field_key)
         if hit:
-            ev.add(t.facet, W["primary"] * t.weight, f"{t.why} matches {hit[0]} “{hit[1]}”")
+            whole = W["whole"] if not min(hits)[0] else 0.0  # the name itself, not a longer one
+            ev.add(t.facet, (W["primary"] + whole) * t.weight, f"{t.why} matches {hit[0]} “{hit[1]}”")
         elif place:
             ev.add(t.facet, W["place"] * t.weight, f"{t.why}: in {place}")
         else:
