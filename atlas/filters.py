@@ -55,8 +55,9 @@ def _province_of(adcode: str) -> str:
     return adcode[:2] + "0000" if adcode else ""
 
 
-def _apply(df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str,
-           kind: str, scope: SearchScope | None) -> pd.DataFrame:
+def _apply(
+    df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str, kind: str, scope: SearchScope | None
+) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     if view.sectors:
         mask &= df[sector_col].map(lambda c: _has_any(c, view.sectors))
@@ -81,5 +82,10 @@ def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
     cc = atlas.city_clusters
     if view.city_clusters:
         cc = cc[cc["id"].isin(view.city_clusters)]
-    return Filtered(clusters=clusters, zones=zones, events=events[events["lat"].notna()],
-                    organisations=orgs[orgs["lat"].notna()], city_clusters=cc)
+    return Filtered(
+        clusters=clusters,
+        zones=zones,
+        events=events[events["lat"].notna()],
+        organisations=orgs[orgs["lat"].notna()],
+        city_clusters=cc,
+    )

@@ -27,8 +27,14 @@ FUZZY_THRESHOLD = 86  # rapidfuzz ratio for reading a query as a slip of a name'
 FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or a word's start
 MAX_RESULTS = 25
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
-KINDS = {"ic": "industrial cluster", "z": "zone or park", "cc": "city cluster", "org": "organisation",
-         "ev": "event or mission", "pl": "city or county"}
+KINDS = {
+    "ic": "industrial cluster",
+    "z": "zone or park",
+    "cc": "city cluster",
+    "org": "organisation",
+    "ev": "event or mission",
+    "pl": "city or county",
+}
 # How a query sits in a name: all of it, its start, words inside it, a word's start, a slip.
 WHOLE, START, INSIDE, WORD_START, WORD_INSIDE = 100.0, 96.0, 92.0, 90.0, 86.0
 FUZZY_WEIGHT = 0.9
@@ -56,6 +62,7 @@ class Hit:
 
 
 # --- names -> indexed terms ---------------------------------------------------------------------
+
 
 def segments(text: str) -> list[tuple[list[str], bool]]:
     """A name as runs of units: English words (singular), or a Chinese run's pinyin syllables
@@ -107,8 +114,9 @@ class Index:
         """Every run of up to MAX_SPAN units (pinyin: two syllables or more), the whole name, and
         for English names each word onwards (for a query that ends inside a word)."""
         n = len(units)
-        runs = {(a, b) for a in range(n) for b in range(a + 1, min(n, a + MAX_SPAN) + 1)
-                if not (pinyin and b - a < 2)} | {(0, n)}
+        runs = {
+            (a, b) for a in range(n) for b in range(a + 1, min(n, a + MAX_SPAN) + 1) if not (pinyin and b - a < 2)
+        } | {(0, n)}
         for a, b in runs:
             score = WHOLE if (a, b) == (0, n) else START if a == 0 else INSIDE
             key = "".join(units[a:b])
@@ -132,8 +140,9 @@ class Index:
                 add(i, score)
                 at += 1
         if len(q) >= FUZZY_MIN:
-            for term, ratio, _ in process.extract(q, self.vocabulary, scorer=fuzz.ratio,
-                                                  score_cutoff=FUZZY_THRESHOLD, limit=None):
+            for term, ratio, _ in process.extract(
+                q, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None
+            ):
                 for i, score in self.spans[term].items():
                     add(i, min(score, ratio) * FUZZY_WEIGHT if term != q else score)
         return found
@@ -151,6 +160,7 @@ class Index:
 
 
 # --- the entries: what and where ----------------------------------------------------------------
+
 
 def _province(adcode) -> str:
     code = str(adcode or "")
@@ -194,8 +204,16 @@ def _seat_entries() -> list[Entry]:
         for name in (r["name_zh"], *parents):
             if name not in roman:
                 roman[name] = romanise(name)
-        out.append(Entry(f"pl:{r['adcode']}", KINDS["pl"], f"{r['name_zh']} {roman[r['name_zh']]}",
-                         _where(*(roman[p] for p in parents)), "", (r["name_zh"],)))
+        out.append(
+            Entry(
+                f"pl:{r['adcode']}",
+                KINDS["pl"],
+                f"{r['name_zh']} {roman[r['name_zh']]}",
+                _where(*(roman[p] for p in parents)),
+                "",
+                (r["name_zh"],),
+            )
+        )
     return out
 
 
@@ -205,37 +223,77 @@ def entries(atlas) -> list[Entry]:
     products = atlas.industry_sectors.set_index("industry")
     for r in atlas.clusters.to_dict("records"):
         keywords = products.at[r["industry"], "keywords"].split(";") if r["industry"] in products.index else []
-        out.append(Entry(f"ic:{r['id']}", KINDS["ic"], r["industry"],
-                         _where(r["name_en"], _province(r["adcode"])), "",
-                         (r["name_en"], r["name_zh"], r["place"], r["industry"], r["town_en"], r["town_zh"],
-                          *keywords)))
+        out.append(
+            Entry(
+                f"ic:{r['id']}",
+                KINDS["ic"],
+                r["industry"],
+                _where(r["name_en"], _province(r["adcode"])),
+                "",
+                (r["name_en"], r["name_zh"], r["place"], r["industry"], r["town_en"], r["town_zh"], *keywords),
+            )
+        )
     for r in atlas.zones.to_dict("records"):
-        out.append(Entry(f"z:{r['id']}", KINDS["z"], r["name_en"],
-                         _where(r.get("city_en"), r.get("province_en")) or "China", "",
-                         (r["name_en"], r.get("name_zh", ""), r.get("city_en", ""), r.get("companies", ""))))
+        out.append(
+            Entry(
+                f"z:{r['id']}",
+                KINDS["z"],
+                r["name_en"],
+                _where(r.get("city_en"), r.get("province_en")) or "China",
+                "",
+                (r["name_en"], r.get("name_zh", ""), r.get("city_en", ""), r.get("companies", "")),
+            )
+        )
     for r in atlas.city_clusters.to_dict("records"):
         provinces = str(r.get("provinces") or "").split(";")
         where = ", ".join(provinces[:3]) + (" …" if len(provinces) > 3 else "")
-        out.append(Entry(f"cc:{r['id']}", KINDS["cc"], f"{r['name_en']} city cluster", where, "",
-                         (r["name_en"], r["name_zh"], *_initialisms(r["name_en"]))))
+        out.append(
+            Entry(
+                f"cc:{r['id']}",
+                KINDS["cc"],
+                f"{r['name_en']} city cluster",
+                where,
+                "",
+                (r["name_en"], r["name_zh"], *_initialisms(r["name_en"])),
+            )
+        )
     for r in atlas.organisations.to_dict("records"):
-        out.append(Entry(f"org:{r['id']}", KINDS["org"], r["name"],
-                         _where(r.get("city_en"), _abroad(r.get("country"))) or "China", "",
-                         (r["name"], r.get("name_zh", ""), r.get("abbreviation", ""),
-                          *str(r.get("name_variants") or "").split(";"))))
+        out.append(
+            Entry(
+                f"org:{r['id']}",
+                KINDS["org"],
+                r["name"],
+                _where(r.get("city_en"), _abroad(r.get("country"))) or "China",
+                "",
+                (
+                    r["name"],
+                    r.get("name_zh", ""),
+                    r.get("abbreviation", ""),
+                    *str(r.get("name_variants") or "").split(";"),
+                ),
+            )
+        )
     partnerships = [(p["acronym"], p["name"]) for p in atlas.partnerships.to_dict("records")]
     for r in atlas.events.to_dict("records"):
         said = set(words(f"{r['title']} {r.get('organisers', '')}"))
         part_of = [n for acronym, name in partnerships if set(words(acronym)) <= said for n in (acronym, name)]
-        out.append(Entry(f"ev:{r['id']}", KINDS["ev"], r["title"],
-                         _where(r.get("city_en"), _abroad(r.get("country")), r.get("date_text")), "",
-                         (r["title"], r.get("city_en", ""), *part_of)))
+        out.append(
+            Entry(
+                f"ev:{r['id']}",
+                KINDS["ev"],
+                r["title"],
+                _where(r.get("city_en"), _abroad(r.get("country")), r.get("date_text")),
+                "",
+                (r["title"], r.get("city_en", ""), *part_of),
+            )
+        )
     return out + _seat_entries()
 
 
 def unique_labels(items: list[Entry]) -> list[Entry]:
     """'what · where' for each entry; where two are the same, the kind and then the key tell them
     apart (a zone and an organisation can share a name and a city)."""
+
     def label(e: Entry, *more: str) -> str:
         where = "" if e.subtitle.lower() in e.title.lower() else e.subtitle  # "… contact point – Beijing"
         return " · ".join(x for x in (e.title, where, *more) if x)
@@ -276,8 +334,9 @@ def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
     typed = words(query)
     if not typed:
         return []
-    scores = _best(index.lookup(query_units(query), not is_han(typed[-1])),
-                   *(index.lookup_han(w) for w in typed if is_han(w)))
+    scores = _best(
+        index.lookup(query_units(query), not is_han(typed[-1])), *(index.lookup_han(w) for w in typed if is_han(w))
+    )
     parts = [w for w in typed if w not in STOPWORDS] if len(typed) > 1 else []
     if len(parts) > 1:  # several words: each somewhere in the entry's names
         each = [_best(index.lookup(query_units(w), not is_han(w)), index.lookup_han(w)) for w in parts]
@@ -285,8 +344,12 @@ def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
             scores[i] = max(scores.get(i, 0.0), min(d[i] for d in each) - AND_PENALTY)
     if any(s >= WORD_INSIDE for s in scores.values()):  # slips only when nothing is spelt so
         scores = {i: s for i, s in scores.items() if s >= WORD_INSIDE}
-    hits = [Hit(e.key, e.kind, e.title, e.subtitle, s, e.label)
-            for i, s in scores.items() if s > 0 for e in (index.entries[i],)]
+    hits = [
+        Hit(e.key, e.kind, e.title, e.subtitle, s, e.label)
+        for i, s in scores.items()
+        if s > 0
+        for e in (index.entries[i],)
+    ]
     hits.sort(key=lambda h: (-h.score, KIND_ORDER.index(h.kind), h.label))
     return hits[:limit]
 

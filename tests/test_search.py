@@ -20,6 +20,7 @@ def keys(hits) -> list[str]:
 
 # --- labels: what and where, never two alike --------------------------------------------------------
 
+
 def test_a_result_says_what_and_where(atlas):
     hits = {h.key: h for h in search(atlas, "electronic products")}
     assert hits["ic:IC046"].label == "Electronic products industrial cluster · Dongguan, Guangdong"
@@ -45,11 +46,17 @@ def test_result_lists_have_distinct_labels(atlas, query):
 
 # --- acronyms ------------------------------------------------------------------------------------------
 
+
 def test_organisation_acronyms_find_the_organisation(atlas):
     een = atlas.organisations[atlas.organisations["name"].str.contains(r"\(EEN\)")]
     assert set(keys(search(atlas, "EEN"))) == {f"org:{i}" for i in een["id"]}
-    for acronym, key in (("ACEA", "org:org_acea"), ("EUCCC", "org:org_euccc"), ("MIIT", "org:org_miit"),
-                         ("NDRC", "org:org_ndrc"), ("CWEA", "org:org_cwea")):
+    for acronym, key in (
+        ("ACEA", "org:org_acea"),
+        ("EUCCC", "org:org_euccc"),
+        ("MIIT", "org:org_miit"),
+        ("NDRC", "org:org_ndrc"),
+        ("CWEA", "org:org_cwea"),
+    ):
         assert keys(search(atlas, acronym))[0] == key, acronym
 
 
@@ -61,13 +68,17 @@ def test_city_cluster_initialisms_used_by_the_seeds_find_them(atlas):
 def test_escp4i_partnerships_find_their_missions_on_the_map(atlas):
     """Partnerships have no place of their own; their acronym or name finds the missions they ran."""
     for acronym, name in zip(atlas.partnerships["acronym"], atlas.partnerships["name"]):
-        events = [r["id"] for r in atlas.events.to_dict("records")
-                  if set(words(acronym)) <= set(words(f"{r['title']} {r['organisers']}"))]
+        events = [
+            r["id"]
+            for r in atlas.events.to_dict("records")
+            if set(words(acronym)) <= set(words(f"{r['title']} {r['organisers']}"))
+        ]
         for query in (acronym, name):
             found = {k for k in keys(search(atlas, query, limit=100)) if k.startswith("ev:")}
             assert {f"ev:{e}" for e in events} <= found, (query, events)
     assert {"ev:ev_2018_11_adpack2_fact_finding_mission", "ev:ev_2019_06_adpack2_third_mission"} <= set(
-        keys(search(atlas, "AdPack²")))
+        keys(search(atlas, "AdPack²"))
+    )
 
 
 def test_event_and_project_acronyms_find_them(atlas):
@@ -80,6 +91,7 @@ def test_event_and_project_acronyms_find_them(atlas):
 
 
 # --- no matches on a short fragment ---------------------------------------------------------------------
+
 
 def _names(atlas, key: str) -> list[str]:
     return next(e.names for e in index_for(atlas).entries if e.key == key)
@@ -107,8 +119,11 @@ def test_a_lone_pinyin_syllable_does_not_match_inside_names(atlas):
     """'xian' is Xi'an, not the 县 (xian) that ends a county's name."""
     hits = search(atlas, "xian", limit=1000)
     assert "pl:610100" in keys(hits)
-    assert not [h for h in hits if h.key.startswith("pl:") and h.title.split()[0].endswith("县")
-                and not h.title.split()[0].startswith("西安")]
+    assert not [
+        h
+        for h in hits
+        if h.key.startswith("pl:") and h.title.split()[0].endswith("县") and not h.title.split()[0].startswith("西安")
+    ]
 
 
 def test_traditional_and_simplified_characters_and_pinyin_meet(atlas):
@@ -117,6 +132,7 @@ def test_traditional_and_simplified_characters_and_pinyin_meet(atlas):
 
 
 # --- the map keeps what a result contains ---------------------------------------------------------------
+
 
 def test_searching_a_city_cluster_keeps_its_clusters_on_the_map(atlas):
     for r in atlas.city_clusters.to_dict("records"):
@@ -148,10 +164,19 @@ def test_a_search_for_an_industry_still_narrows_the_map(atlas):
 
 # --- one normaliser --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, folded", [
-    ("Solar Water-Heaters", "solar water heaters"), ("Lüliang", "luliang"), ("ＡｄＰａｃｋ²", "adpack2"),
-    ("Xi'an", "xi an"), ("R&D", "r d"), ("  ", ""), (None, ""),
-])
+
+@pytest.mark.parametrize(
+    "typed, folded",
+    [
+        ("Solar Water-Heaters", "solar water heaters"),
+        ("Lüliang", "luliang"),
+        ("ＡｄＰａｃｋ²", "adpack2"),
+        ("Xi'an", "xi an"),
+        ("R&D", "r d"),
+        ("  ", ""),
+        (None, ""),
+    ],
+)
 def test_the_normaliser_folds_case_width_accents_and_punctuation(typed, folded):
     assert fold(typed) == folded
 

@@ -83,8 +83,9 @@ class Lexicon:
 
 
 def lexicon_for(atlas) -> Lexicon:
-    return per_atlas(atlas, "partner_lexicon",
-                     lambda a: Lexicon(index_for(a), load_synonyms(sectors=frozenset(a.taxonomy.order))))
+    return per_atlas(
+        atlas, "partner_lexicon", lambda a: Lexicon(index_for(a), load_synonyms(sectors=frozenset(a.taxonomy.order)))
+    )
 
 
 def phrases(text: str) -> list[str]:
@@ -150,8 +151,10 @@ class _Reader:
         why = f"“{word}” (from “{phrase}”)"
         if self.read(word, word, WORD_W, why):
             return True
-        return any(self.read(fix, word, WORD_W * CORRECTED_W, f"“{word}” read as “{fix}”")
-                   for fix in self.lexicon.corrections(norm(word)))
+        return any(
+            self.read(fix, word, WORD_W * CORRECTED_W, f"“{word}” read as “{fix}”")
+            for fix in self.lexicon.corrections(norm(word))
+        )
 
 
 def build_query(atlas, text: str = "", sectors=()) -> Query:
@@ -166,11 +169,18 @@ def build_query(atlas, text: str = "", sectors=()) -> Query:
     for t in reader.terms:  # one term per word and phrase, the strongest reading kept
         if (t.text, t.facet) not in terms or t.weight > terms[(t.text, t.facet)].weight:
             terms[(t.text, t.facet)] = t
-    return Query(sectors={**reader.sectors, **chosen}, codes=parsed.codes, terms=tuple(terms.values()),
-                 implied_sectors={k: v for k, v in reader.implied_sectors.items()
-                                  if k not in chosen and k not in reader.sectors},
-                 implied_codes=tuple(reader.implied_codes), notes=parsed.notes,
-                 unmatched=tuple(unmatched), sources=tuple(dict.fromkeys(reader.sources)))
+    return Query(
+        sectors={**reader.sectors, **chosen},
+        codes=parsed.codes,
+        terms=tuple(terms.values()),
+        implied_sectors={
+            k: v for k, v in reader.implied_sectors.items() if k not in chosen and k not in reader.sectors
+        },
+        implied_codes=tuple(reader.implied_codes),
+        notes=parsed.notes,
+        unmatched=tuple(unmatched),
+        sources=tuple(dict.fromkeys(reader.sources)),
+    )
 
 
 def suggestions(atlas, text: str, limit: int = 5) -> list[str]:
@@ -178,7 +188,8 @@ def suggestions(atlas, text: str, limit: int = 5) -> list[str]:
     lexicon = lexicon_for(atlas)
     close = []
     if norm(text):
-        hits = process.extract(norm(text), lexicon.vocabulary, scorer=fuzz.WRatio,
-                               score_cutoff=SUGGEST_CUTOFF, limit=limit * 3)
+        hits = process.extract(
+            norm(text), lexicon.vocabulary, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 3
+        )
         close = [h[0] for h in hits if len(h[0]) >= 3]
     return list(dict.fromkeys(close))[:limit] or list(EXAMPLES)

@@ -21,9 +21,23 @@ from atlas.partners.synonyms import has
 
 NEAR_KM = 300
 # Evidence weights: a code or word naming the product beats a sector, which beats a mention.
-W = {"whole": 0.5, "within": 10.0, "broader": 8.0, "division": 4.0, "code_sector": 6.0, "primary": 10.0,
-     "secondary": 6.0, "place": 6.0, "sector": 7.0, "priority": 0.5, "tied_sector": 6.0, "implied_sector": 3.0,
-     "contains": 6.0, "near": 5.0, "province": 5.0}
+W = {
+    "whole": 0.5,
+    "within": 10.0,
+    "broader": 8.0,
+    "division": 4.0,
+    "code_sector": 6.0,
+    "primary": 10.0,
+    "secondary": 6.0,
+    "place": 6.0,
+    "sector": 7.0,
+    "priority": 0.5,
+    "tied_sector": 6.0,
+    "implied_sector": 3.0,
+    "contains": 6.0,
+    "near": 5.0,
+    "province": 5.0,
+}
 IMPLIED_CODE_W = 0.6
 NAMED_IN_HOLDS = 5  # matching clusters a city cluster's reason names before "and N more"
 
@@ -96,9 +110,11 @@ def _code_evidence(ev: _Evidence, doc: Doc, query: Query, index: Index) -> None:
             best = _best_relation(q, doc.codes)
             if best:
                 rel, item, main = best
-                text = {"within": f"NACE {item} is {q}" if item == q else f"NACE {item} is within {q}",
-                        "broader": f"NACE {item} includes {q}",
-                        "division": f"NACE {item} is in the same division as {q}"}[rel]
+                text = {
+                    "within": f"NACE {item} is {q}" if item == q else f"NACE {item} is within {q}",
+                    "broader": f"NACE {item} includes {q}",
+                    "division": f"NACE {item} is in the same division as {q}",
+                }[rel]
                 ev.add(str(q), W[rel] + (1 if main and rel != "division" else 0), text)
         else:
             for s in doc.sectors:
@@ -118,8 +134,11 @@ def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
         hits = [(text != t.text, what, shown_as) for what, text, shown_as in doc.primary if has(text, t.text)]
         hit = min(hits)[1:] if hits else None  # a field that is the word itself, else the first
         place = None if hit else next((shown_as for text, shown_as in doc.places if has(text, t.text)), None)
-        what = None if hit or place or len(t.text) < 4 else \
-            next((what for what, text in doc.secondary if has(text, t.text)), None)
+        what = (
+            None
+            if hit or place or len(t.text) < 4
+            else next((what for what, text in doc.secondary if has(text, t.text)), None)
+        )
         field_key = (t.facet, hit or place or what)
         if field_key[1] is None or field_key in explained:
             continue
@@ -137,8 +156,11 @@ def _sector_evidence(ev: _Evidence, doc: Doc, query: Query, index: Index) -> Non
     for s, why in query.sectors.items():
         priority, priority_label = index.priorities.get(s, ("", ""))
         if s in doc.sectors and priority in doc.priority:  # the sector's EU-China priority: the closer fit
-            ev.add("sector", W["sector"] + W["priority"],
-                   f"sector {index.labels[s]}, EU-China priority sector {priority_label} ({why})")
+            ev.add(
+                "sector",
+                W["sector"] + W["priority"],
+                f"sector {index.labels[s]}, EU-China priority sector {priority_label} ({why})",
+            )
         elif s in doc.sectors:
             ev.add("sector", W["sector"], f"sector {index.labels[s]} ({why})")
         elif s in doc.ties:
@@ -158,8 +180,19 @@ def _score(doc: Doc, query: Query, index: Index) -> _Evidence:
 
 
 def _result(doc: Doc, ev: _Evidence) -> Result:
-    return Result(doc.key, doc.group, doc.title, doc.subtitle, ev.score, ev.why(), doc.source,
-                  doc.website, doc.lat, doc.lon, ev.specific)
+    return Result(
+        doc.key,
+        doc.group,
+        doc.title,
+        doc.subtitle,
+        ev.score,
+        ev.why(),
+        doc.source,
+        doc.website,
+        doc.lat,
+        doc.lon,
+        ev.specific,
+    )
 
 
 def _rank(results: list[Result]) -> list[Result]:
@@ -184,8 +217,10 @@ def _contains_evidence(index: Index, evidence: dict, clusters: list[Result], atl
         cc_id = doc.key.split(":", 1)[1]
         inside = [r for r in strong if cc_id in split(cc_of.get(r.key))]
         if inside:
-            names = "; ".join(f"{r.title.replace(' industrial cluster', '')} ({r.subtitle.split(' · ')[0]})"
-                              for r in inside[:NAMED_IN_HOLDS])
+            names = "; ".join(
+                f"{r.title.replace(' industrial cluster', '')} ({r.subtitle.split(' · ')[0]})"
+                for r in inside[:NAMED_IN_HOLDS]
+            )
             more = f" and {len(inside) - NAMED_IN_HOLDS} more" if len(inside) > NAMED_IN_HOLDS else ""
             n = f"{len(inside)} matching industrial cluster" + ("s" if len(inside) > 1 else "")
             evidence[doc.key].add("contains", W["contains"] + min(len(inside), 4), f"holds {n}: {names}{more}")
@@ -201,8 +236,7 @@ def _service_evidence(index: Index, evidence: dict, anchors: list[Result]) -> No
         ev = evidence[doc.key]
         if doc.group == "support":
             if doc.lat is not None and located:
-                km, near = min(((haversine_km(doc.lat, doc.lon, a.lat, a.lon), a) for a in located),
-                               key=lambda x: x[0])
+                km, near = min(((haversine_km(doc.lat, doc.lon, a.lat, a.lon), a) for a in located), key=lambda x: x[0])
                 if km <= NEAR_KM:
                     ev.add("near", W["near"], f"office {round(km):,} km from {near.title} ({near.subtitle})")
             if doc.general:
@@ -240,7 +274,18 @@ def find_partners(atlas, query: Query) -> Found:
 
 def results_table(found: Found) -> pd.DataFrame:
     """All results as rows (for the CSV download), with why and source."""
-    rows = [{"group": GROUPS[g], "key": r.key, "name": r.title, "details": r.subtitle, "score": r.score,
-             "why": " | ".join(r.reasons), "website": r.website, "source": r.source}
-            for g, results in found.groups.items() for r in results]
+    rows = [
+        {
+            "group": GROUPS[g],
+            "key": r.key,
+            "name": r.title,
+            "details": r.subtitle,
+            "score": r.score,
+            "why": " | ".join(r.reasons),
+            "website": r.website,
+            "source": r.source,
+        }
+        for g, results in found.groups.items()
+        for r in results
+    ]
     return pd.DataFrame(rows, columns=["group", "key", "name", "details", "score", "why", "website", "source"])

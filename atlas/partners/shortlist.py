@@ -17,8 +17,9 @@ def shortlist_docs(atlas) -> dict[str, Doc]:
     index = index_for(atlas)
     docs = {d.key: d for d in index.docs}
     for r in atlas.events.to_dict("records"):
-        group_doc = next((d for d in index.docs if d.group == "events" and d.title == r["title"]
-                          and r["source"] in d.source), None)
+        group_doc = next(
+            (d for d in index.docs if d.group == "events" and d.title == r["title"] and r["source"] in d.source), None
+        )
         if group_doc is not None:
             docs.setdefault(f"ev:{r['id']}", group_doc)
     return docs
@@ -37,8 +38,12 @@ def parse_shortlist(raw, atlas) -> tuple[list[str], list[str]]:
         (keys if part in known else bad).append(part)
     notices = []
     if bad:
-        notices.append(f"Ignored {len(bad)} shortlist entr{'y' if len(bad) == 1 else 'ies'} not in the atlas: "
-                       + ", ".join(shown(b) for b in bad[:3]) + (" …" if len(bad) > 3 else "") + ".")
+        notices.append(
+            f"Ignored {len(bad)} shortlist entr{'y' if len(bad) == 1 else 'ies'} not in the atlas: "
+            + ", ".join(shown(b) for b in bad[:3])
+            + (" …" if len(bad) > 3 else "")
+            + "."
+        )
     keys = list(dict.fromkeys(known[k].key for k in keys))
     if len(keys) > MAX_SHORTLIST:
         notices.append(f"A shortlist holds up to {MAX_SHORTLIST} items; the rest were left out.")
@@ -56,8 +61,17 @@ def shortlist_table(atlas, keys: list[str]) -> pd.DataFrame:
     rows = []
     for k in keys:
         d = docs[k]
-        rows.append({"key": d.key, "group": GROUPS[d.group], "name": d.title, "details": d.subtitle,
-                     "sectors": "; ".join(atlas.taxonomy.label(s) for s in sorted(d.sectors)),
-                     "website": d.website, "lat": d.lat, "lon": d.lon, "source": d.source})
-    return pd.DataFrame(rows, columns=["key", "group", "name", "details", "sectors", "website", "lat", "lon",
-                                       "source"])
+        rows.append(
+            {
+                "key": d.key,
+                "group": GROUPS[d.group],
+                "name": d.title,
+                "details": d.subtitle,
+                "sectors": "; ".join(atlas.taxonomy.label(s) for s in sorted(d.sectors)),
+                "website": d.website,
+                "lat": d.lat,
+                "lon": d.lon,
+                "source": d.source,
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "group", "name", "details", "sectors", "website", "lat", "lon", "source"])

@@ -30,10 +30,17 @@ def _nace_cell(value) -> str | None:
     return f"not a NACE Rev. 2 code: {', '.join(bad)}" if bad else None
 
 
-SYNONYMS = Schema("synonyms.csv", (
-    Column("term", required=True), Column("synonyms", required=True),
-    Column("sectors", "sectors", required=True), Column("nace", check=_nace_cell),
-    Column("source", "source", required=True)), id_column="term")
+SYNONYMS = Schema(
+    "synonyms.csv",
+    (
+        Column("term", required=True),
+        Column("synonyms", required=True),
+        Column("sectors", "sectors", required=True),
+        Column("nace", check=_nace_cell),
+        Column("source", "source", required=True),
+    ),
+    id_column="term",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,14 @@ def load_synonyms(data_dir: Path = DATA_DIR, sectors: frozenset[str] = frozenset
     out = []
     for r in df.to_dict("records"):
         ws = (r["term"], *split(r["synonyms"]))
-        out.append(Synonym(r["term"], ws, frozenset(norm(w) for w in ws), tuple(split(r["sectors"])),
-                           tuple(nace.codes(r["nace"])), r["source"]))
+        out.append(
+            Synonym(
+                r["term"],
+                ws,
+                frozenset(norm(w) for w in ws),
+                tuple(split(r["sectors"])),
+                tuple(nace.codes(r["nace"])),
+                r["source"],
+            )
+        )
     return tuple(out)
