@@ -46,6 +46,16 @@ def words(text, singular: bool = False) -> list[str]:
     return [stem(w) if singular and not HAN.match(w) else w for w in out]
 
 
+def phrase(text) -> str:
+    """A text as its singular words, space-separated: 'Solar Water-Heaters' -> 'solar water heater'."""
+    return " ".join(words(text, singular=True))
+
+
+def contains_words(haystack: str, needle: str) -> bool:
+    """Whole words of two phrases: 'electric car' contains 'car', 'cardboard' does not."""
+    return bool(needle) and f" {needle} " in f" {haystack} "
+
+
 def is_han(word: str) -> bool:
     return bool(HAN.match(word))
 

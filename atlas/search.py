@@ -87,7 +87,7 @@ def query_units(text: str) -> list[str]:
 
 
 @dataclass
-class Index:
+class SearchIndex:
     entries: list[Entry]
     spans: dict  # joined run of units -> {entry number: how well it sits}
     starts: list  # sorted (run of English words to a name's end, entry number, score)
@@ -95,7 +95,7 @@ class Index:
     vocabulary: list  # indexed runs of FUZZY_MIN letters or more, for slips
 
     @classmethod
-    def build(cls, entries: list[Entry]) -> "Index":
+    def build(cls, entries: list[Entry]) -> "SearchIndex":
         spans: dict[str, dict[int, float]] = defaultdict(dict)
         starts, han = [], []
         for i, e in enumerate(entries):
@@ -307,12 +307,12 @@ def unique_labels(items: list[Entry]) -> list[Entry]:
     return [Entry(e.key, e.kind, e.title, e.subtitle, x, e.names) for e, x in zip(items, labels)]
 
 
-def build_index(atlas) -> Index:
-    return Index.build(unique_labels(entries(atlas)))
+def build_search_index(atlas) -> SearchIndex:
+    return SearchIndex.build(unique_labels(entries(atlas)))
 
 
-def index_for(atlas) -> Index:
-    return per_atlas(atlas, "search", build_index)
+def search_index(atlas) -> SearchIndex:
+    return per_atlas(atlas, "search", build_search_index)
 
 
 # --- the search --------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def _best(*found: dict[int, float]) -> dict[int, float]:
 
 def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
     """Ranked hits: the whole name, then its start, words inside it, the start of a word, slips."""
-    index = index_for(atlas)
+    index = search_index(atlas)
     typed = words(query)
     if not typed:
         return []

@@ -179,8 +179,8 @@ def render_results(atlas, found: Found) -> None:
                 if len(results) > VISIBLE:
                     with st.expander(f"{len(results) - VISIBLE} more {GROUPS[g].lower()}"):
                         for r in results[VISIBLE:]:
-                            _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.title)
-                            st.caption(md(f"{r.subtitle} — {r.reasons[0] if r.reasons else ''}"))
+                            _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.label)
+                            st.caption(md(r.reasons[0] if r.reasons else ""))
     st.caption(HOW_TO_READ)
     download_rows(results_table(found), "partner finder results",
                   "each row's source column (seed documents and cited pages); synonyms: NACE Rev. 2 (Eurostat) "

@@ -225,6 +225,16 @@ def test_a_city_cluster_is_found_from_the_sectors_of_the_local_clusters_the_docu
         assert f"cc:{cc}" in keys(find(atlas, "", [sector]).groups["city_clusters"]), (cc, piece, sector)
 
 
+@pytest.mark.parametrize("text, sectors", [("", ["textiles"]), ("", ["ict"]), ("ENRICH", []), ("mission", [])])
+def test_no_two_results_in_a_list_look_the_same(atlas, text, sectors):
+    found = find(atlas, text, sectors)
+    assert found.total
+    for results in found.groups.values():
+        labels = [r.label for r in results]
+        assert len(labels) == len(set(labels)), labels
+        assert len(keys(results)) == len(set(keys(results)))
+
+
 def test_reasons_and_titles_name_no_files_and_repeat_nothing(atlas):
     from components.partner_views import _read_as
 

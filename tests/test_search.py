@@ -6,11 +6,10 @@ import pytest
 
 from atlas import normalise, uploads
 from atlas.filters import filter_atlas
-from atlas.normalise import fold, latin, words
+from atlas.normalise import fold, latin, phrase, words
 from atlas.partners.query import build_query
 from atlas.partners.scoring import find_partners
-from atlas.partners.synonyms import norm
-from atlas.search import index_for, search
+from atlas.search import search, search_index
 from atlas.state import ViewState
 
 
@@ -30,7 +29,7 @@ def test_a_result_says_what_and_where(atlas):
 
 
 def test_no_two_things_share_a_label(atlas):
-    labels = [e.label for e in index_for(atlas).entries]
+    labels = [e.label for e in search_index(atlas).entries]
     repeated = {x for x in labels if labels.count(x) > 1}
     assert not repeated, sorted(repeated)[:5]
     # A zone and an organisation with one name in one city are told apart by what they are.
@@ -94,7 +93,7 @@ def test_event_and_project_acronyms_find_them(atlas):
 
 
 def _names(atlas, key: str) -> list[str]:
-    return next(e.names for e in index_for(atlas).entries if e.key == key)
+    return next(e.names for e in search_index(atlas).entries if e.key == key)
 
 
 @pytest.mark.parametrize("query", ["car", "een", "jade", "tea", "ict", "pv"])
@@ -185,7 +184,7 @@ def test_every_search_index_reads_text_through_the_one_normaliser(atlas):
     """Full-width letters and accents are read alike by the explorer search, the partner finder and
     the upload gazetteer."""
     assert uploads.latin is latin
-    assert norm("Ｓｏｌａｒ Water-Heaters") == "solar water heater"
+    assert phrase("Ｓｏｌａｒ Water-Heaters") == "solar water heater"
     assert keys(search(atlas, "Ｈｕａｄｕ"))[:1] == keys(search(atlas, "Huadu"))[:1]
     wide = find_partners(atlas, build_query(atlas, "ｓｏｌａｒ"))
     assert keys(wide.groups["clusters"]) == keys(find_partners(atlas, build_query(atlas, "solar")).groups["clusters"])

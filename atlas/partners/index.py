@@ -11,7 +11,7 @@ import pandas as pd
 from atlas import nace
 from atlas.cache import per_atlas
 from atlas.drilldown import split
-from atlas.partners.synonyms import has, norm
+from atlas.normalise import contains_words, phrase
 
 GROUPS = {
     "clusters": "Chinese industrial clusters",
@@ -69,20 +69,20 @@ def _fields(rec: dict, *cols: str, sep: str = ";") -> list:
         for value in split(rec.get(col)) if sep == ";" else str(rec.get(col) or "").split(sep):
             value = value.strip()
             if value:
-                out.append((FIELD_LABELS.get(col, col.replace("_", " ")), norm(value), value))
+                out.append((FIELD_LABELS.get(col, col.replace("_", " ")), phrase(value), value))
     return out
 
 
 def _texts(rec: dict, *cols: str) -> list:
     return [
-        (FIELD_LABELS.get(col, col.replace("_", " ")), norm(rec.get(col)))
+        (FIELD_LABELS.get(col, col.replace("_", " ")), phrase(rec.get(col)))
         for col in cols
         if str(rec.get(col) or "").strip()
     ]
 
 
 def _places(*values) -> list:
-    return [(norm(v), str(v)) for v in values if str(v or "").strip()]
+    return [(phrase(v), str(v)) for v in values if str(v or "").strip()]
 
 
 def _where(rec: dict) -> dict:
@@ -149,8 +149,8 @@ def industry_phrases(atlas) -> dict[str, set[str]]:
             *split(r["keywords"]),
         ]
         for name in names:
-            if norm(name):
-                out.setdefault(norm(name), set()).add(r["sector"])
+            if phrase(name):
+                out.setdefault(phrase(name), set()).add(r["sector"])
     return out
 
 
@@ -161,9 +161,9 @@ def local_cluster_ties(text: str, phrases: dict[str, set[str]], labels: dict) ->
     for item in re.split(r";\s+", str(text or "")):
         city, _, products = item.rpartition(": ")
         for piece in re.split(r",\s+", products):
-            n = norm(re.sub(r"\(.*?\)", "", piece))
-            hits = [p for p in phrases if has(n, p)]
-            for p in (p for p in hits if not any(p != o and has(o, p) for o in hits)):
+            n = phrase(re.sub(r"\(.*?\)", "", piece))
+            hits = [p for p in phrases if contains_words(n, p)]
+            for p in (p for p in hits if not any(p != o and contains_words(o, p) for o in hits)):
                 for s in sorted(phrases[p]):
                     where = f" ({city})" if city else ""
                     ties.setdefault(
@@ -211,7 +211,7 @@ def _counts(r: dict) -> str:
 
 def _titled(acronym: str, name: str) -> str:
     """'DIA — European Digital Industry Alliance'; 'NATUREEF', not 'NATUREEF — NATUREEF'."""
-    return acronym if norm(acronym) == norm(name) else f"{acronym} — {name}"
+    return acronym if phrase(acronym) == phrase(name) else f"{acronym} — {name}"
 
 
 def _partnership_docs(atlas) -> list[Doc]:
@@ -318,7 +318,7 @@ def _general_weight(r: dict, support: bool) -> float:
 
 
 @dataclass
-class Index:
+class PartnerIndex:
     docs: list
     labels: dict  # sector id -> label
     sector_codes: dict  # sector id -> [NaceCode]
@@ -328,10 +328,10 @@ class Index:
     vocabulary: set  # names, products and keywords, for spelling slips and suggestions
 
     def known(self, p: str) -> bool:
-        return has(self.corpus, p)
+        return contains_words(self.corpus, p)
 
 
-def build_index(atlas) -> Index:
+def build_partner_index(atlas) -> PartnerIndex:
     tax = atlas.taxonomy
     docs = (
         _cluster_docs(atlas)
@@ -343,10 +343,10 @@ def build_index(atlas) -> Index:
         + _organisation_docs(atlas)
     )
     labels = tax.labels
-    aliases = {s: {norm(s), norm(labels[s]), norm(re.split(r"[&,]", labels[s])[0])} for s in tax.order}
+    aliases = {s: {phrase(s), phrase(labels[s]), phrase(re.split(r"[&,]", labels[s])[0])} for s in tax.order}
     texts = [t[1] for d in docs for t in d.primary + d.secondary] + [p[0] for d in docs for p in d.places]
     priorities = {s: (p, tax.priority_label(p)) for s in tax.order for p in [tax.sectors.at[s, "priority_sector"]] if p}
-    return Index(
+    return PartnerIndex(
         docs,
         labels,
         {s: nace.codes(tax.sectors.at[s, "nace"]) for s in tax.order},
@@ -357,6 +357,6 @@ def build_index(atlas) -> Index:
     )
 
 
-def index_for(atlas) -> Index:
+def partner_index(atlas) -> PartnerIndex:
     """One index per loaded Atlas."""
-    return per_atlas(atlas, "partner_finder", build_index)
+    return per_atlas(atlas, "partner_finder", build_partner_index)

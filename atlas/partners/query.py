@@ -14,9 +14,9 @@ from rapidfuzz import fuzz, process
 
 from atlas import nace
 from atlas.cache import per_atlas
-from atlas.normalise import STOPWORDS
-from atlas.partners.index import Index, index_for
-from atlas.partners.synonyms import Synonym, has, load_synonyms, norm
+from atlas.normalise import STOPWORDS, contains_words, phrase
+from atlas.partners.index import PartnerIndex, partner_index
+from atlas.partners.synonyms import Synonym, load_synonyms
 
 MAX_TEXT = 200
 MAX_PHRASES = 8
@@ -54,11 +54,11 @@ class Query:
 class Lexicon:
     """The words the atlas knows: the index's texts and the synonym table."""
 
-    index: Index
+    index: PartnerIndex
     synonyms: tuple[Synonym, ...]
 
     def __post_init__(self):
-        self.by_term = {norm(s.term): s for s in self.synonyms}
+        self.by_term = {phrase(s.term): s for s in self.synonyms}
         self.synonym_text = " | ".join(sorted({k for s in self.synonyms for k in s.keys}))
         vocab = self.index.vocabulary | {k for s in self.synonyms for k in s.keys}
         self.vocabulary = sorted(vocab | {w for v in vocab for w in v.split() if len(w) >= 4})
@@ -68,11 +68,11 @@ class Lexicon:
         (solar lists photovoltaics, so "solar" finds PV), but "photovoltaics" does not bring in solar heat."""
         own = self.by_term.get(p)
         if own:
-            return [own] + [self.by_term[k] for k in (norm(w) for w in own.words[1:]) if k in self.by_term and k != p]
+            return [own] + [self.by_term[k] for k in (phrase(w) for w in own.words[1:]) if k in self.by_term and k != p]
         return [s for s in self.synonyms if p in s.keys]
 
     def known(self, p: str) -> bool:
-        return self.index.known(p) or has(self.synonym_text, p)
+        return self.index.known(p) or contains_words(self.synonym_text, p)
 
     def corrections(self, p: str) -> list[str]:
         """Known words a slip most likely meant (none for short words: 'IT' is not 'it')."""
@@ -84,7 +84,9 @@ class Lexicon:
 
 def lexicon_for(atlas) -> Lexicon:
     return per_atlas(
-        atlas, "partner_lexicon", lambda a: Lexicon(index_for(a), load_synonyms(sectors=frozenset(a.taxonomy.order)))
+        atlas,
+        "partner_lexicon",
+        lambda a: Lexicon(partner_index(a), load_synonyms(sectors=frozenset(a.taxonomy.order))),
     )
 
 
@@ -94,7 +96,7 @@ def phrases(text: str) -> list[str]:
     out = []
     for p in parts:
         p = re.sub(r"\s+", " ", p).strip(" .:-'\"")
-        if p and any(w not in STOPWORDS for w in norm(p).split()):
+        if p and any(w not in STOPWORDS for w in phrase(p).split()):
             out.append(p[:60])
     return list(dict.fromkeys(out))[:MAX_PHRASES]
 
@@ -110,9 +112,9 @@ class _Reader:
     implied_codes: list = field(default_factory=list)
     sources: list = field(default_factory=list)
 
-    def read(self, phrase: str, facet: str, weight: float, why: str) -> bool:
+    def read(self, typed: str, facet: str, weight: float, why: str) -> bool:
         """Add the terms one phrase stands for; False if nothing in the atlas knows it."""
-        p = norm(phrase)
+        p = phrase(typed)
         index = self.lexicon.index
         found = False
         for sector, alias in index.sector_aliases.items():
@@ -126,34 +128,34 @@ class _Reader:
             found = True
             self.sources.append(syn.source)
             for w in syn.words:
-                if norm(w) != p:
-                    self.terms.append(Term(norm(w), facet, weight * SYNONYM_W, f"{why} → synonym “{w}”"))
+                if phrase(w) != p:
+                    self.terms.append(Term(phrase(w), facet, weight * SYNONYM_W, f"{why} → synonym “{w}”"))
             for s in syn.sectors:
                 self.implied_sectors.setdefault(s, f"{why} is a term of this sector")
             for c in syn.codes:
                 self.implied_codes.append((c, f"{why} is NACE {c}", facet))
         return found
 
-    def read_phrase(self, phrase: str) -> bool:
-        quoted = f"“{phrase}”"
-        if self.read(phrase, phrase, 1.0, quoted):
+    def read_phrase(self, typed: str) -> bool:
+        quoted = f"“{typed}”"
+        if self.read(typed, typed, 1.0, quoted):
             return True
-        for fix in self.lexicon.corrections(norm(phrase)):
-            if self.read(fix, phrase, CORRECTED_W, f"{quoted} read as “{fix}”"):
+        for fix in self.lexicon.corrections(phrase(typed)):
+            if self.read(fix, typed, CORRECTED_W, f"{quoted} read as “{fix}”"):
                 return True
-        words = [w for w in phrase.split() if w.lower() not in STOPWORDS and len(w) >= 2]
+        words = [w for w in typed.split() if w.lower() not in STOPWORDS and len(w) >= 2]
         if len(words) > 1:
-            hits = [self.read_phrase_word(w, phrase) for w in words]
+            hits = [self.read_phrase_word(w, typed) for w in words]
             return any(hits)
         return False
 
-    def read_phrase_word(self, word: str, phrase: str) -> bool:
-        why = f"“{word}” (from “{phrase}”)"
+    def read_phrase_word(self, word: str, typed: str) -> bool:
+        why = f"“{word}” (from “{typed}”)"
         if self.read(word, word, WORD_W, why):
             return True
         return any(
             self.read(fix, word, WORD_W * CORRECTED_W, f"“{word}” read as “{fix}”")
-            for fix in self.lexicon.corrections(norm(word))
+            for fix in self.lexicon.corrections(phrase(word))
         )
 
 
@@ -187,9 +189,9 @@ def suggestions(atlas, text: str, limit: int = 5) -> list[str]:
     """Queries worth trying: known words close to what was typed, else the examples."""
     lexicon = lexicon_for(atlas)
     close = []
-    if norm(text):
+    if phrase(text):
         hits = process.extract(
-            norm(text), lexicon.vocabulary, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 3
+            phrase(text), lexicon.vocabulary, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 3
         )
         close = [h[0] for h in hits if len(h[0]) >= 3]
     return list(dict.fromkeys(close))[:limit] or list(EXAMPLES)

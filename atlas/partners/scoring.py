@@ -15,9 +15,9 @@ import pandas as pd
 
 from atlas import nace
 from atlas.drilldown import haversine_km, split
-from atlas.partners.index import GENERAL_ORG, GROUPS, Doc, Index, index_for
+from atlas.normalise import contains_words
+from atlas.partners.index import GENERAL_ORG, GROUPS, Doc, PartnerIndex, partner_index
 from atlas.partners.query import Query, suggestions
-from atlas.partners.synonyms import has
 
 NEAR_KM = 300
 # Evidence weights: a code or word naming the product beats a sector, which beats a mention.
@@ -55,6 +55,11 @@ class Result:
     lat: float | None = None
     lon: float | None = None
     specific: float = 0.0  # the strongest single reason: how directly it matches
+
+    @property
+    def label(self) -> str:
+        """What and where or when: two results never share it (two "Textile industrial cluster"s)."""
+        return f"{self.title} · {self.subtitle}" if self.subtitle else self.title
 
 
 @dataclass
@@ -103,7 +108,7 @@ def _best_relation(q: nace.NaceCode, item_codes: list, allowed=("within", "broad
     return min(found, key=lambda f: (order.index(f[0]), not f[2])) if found else None
 
 
-def _code_evidence(ev: _Evidence, doc: Doc, query: Query, index: Index) -> None:
+def _code_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex) -> None:
     labels = index.labels
     for q in query.codes:
         if doc.codes:
@@ -131,13 +136,15 @@ def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
     """Typed words come before their synonyms, so one field is explained by the word typed."""
     explained = set()
     for t in query.terms:
-        hits = [(text != t.text, what, shown_as) for what, text, shown_as in doc.primary if has(text, t.text)]
+        hits = [
+            (text != t.text, what, shown_as) for what, text, shown_as in doc.primary if contains_words(text, t.text)
+        ]
         hit = min(hits)[1:] if hits else None  # a field that is the word itself, else the first
-        place = None if hit else next((shown_as for text, shown_as in doc.places if has(text, t.text)), None)
+        place = None if hit else next((shown_as for text, shown_as in doc.places if contains_words(text, t.text)), None)
         what = (
             None
             if hit or place or len(t.text) < 4
-            else next((what for what, text in doc.secondary if has(text, t.text)), None)
+            else next((what for what, text in doc.secondary if contains_words(text, t.text)), None)
         )
         field_key = (t.facet, hit or place or what)
         if field_key[1] is None or field_key in explained:
@@ -152,7 +159,7 @@ def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
             ev.add(t.facet, W["secondary"] * t.weight, f"{t.why} is mentioned in the {what}")
 
 
-def _sector_evidence(ev: _Evidence, doc: Doc, query: Query, index: Index) -> None:
+def _sector_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex) -> None:
     for s, why in query.sectors.items():
         priority, priority_label = index.priorities.get(s, ("", ""))
         if s in doc.sectors and priority in doc.priority:  # the sector's EU-China priority: the closer fit
@@ -171,7 +178,7 @@ def _sector_evidence(ev: _Evidence, doc: Doc, query: Query, index: Index) -> Non
                 ev.add("sector", W["implied_sector"], f"sector {index.labels[s]}: {why}")
 
 
-def _score(doc: Doc, query: Query, index: Index) -> _Evidence:
+def _score(doc: Doc, query: Query, index: PartnerIndex) -> _Evidence:
     ev = _Evidence()
     _code_evidence(ev, doc, query, index)
     _term_evidence(ev, doc, query)
@@ -206,7 +213,7 @@ def _strong(results: list[Result]) -> list[Result]:
     return [r for r in results if r.score >= max(5.0, 0.6 * best)]
 
 
-def _contains_evidence(index: Index, evidence: dict, clusters: list[Result], atlas) -> None:
+def _contains_evidence(index: PartnerIndex, evidence: dict, clusters: list[Result], atlas) -> None:
     """A city cluster that holds strongly matching industrial clusters fits too; the reason names
     the best matches first, so a specific match is never hidden behind "and N more"."""
     strong = _strong(clusters)
@@ -226,7 +233,7 @@ def _contains_evidence(index: Index, evidence: dict, clusters: list[Result], atl
             evidence[doc.key].add("contains", W["contains"] + min(len(inside), 4), f"holds {n}: {names}{more}")
 
 
-def _service_evidence(index: Index, evidence: dict, anchors: list[Result]) -> None:
+def _service_evidence(index: PartnerIndex, evidence: dict, anchors: list[Result]) -> None:
     """EU support services help whatever the sector; the nearest offices to the best matches first.
     Chinese bodies for all sectors count where they cover a matching cluster's province."""
     located = [a for a in anchors if a.lat is not None][:5]
@@ -250,7 +257,7 @@ def _service_evidence(index: Index, evidence: dict, anchors: list[Result]) -> No
 
 def find_partners(atlas, query: Query) -> Found:
     """Everything that fits the query, grouped and ranked; empty groups when nothing does."""
-    index = index_for(atlas)
+    index = partner_index(atlas)
     groups: dict[str, list[Result]] = {g: [] for g in GROUPS}
     if query.empty:
         return Found(query, groups, suggestions(atlas, ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atlas.partners.index import GROUPS, Doc, index_for
+from atlas.partners.index import GROUPS, Doc, partner_index
 from atlas.state import shown
 
 MAX_SHORTLIST = 40
@@ -14,7 +14,7 @@ MAX_SHORTLIST = 40
 def shortlist_docs(atlas) -> dict[str, Doc]:
     """Everything that can go on a shortlist, by key ("ic:IC048", "z:z_huadu_auto_city", ...).
     Events are also known by each stop's id, so a link to any stop keeps working."""
-    index = index_for(atlas)
+    index = partner_index(atlas)
     docs = {d.key: d for d in index.docs}
     for r in atlas.events.to_dict("records"):
         group_doc = next(

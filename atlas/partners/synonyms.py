@@ -9,20 +9,9 @@ from pathlib import Path
 from atlas import nace
 from atlas.drilldown import split
 from atlas.load import read_csv
-from atlas.normalise import words
+from atlas.normalise import phrase
 from atlas.paths import DATA_DIR
 from atlas.validate import Column, Context, Schema, validate_frame
-
-
-def norm(text) -> str:
-    """The partner finder's form of a text: the shared normaliser's words, each singular
-    ('Solar Water-Heaters' -> 'solar water heater')."""
-    return " ".join(words(text, singular=True))
-
-
-def has(haystack: str, needle: str) -> bool:
-    """Whole words: 'car' is in 'electric car' but not in 'cardboard'."""
-    return bool(needle) and f" {needle} " in f" {haystack} "
 
 
 def _nace_cell(value) -> str | None:
@@ -65,7 +54,7 @@ def load_synonyms(data_dir: Path = DATA_DIR, sectors: frozenset[str] = frozenset
             Synonym(
                 r["term"],
                 ws,
-                frozenset(norm(w) for w in ws),
+                frozenset(phrase(w) for w in ws),
                 tuple(split(r["sectors"])),
                 tuple(nace.codes(r["nace"])),
                 r["source"],
