@@ -204,6 +204,31 @@ def test_a_words_nace_code_does_not_pull_in_unrelated_industries(atlas):
     assert cluster_key(atlas, "Automobile", "Huadu") in keys(find(atlas, "automotive").groups["clusters"])
 
 
+def test_no_synonym_row_pulls_in_clusters_only_near_its_codes(atlas):
+    """For every row of the synonym table: a cluster found without any of its words is coded inside
+    one of the row's NACE codes, or is in a sector the word is the name of."""
+    inside = re.compile(r"is NACE (\S+); this cluster is NACE (\S+)$")
+    for row in load_synonyms(sectors=frozenset(atlas.taxonomy.order)):
+        for r in find(atlas, row.term).groups["clusters"]:
+            if any(" matches " in x for x in r.reasons):
+                continue
+            for x in r.reasons:
+                m = inside.search(x)
+                assert (m and nace.code(m.group(1)).contains(nace.code(m.group(2)))) or "names the sector" in x, (
+                    row.term, r.title, x)
+
+
+@pytest.mark.parametrize("text, unrelated", [
+    ("furniture", ["Boxboard", "Jade processing", "Lighter", "Zipper"]),
+    ("ceramics", ["Eyewear"]),
+    ("power equipment", ["Valves", "Axle bearing", "Plumbing hardware"]),
+    ("moulds", ["Locks", "Kitchenware"]),
+])
+def test_a_keyword_does_not_pull_in_unrelated_industries(atlas, text, unrelated):
+    titles = [r.title for r in find(atlas, text).groups["clusters"]]
+    assert titles and not [t for t in titles if any(t.startswith(u) for u in unrelated)], titles
+
+
 def test_a_city_cluster_is_found_from_the_sectors_of_the_local_clusters_the_documents_name(atlas):
     """The YRD's sectors do not list consumer goods or environment, but its description names
     the local eyewear and stationery clusters and environmental protection equipment."""

@@ -322,7 +322,8 @@ class PartnerIndex:
     docs: list
     labels: dict  # sector id -> label
     sector_codes: dict  # sector id -> [NaceCode]
-    sector_aliases: dict  # sector id -> {normalised names}
+    sector_aliases: dict  # sector id -> {normalised names}: its id and its label
+    sector_parts: dict  # sector id -> {the first of several things its label names}: "furniture", "energy"
     priorities: dict  # sector id -> (its EU-China priority sector id, that priority's label)
     corpus: str  # every normalised text, for "does the atlas know this word"
     vocabulary: set  # names, products and keywords, for spelling slips and suggestions
@@ -343,7 +344,9 @@ def build_partner_index(atlas) -> PartnerIndex:
         + _organisation_docs(atlas)
     )
     labels = tax.labels
-    aliases = {s: {phrase(s), phrase(labels[s]), phrase(re.split(r"[&,]", labels[s])[0])} for s in tax.order}
+    aliases = {s: {phrase(s), phrase(labels[s])} for s in tax.order}
+    firsts = {s: phrase(re.split(r"[&,]", labels[s])[0]) for s in tax.order}
+    parts = {s: {firsts[s]} - aliases[s] for s in tax.order if len(firsts[s]) >= 3}
     texts = [t[1] for d in docs for t in d.primary + d.secondary] + [p[0] for d in docs for p in d.places]
     priorities = {s: (p, tax.priority_label(p)) for s in tax.order for p in [tax.sectors.at[s, "priority_sector"]] if p}
     return PartnerIndex(
@@ -351,6 +354,7 @@ def build_partner_index(atlas) -> PartnerIndex:
         labels,
         {s: nace.codes(tax.sectors.at[s, "nace"]) for s in tax.order},
         aliases,
+        {s: p for s, p in parts.items() if p},
         priorities,
         " | ".join(texts),
         {t[1] for d in docs for t in d.primary},

@@ -121,6 +121,10 @@ class _Reader:
             if p in alias:
                 self.sectors.setdefault(sector, f"{why} names the sector {index.labels[sector]}")
                 found = True
+        for sector, part in index.sector_parts.items():  # "furniture" is not all consumer goods
+            if p in part:
+                self.implied_sectors.setdefault(sector, f"{why} is part of this sector")
+                found = True
         if self.lexicon.known(p):
             self.terms.append(Term(p, facet, weight, why))
             found = True
