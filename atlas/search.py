@@ -26,6 +26,7 @@ from atlas.provinces import PROVINCE_NAMES_EN
 FUZZY_THRESHOLD = 86  # rapidfuzz ratio for reading a query as a slip of a name's words
 FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or a word's start
 MAX_RESULTS = 25
+MAX_WORDS = 5  # words of a query looked up one by one (each must be somewhere in the entry)
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
 KINDS = {
     "ic": "industrial cluster",
@@ -337,7 +338,7 @@ def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
     scores = _best(
         index.lookup(query_units(query), not is_han(typed[-1])), *(index.lookup_han(w) for w in typed if is_han(w))
     )
-    parts = [w for w in typed if w not in STOPWORDS] if len(typed) > 1 else []
+    parts = list(dict.fromkeys(w for w in typed if w not in STOPWORDS))[:MAX_WORDS] if len(typed) > 1 else []
     if len(parts) > 1:  # several words: each somewhere in the entry's names
         each = [_best(index.lookup(query_units(w), not is_han(w)), index.lookup_han(w)) for w in parts]
         for i in set.intersection(*(set(d) for d in each)):
