@@ -22,13 +22,20 @@ from rapidfuzz import fuzz, process
 from atlas.cache import per_atlas
 from atlas.normalise import STOPWORDS, is_han, syllables, words
 from atlas.provinces import PROVINCE_NAMES_EN
-from atlas.state import SELECTION_KINDS  # the kinds of place; equal scores rank in its order
 
 FUZZY_THRESHOLD = 86  # rapidfuzz ratio for reading a query as a slip of a name's words
 FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or a word's start
 MAX_RESULTS = 25
 MAX_WORDS = 5  # words of a query looked up one by one (each must be somewhere in the entry)
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
+KINDS = {
+    "ic": "industrial cluster",
+    "z": "zone or park",
+    "cc": "city cluster",
+    "org": "organisation",
+    "ev": "event or mission",
+    "pl": "city or county",
+}
 # How a query sits in a name: all of it, its start, words inside it, a word's start, a slip.
 WHOLE, START, INSIDE, WORD_START, WORD_INSIDE = 100.0, 96.0, 92.0, 90.0, 86.0
 FUZZY_WEIGHT = 0.9
@@ -38,7 +45,7 @@ AND_PENALTY = 6.0  # several words found apart in one entry rank after the same 
 @dataclass(frozen=True)
 class Entry:
     key: str  # "ic:IC048"
-    kind: str  # SELECTION_KINDS value
+    kind: str  # KINDS value
     title: str  # what it is
     subtitle: str  # where it is
     label: str  # "what · where", unique in the index
@@ -201,7 +208,7 @@ def _seat_entries() -> list[Entry]:
         out.append(
             Entry(
                 f"pl:{r['adcode']}",
-                SELECTION_KINDS["pl"],
+                KINDS["pl"],
                 f"{r['name_zh']} {roman[r['name_zh']]}",
                 _where(*(roman[p] for p in parents)),
                 "",
@@ -220,7 +227,7 @@ def entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"ic:{r['id']}",
-                SELECTION_KINDS["ic"],
+                KINDS["ic"],
                 r["industry"],
                 _where(r["name_en"], _province(r["adcode"])),
                 "",
@@ -231,7 +238,7 @@ def entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"z:{r['id']}",
-                SELECTION_KINDS["z"],
+                KINDS["z"],
                 r["name_en"],
                 _where(r.get("city_en"), r.get("province_en")) or "China",
                 "",
@@ -244,7 +251,7 @@ def entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"cc:{r['id']}",
-                SELECTION_KINDS["cc"],
+                KINDS["cc"],
                 f"{r['name_en']} city cluster",
                 where,
                 "",
@@ -255,7 +262,7 @@ def entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"org:{r['id']}",
-                SELECTION_KINDS["org"],
+                KINDS["org"],
                 r["name"],
                 _where(r.get("city_en"), _abroad(r.get("country"))) or "China",
                 "",
@@ -274,7 +281,7 @@ def entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"ev:{r['id']}",
-                SELECTION_KINDS["ev"],
+                KINDS["ev"],
                 r["title"],
                 _where(r.get("city_en"), _abroad(r.get("country")), r.get("date_text")),
                 "",
@@ -311,7 +318,7 @@ def search_index(atlas) -> SearchIndex:
 
 # --- the search --------------------------------------------------------------------------------------
 
-KIND_ORDER = list(SELECTION_KINDS.values())
+KIND_ORDER = list(KINDS.values())
 
 
 def _best(*found: dict[int, float]) -> dict[int, float]:
