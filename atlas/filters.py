@@ -20,6 +20,33 @@ class Filtered:
     city_clusters: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class SearchScope:
+    """What a search keeps on the map: the items it found and everything inside the places, city
+    clusters and zones it found (a search for the Pearl River Delta or for 广州 keeps their clusters)."""
+
+    keys: frozenset[str]
+    city_clusters: frozenset[str]
+    divisions: tuple[str, ...]  # division code prefixes: "4401" for 广州市, "440114" for 花都区
+    zones: frozenset[str]  # zones whose sub-zones count too
+
+    @classmethod
+    def of(cls, keys: frozenset[str]) -> "SearchScope":
+        ids = {kind: {k.split(":", 1)[1] for k in keys if k.startswith(kind + ":")} for kind in ("cc", "pl", "z")}
+        divisions = tuple(sorted(code[:4] if code.endswith("00") else code for code in ids["pl"]))
+        return cls(keys, frozenset(ids["cc"]), divisions, frozenset(ids["z"]))
+
+    def mask(self, df: pd.DataFrame, kind: str) -> pd.Series:
+        keep = df["id"].map(lambda i: f"{kind}:{i}" in self.keys)
+        if self.city_clusters and "city_cluster" in df:
+            keep |= df["city_cluster"].map(lambda c: _has_any(c, tuple(self.city_clusters)))
+        if self.divisions and "adcode" in df:
+            keep |= df["adcode"].fillna("").astype(str).str.startswith(self.divisions)
+        if self.zones and "parent_id" in df:
+            keep |= df["parent_id"].isin(self.zones)
+        return keep
+
+
 def _has_any(cell: str, wanted: tuple[str, ...]) -> bool:
     return bool(set(str(cell).split(";")) & set(wanted))
 
@@ -28,8 +55,9 @@ def _province_of(adcode: str) -> str:
     return adcode[:2] + "0000" if adcode else ""
 
 
-def _apply(df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str,
-           kind: str, hits: frozenset[str] | None) -> pd.DataFrame:
+def _apply(
+    df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str, kind: str, scope: SearchScope | None
+) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     if view.sectors:
         mask &= df[sector_col].map(lambda c: _has_any(c, view.sectors))
@@ -39,20 +67,25 @@ def _apply(df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str
         mask &= df["adcode"].map(_province_of).isin(view.provinces)
     if view.city_clusters:
         mask &= df["city_cluster"].map(lambda c: _has_any(c, view.city_clusters))
-    if hits is not None:
-        mask &= df["id"].map(lambda i: f"{kind}:{i}" in hits)
+    if scope is not None:
+        mask &= scope.mask(df, kind)
     return df[mask]
 
 
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
     """Everything matching all active filters (sector, priority, province, city cluster, search)."""
-    hits = matching_ids(atlas, view.q) if view.q.strip() else None
-    clusters = _apply(atlas.clusters, view, "sector", "priority_sector", "ic", hits)
-    zones = _apply(atlas.zones, view, "sectors", "priority_sectors", "z", hits)
-    events = _apply(atlas.events, view, "sectors", "priority_sectors", "ev", hits)
-    orgs = _apply(atlas.organisations, view, "sector", "priority_sector", "org", hits)
+    scope = SearchScope.of(matching_ids(atlas, view.q)) if view.q.strip() else None
+    clusters = _apply(atlas.clusters, view, "sector", "priority_sector", "ic", scope)
+    zones = _apply(atlas.zones, view, "sectors", "priority_sectors", "z", scope)
+    events = _apply(atlas.events, view, "sectors", "priority_sectors", "ev", scope)
+    orgs = _apply(atlas.organisations, view, "sector", "priority_sector", "org", scope)
     cc = atlas.city_clusters
     if view.city_clusters:
         cc = cc[cc["id"].isin(view.city_clusters)]
-    return Filtered(clusters=clusters, zones=zones, events=events[events["lat"].notna()],
-                    organisations=orgs[orgs["lat"].notna()], city_clusters=cc)
+    return Filtered(
+        clusters=clusters,
+        zones=zones,
+        events=events[events["lat"].notna()],
+        organisations=orgs[orgs["lat"].notna()],
+        city_clusters=cc,
+    )

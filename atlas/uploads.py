@@ -14,10 +14,10 @@ import io
 import itertools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from atlas.normalise import latin  # the one normaliser of every search index
 from atlas.place_names import place_pinyin
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
@@ -269,12 +269,6 @@ def in_china(lat: float, lon: float) -> bool:
 
 
 # --- place names ------------------------------------------------------------------------------
-
-def latin(text: str) -> str:
-    """'Xi'an' -> 'xian', 'Lüliang' -> 'luliang': lowercase letters and digits only."""
-    text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
-
 
 def core(name_zh: str) -> str:
     """A division name without its level (广州市 -> 广州, 道真仡佬族苗族自治县 -> 道真); two characters stay."""

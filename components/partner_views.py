@@ -7,8 +7,10 @@ import folium
 import streamlit as st
 
 from atlas.filters import filter_atlas
-from atlas.partner_finder import (EXAMPLES, GROUPS, MAX_TEXT, Found, Result, parse_shortlist,
-                                  results_table, shortlist_docs, shortlist_table)
+from atlas.partners.index import GROUPS
+from atlas.partners.query import EXAMPLES, MAX_TEXT
+from atlas.partners.scoring import Found, Result, results_table
+from atlas.partners.shortlist import encode_shortlist, parse_shortlist, shortlist_docs, shortlist_table
 from atlas.state import ViewState
 from components import map_layers as ml
 from components.downloads import download_rows
@@ -51,7 +53,7 @@ def init_state(atlas) -> None:
 def write_url() -> None:
     """Mirror the search and the shortlist into the address bar, so a copied link restores both."""
     st.session_state[SAVED] = {QUERY: st.session_state.get(QUERY, ""), SECTORS: st.session_state.get(SECTORS, [])}
-    values = {"shortlist": ",".join(st.session_state.get(SHORTLIST, [])), "q": st.session_state.get(QUERY, ""),
+    values = {"shortlist": encode_shortlist(st.session_state.get(SHORTLIST, [])), "q": st.session_state.get(QUERY, ""),
               "sector": ",".join(st.session_state.get(SECTORS, []))}
     wanted = {k: v for k, v in values.items() if v}
     if st.query_params.to_dict() != wanted:
@@ -101,7 +103,7 @@ def _read_as(found: Found, atlas) -> str:
         parts.append("sector " + ", ".join(atlas.taxonomy.label(s) for s in q.sectors))
     n_syn = len({t.text for t in q.terms if "synonym" in t.why})
     if n_syn:
-        parts.append(f"{n_syn} synonyms from data/synonyms.csv")
+        parts.append(f"{n_syn} synonym{'s' if n_syn > 1 else ''}")
     return "Read as: " + " · ".join(parts) if parts else ""
 
 
@@ -177,11 +179,12 @@ def render_results(atlas, found: Found) -> None:
                 if len(results) > VISIBLE:
                     with st.expander(f"{len(results) - VISIBLE} more {GROUPS[g].lower()}"):
                         for r in results[VISIBLE:]:
-                            _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.title)
-                            st.caption(md(f"{r.subtitle} — {r.reasons[0] if r.reasons else ''}"))
+                            _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.label)
+                            st.caption(md(r.reasons[0] if r.reasons else ""))
     st.caption(HOW_TO_READ)
     download_rows(results_table(found), "partner finder results",
-                  "each row's source column (seed documents and cited pages); synonyms: data/synonyms.csv",
+                  "each row's source column (seed documents and cited pages); synonyms: NACE Rev. 2 (Eurostat) "
+                  "and the seed documents",
                   key="dl_pf_results")
 
 

@@ -67,6 +67,6 @@ def _search_results(atlas: Atlas, query: str) -> None:
         return
     st.sidebar.caption(f"{len(hits)} best matches — click to open")
     for hit in hits:
-        st.sidebar.button(f"{hit.title} · {hit.kind}", key=f"hit_{hit.key}", help=hit.subtitle,
+        st.sidebar.button(hit.label, key=f"hit_{hit.key}", help=hit.kind,
                           on_click=session.select, args=(hit.key,),
                           use_container_width=True)

@@ -1,7 +1,7 @@
 """Partner finder: Chinese clusters, zones, city clusters, EU instruments and organisations for a
 sector, NACE codes or English keywords, each result with why it matched and its source.
 
-Matching is atlas/partner_finder.py; the cards, the shortlist (kept in the URL) and its map are
+Matching is the atlas/partners package (query, index, scoring, shortlist); the cards, the shortlist (kept in the URL) and its map are
 components/partner_views.py. This page wires them together.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.partner_finder import build_query, find_partners
+from atlas.partners.query import build_query
+from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
 from components.partner_views import (init_state, render_query, render_results, render_shortlist, show_notices,
                                       write_url)

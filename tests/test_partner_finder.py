@@ -2,6 +2,7 @@
 why each result matched, the shortlist in the URL (also after a reload) and the page under AppTest."""
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 from conftest import run_page as run_page_at
 
 from atlas import nace
-from atlas.partner_finder import (EXAMPLES, build_query, find_partners, load_synonyms, parse_shortlist,
-                                  shortlist_table)
+from atlas.partners.query import EXAMPLES, build_query
+from atlas.partners.scoring import find_partners
+from atlas.partners.shortlist import encode_shortlist, parse_shortlist, shortlist_table
+from atlas.partners.synonyms import load_synonyms
 from atlas.paths import DATA_DIR
 from atlas.validate import SOURCE_RE, DataFileError
 
@@ -148,6 +151,128 @@ def test_an_empty_or_nonsense_query_gives_suggestions_not_nothing(atlas):
     assert nonsense.suggestions
 
 
+# --- how specifically a result matches ------------------------------------------------------------
+
+SECTOR_WIDE = re.compile(r"^sector [^(]*(\(|: )")  # "sector X (you chose X)", "sector X: “w” is a term ..."
+
+
+@pytest.mark.parametrize("text", ["solar", "photovoltaics", "energy", "medical devices", "batteries", "furniture"])
+def test_a_result_named_by_the_keyword_ranks_before_sector_wide_matches(atlas, text):
+    """Within every group, anything whose name, product or keyword is the typed word comes before
+    anything that only shares its sector."""
+    found = find(atlas, text)
+    typed = f"“{text}” matches"
+    for group, results in found.groups.items():
+        named = [i for i, r in enumerate(results) if any(x.startswith(typed) for x in r.reasons)]
+        wide = [i for i, r in enumerate(results) if all(SECTOR_WIDE.match(x) for x in r.reasons)]
+        if named and wide:
+            assert max(named) < min(wide), (text, group, [r.title for r in results])
+
+
+def test_within_a_chosen_sector_its_eu_china_priority_comes_first(atlas):
+    """Energy: photovoltaics (renewable energy) is on the first cards, not behind “2 more”."""
+    from components.partner_views import VISIBLE
+
+    found = find(atlas, "", ["energy"])
+    clusters = found.groups["clusters"]
+    pv = cluster_key(atlas, "Photovoltaic", "Wuxi")
+    assert pv in keys(clusters, VISIBLE)
+    priority = {"ic:" + r["id"] for r in atlas.clusters.to_dict("records")
+                if r["sector"] == "energy" and "renewable_energy" in r["priority_sector"].split(";")}
+    assert set(keys(clusters, len(priority))) == priority
+    yrd = next(r for r in found.groups["city_clusters"] if r.key == "cc:cc_yrd")
+    holds = next(x for x in yrd.reasons if x.startswith("holds"))
+    assert "Photovoltaic" in holds.split(" and ")[0]
+
+
+def test_a_field_that_is_the_word_itself_ranks_first(atlas):
+    found = find(atlas, "URBAN-EU-CHINA")
+    assert keys(found.groups["projects"])[:2] == ["prj:prj_urban_eu_china", "prj:prj_trans_urban_eu_china"]
+
+
+def test_a_words_nace_code_does_not_pull_in_unrelated_industries(atlas):
+    """“wind” is NACE 28.11 (turbines); the valves and axle-bearing clusters are coded 28.1, which
+    contains turbines but is not about them, and photovoltaics (27.1) is not wind."""
+    found = find(atlas, "wind")
+    for industry, place in (("Valves", "Longwan"), ("Axle bearing", ""), ("Photovoltaic", "Wuxi"),
+                            ("Plumbing hardware", "")):
+        assert cluster_key(atlas, industry, place) not in keys(found.groups["clusters"])
+    row = next(s for s in load_synonyms(sectors=frozenset(atlas.taxonomy.order)) if s.term == "wind")
+    for r in found.groups["clusters"]:  # anything left is coded inside the word's codes or named by it
+        codes = nace.codes(atlas.clusters.set_index("id").at[r.key[3:], "nace"])
+        assert any(w.contains(c) for w in row.codes for c in codes) or any("matches" in x for x in r.reasons)
+    assert cluster_key(atlas, "Automobile", "Huadu") in keys(find(atlas, "automotive").groups["clusters"])
+
+
+def test_no_synonym_row_pulls_in_clusters_only_near_its_codes(atlas):
+    """For every row of the synonym table: a cluster found without any of its words is coded inside
+    one of the row's NACE codes, or is in a sector the word is the name of."""
+    inside = re.compile(r"is NACE (\S+); this cluster is NACE (\S+)$")
+    for row in load_synonyms(sectors=frozenset(atlas.taxonomy.order)):
+        for r in find(atlas, row.term).groups["clusters"]:
+            if any(" matches " in x for x in r.reasons):
+                continue
+            for x in r.reasons:
+                m = inside.search(x)
+                assert (m and nace.code(m.group(1)).contains(nace.code(m.group(2)))) or "names the sector" in x, (
+                    row.term, r.title, x)
+
+
+@pytest.mark.parametrize("text, unrelated", [
+    ("furniture", ["Boxboard", "Jade processing", "Lighter", "Zipper"]),
+    ("ceramics", ["Eyewear"]),
+    ("power equipment", ["Valves", "Axle bearing", "Plumbing hardware"]),
+    ("moulds", ["Locks", "Kitchenware"]),
+])
+def test_a_keyword_does_not_pull_in_unrelated_industries(atlas, text, unrelated):
+    titles = [r.title for r in find(atlas, text).groups["clusters"]]
+    assert titles and not [t for t in titles if any(t.startswith(u) for u in unrelated)], titles
+
+
+def test_a_city_cluster_is_found_from_the_sectors_of_the_local_clusters_the_documents_name(atlas):
+    """The YRD's sectors do not list consumer goods or environment, but its description names
+    the local eyewear and stationery clusters and environmental protection equipment."""
+    yrd = atlas.city_clusters.set_index("id").loc["cc_yrd"]
+    assert "consumer" not in yrd["sectors"].split(";") and "environment" not in yrd["sectors"].split(";")
+    for sector, named in (("consumer", "eyewear"), ("environment", "environmental protection equipment")):
+        found = find(atlas, "", [sector])
+        hit = next((r for r in found.groups["city_clusters"] if r.key == "cc:cc_yrd"), None)
+        assert hit is not None, sector
+        assert any(f"local industrial cluster “{named}”" in x for x in hit.reasons), hit.reasons
+    industries = {}
+    for r in atlas.industry_sectors.to_dict("records"):
+        for name in (r["industry"].removesuffix(" industrial cluster"), r["product_en"].split("(")[0].strip()):
+            industries[name.lower()] = r["sector"]
+    named = [(r["id"], piece, industries[piece.lower()]) for r in atlas.city_clusters.to_dict("records")
+             for piece in re.split(r"[;,]\s+|:\s+", r["local_industrial_clusters"]) if piece.lower() in industries]
+    assert len(named) >= 10
+    for cc, piece, sector in named:  # every named local cluster that is a listed industry
+        assert f"cc:{cc}" in keys(find(atlas, "", [sector]).groups["city_clusters"]), (cc, piece, sector)
+
+
+@pytest.mark.parametrize("text, sectors", [("", ["textiles"]), ("", ["ict"]), ("ENRICH", []), ("mission", [])])
+def test_no_two_results_in_a_list_look_the_same(atlas, text, sectors):
+    found = find(atlas, text, sectors)
+    assert found.total
+    for results in found.groups.values():
+        labels = [r.label for r in results]
+        assert len(labels) == len(set(labels)), labels
+        assert len(keys(results)) == len(set(keys(results)))
+
+
+def test_reasons_and_titles_name_no_files_and_repeat_nothing(atlas):
+    from components.partner_views import _read_as
+
+    for text in ("solar", "batteries", "wind", "C29", "NATUREEF"):
+        found = find(atlas, text)
+        assert ".csv" not in _read_as(found, atlas)
+        for results in found.groups.values():
+            for r in results:
+                assert all(".csv" not in x for x in r.reasons), (text, r.reasons)
+                parts = r.title.split(" — ")
+                assert len(parts) == 1 or parts[0] != parts[1], r.title
+
+
 # --- the synonyms table ------------------------------------------------------------------------------
 
 def test_the_synonym_table_is_valid_and_cited(atlas):
@@ -172,6 +297,11 @@ def test_a_shortlist_keeps_known_entries_in_order_and_reports_the_rest(atlas):
     kept, notices = parse_shortlist("ic:IC048, z:z_huadu_auto_city,<b>x</b>,ic:IC048,esp:nope", atlas)
     assert kept == ["ic:IC048", "z:z_huadu_auto_city"]
     assert len(notices) == 1 and "2 shortlist entries" in notices[0] and "<b>" not in notices[0]
+
+
+def test_a_shortlist_round_trips_through_its_address_form(atlas):
+    shortlist = ["z:z_huadu_auto_city", "ic:IC048", "cc:cc_prd", "esp:esp_give"]
+    assert parse_shortlist(encode_shortlist(shortlist + ["ic:IC048"]), atlas) == (shortlist, [])
 
 
 def test_a_shortlist_table_carries_each_records_source_and_website(atlas):

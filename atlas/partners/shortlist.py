@@ -1,0 +1,77 @@
+"""The shortlist kept in the page address: ``?shortlist=ic:IC048,z:z_huadu_auto_city`` (keys in
+order, comma-separated), decoded leniently (unknown entries dropped with one notice)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from atlas.partners.index import GROUPS, Doc, partner_index
+from atlas.state import shown
+
+MAX_SHORTLIST = 40
+
+
+def shortlist_docs(atlas) -> dict[str, Doc]:
+    """Everything that can go on a shortlist, by key ("ic:IC048", "z:z_huadu_auto_city", ...).
+    Events are also known by each stop's id, so a link to any stop keeps working."""
+    index = partner_index(atlas)
+    docs = {d.key: d for d in index.docs}
+    for r in atlas.events.to_dict("records"):
+        group_doc = next(
+            (d for d in index.docs if d.group == "events" and d.title == r["title"] and r["source"] in d.source), None
+        )
+        if group_doc is not None:
+            docs.setdefault(f"ev:{r['id']}", group_doc)
+    return docs
+
+
+def parse_shortlist(raw, atlas) -> tuple[list[str], list[str]]:
+    """The URL's shortlist value -> (known keys in order, notices for what was dropped)."""
+    if isinstance(raw, (list, tuple)):
+        raw = ",".join(map(str, raw))
+    known = shortlist_docs(atlas)
+    keys, bad = [], []
+    for part in str(raw or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        (keys if part in known else bad).append(part)
+    notices = []
+    if bad:
+        notices.append(
+            f"Ignored {len(bad)} shortlist entr{'y' if len(bad) == 1 else 'ies'} not in the atlas: "
+            + ", ".join(shown(b) for b in bad[:3])
+            + (" …" if len(bad) > 3 else "")
+            + "."
+        )
+    keys = list(dict.fromkeys(known[k].key for k in keys))
+    if len(keys) > MAX_SHORTLIST:
+        notices.append(f"A shortlist holds up to {MAX_SHORTLIST} items; the rest were left out.")
+    return keys[:MAX_SHORTLIST], notices
+
+
+def encode_shortlist(keys: list[str]) -> str:
+    """The address's form of a shortlist (what parse_shortlist reads back)."""
+    return ",".join(dict.fromkeys(keys))
+
+
+def shortlist_table(atlas, keys: list[str]) -> pd.DataFrame:
+    """The shortlist as rows with website, point and source, for the table and the CSV."""
+    docs = shortlist_docs(atlas)
+    rows = []
+    for k in keys:
+        d = docs[k]
+        rows.append(
+            {
+                "key": d.key,
+                "group": GROUPS[d.group],
+                "name": d.title,
+                "details": d.subtitle,
+                "sectors": "; ".join(atlas.taxonomy.label(s) for s in sorted(d.sectors)),
+                "website": d.website,
+                "lat": d.lat,
+                "lon": d.lon,
+                "source": d.source,
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "group", "name", "details", "sectors", "website", "lat", "lon", "source"])

@@ -1,0 +1,63 @@
+"""data/synonyms.csv: a word's synonyms, sectors and NACE codes, checked like every data file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from atlas import nace
+from atlas.drilldown import split
+from atlas.load import read_csv
+from atlas.normalise import phrase
+from atlas.paths import DATA_DIR
+from atlas.validate import Column, Context, Schema, validate_frame
+
+
+def _nace_cell(value) -> str | None:
+    bad = [c for c in str(value).split(";") if nace.code(c) is None]
+    return f"not a NACE Rev. 2 code: {', '.join(bad)}" if bad else None
+
+
+SYNONYMS = Schema(
+    "synonyms.csv",
+    (
+        Column("term", required=True),
+        Column("synonyms", required=True),
+        Column("sectors", "sectors", required=True),
+        Column("nace", check=_nace_cell),
+        Column("source", "source", required=True),
+    ),
+    id_column="term",
+)
+
+
+@dataclass(frozen=True)
+class Synonym:
+    term: str
+    words: tuple[str, ...]  # the term and its synonyms as typed in the file
+    keys: frozenset[str]  # the same, normalised
+    sectors: tuple[str, ...]
+    codes: tuple[nace.NaceCode, ...]
+    source: str
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(data_dir: Path = DATA_DIR, sectors: frozenset[str] = frozenset()) -> tuple[Synonym, ...]:
+    """data/synonyms.csv, checked like every other data file (DataFileError names row and field)."""
+    df = read_csv(data_dir, SYNONYMS)
+    validate_frame(df, SYNONYMS, Context(sectors=sectors))
+    out = []
+    for r in df.to_dict("records"):
+        ws = (r["term"], *split(r["synonyms"]))
+        out.append(
+            Synonym(
+                r["term"],
+                ws,
+                frozenset(phrase(w) for w in ws),
+                tuple(split(r["sectors"])),
+                tuple(nace.codes(r["nace"])),
+                r["source"],
+            )
+        )
+    return tuple(out)
