@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from atlas import kinds
 from atlas.cache import per_atlas
 from atlas.normalise import STOPWORDS, is_han, syllables, words
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -28,14 +29,9 @@ FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or
 MAX_RESULTS = 25
 MAX_WORDS = 5  # words of a query looked up one by one (each must be somewhere in the entry)
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
-KINDS = {
-    "ic": "industrial cluster",
-    "z": "zone or park",
-    "cc": "city cluster",
-    "org": "organisation",
-    "ev": "event or mission",
-    "pl": "city or county",
-}
+# What each kind of result is called, in the order results of equal score are listed (ic first).
+SEARCHED = ("ic", "z", "cc", "org", "ev", "pl")
+KINDS = {code: kinds.KINDS[code].label.lower() for code in SEARCHED}
 # How a query sits in a name: all of it, its start, words inside it, a word's start, a slip.
 WHOLE, START, INSIDE, WORD_START, WORD_INSIDE = 100.0, 96.0, 92.0, 90.0, 86.0
 FUZZY_WEIGHT = 0.9

@@ -104,5 +104,16 @@ def test_static_web_geometry_is_current():
 
     for level, name in web.WEB_FILES.items():
         committed = (web.WEB_DIR / name).read_text(encoding="utf-8")
-        assert committed == web.web_text(web.province_collection() if level == "province"
-                                         else web.city_cluster_collection()), f"run python -m geo.web ({name})"
+        web.web_geojson_text.cache_clear()
+        assert committed == web.web_geojson_text(level), f"run python -m geo.web ({name})"
+
+
+def test_place_labels_name_every_provincial_capital_once():
+    from geo import web
+
+    labels = web.place_collection()["features"]
+    capitals = [f["properties"]["label"] for f in labels if f["properties"]["rank"] == 1]
+    for name in ("Guangzhou 广州", "Chengdu 成都", "Harbin 哈尔滨", "Xi&#x27;an 西安", "Chongqing 重庆"):
+        assert name in capitals
+    assert len(capitals) == len(set(capitals)) >= 31
+    assert len(labels) > 300 and not any("县" in f["properties"]["label"] for f in labels)

@@ -17,11 +17,13 @@ from atlas.policy_views import (FACTSHEET_FIELDS, FACTSHEET_POLICIES, comparison
                                 maturity_rows, text_of, timeline_rows, undated, where_it_applies)
 from atlas.sector_stats import (clusters_by_province, clusters_by_sector, hierarchy, priority_overview,
                                 priority_sectors, programme_matches, source_summary)
-from atlas.state import parse_params
+from atlas.state import view_from_url
 from components.charts import sector_bar
 from components.policy_views import maturity_figure, timeline_figure
 from components.sector_views import clicked_sector, hierarchy_figure, province_stack, source_md
-from components.url_state import NAV_KEY, known_values, map_link_params
+from components.explorer_session import known_values
+from components.page_state import NAV_KEY
+from components.url_state import map_link_params
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -235,8 +237,8 @@ def test_every_map_link_opens_the_map_without_a_notice(atlas):
     for link in links:
         params = map_link_params(**link)
         assert params.pop(NAV_KEY) == "1"
-        view, notices = parse_params(params, known)
-        assert not notices, (link, notices)
+        view, note = view_from_url(params, known)
+        assert note is None, (link, note)
         assert view.sel or view.sectors or view.priority or view.provinces or view.city_clusters
 
 

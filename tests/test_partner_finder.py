@@ -231,10 +231,11 @@ def test_a_keyword_does_not_pull_in_unrelated_industries(atlas, text, unrelated)
 
 def test_a_city_cluster_is_found_from_the_sectors_of_the_local_clusters_the_documents_name(atlas):
     """The YRD's sectors do not list consumer goods or environment, but its description names
-    the local eyewear and stationery clusters and environmental protection equipment."""
+    the local stationery cluster and environmental protection equipment (eyewear follows its NACE
+    division, C32.5, into health)."""
     yrd = atlas.city_clusters.set_index("id").loc["cc_yrd"]
     assert "consumer" not in yrd["sectors"].split(";") and "environment" not in yrd["sectors"].split(";")
-    for sector, named in (("consumer", "eyewear"), ("environment", "environmental protection equipment")):
+    for sector, named in (("consumer", "stationery"), ("environment", "environmental protection equipment")):
         found = find(atlas, "", [sector])
         hit = next((r for r in found.groups["city_clusters"] if r.key == "cc:cc_yrd"), None)
         assert hit is not None, sector
