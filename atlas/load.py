@@ -24,8 +24,8 @@ from atlas import manifest as M
 from atlas import schemas as S
 from atlas.paths import DATA_DIR, STATIC_DIR
 from atlas.taxonomy import Taxonomy, load_taxonomy
-from atlas.validate import (Context, DataFileError, LayerSchema, Schema, validate_frame, validate_geojson,
-                            validate_mapping, validate_records)
+from atlas.validate import (Context, DataFileError, LayerSchema, Schema, check_structure, validate_frame,
+                            validate_geojson, validate_mapping, validate_records)
 from geo.boundaries import china_outline, current_adcodes, load_layer
 
 
@@ -87,9 +87,10 @@ def read_csv(data_dir: Path, schema: Schema, shown: str | None = None) -> pd.Dat
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
-class StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key given twice in one mapping is an error (the safe
-    loader keeps the last silently, so a pasted record would overwrite its neighbour's field)."""
+class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader (libyaml's when PyYAML has it: several times faster), except that a key
+    given twice in one mapping is an error (the plain loader keeps the last one silently, so a
+    pasted record would overwrite its neighbour's field)."""
 
     def construct_mapping(self, node, deep=False):
         seen: set = set()
@@ -189,10 +190,13 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
     data dir's geo/ unless given)."""
     geo_dir = geo_dir if geo_dir is not None else data_dir / "geo"
     manifest = M.read(data_dir)
+    M.check_truncation(data_dir, geo_dir, static_dir, manifest)
     check_derived(data_dir, geo_dir, static_dir, manifest)
     ctx = Context(adcodes=current_adcodes(geo_dir), china=china_outline(geo_dir))
     sectors = read_csv(data_dir, S.SECTORS)
     priority = read_csv(data_dir, S.PRIORITY_SECTORS)
+    check_structure(sectors, S.SECTORS)  # each names the other's ids: their own keys first
+    check_structure(priority, S.PRIORITY_SECTORS)
     ctx.sectors = frozenset(sectors["id"])
     ctx.priority_sectors = frozenset(priority["id"])
     validate_frame(sectors, S.SECTORS, ctx)

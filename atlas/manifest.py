@@ -4,8 +4,8 @@ sha256, so a truncated or damaged file is caught on load even when what is left 
     python -m atlas.manifest --write    # after a deliberate change to data/ (the geo builds call it)
     python -m atlas.manifest --check    # exit 1 and say which file differs
 
-Records: CSV data rows (blank rows skipped), YAML list items (or top-level keys), GeoJSON features
-(or a JSON object's keys). The static web outlines (static/geo/*.json) are listed too: the browser
+Records: CSV data rows (blank rows skipped), YAML list items, GeoJSON features (a JSON object such
+as boundaries_meta.json has none: its sha256 alone is kept). The static web outlines (static/geo/*.json) are listed too: the browser
 fetches them, so a damaged one breaks the map.
 """
 
@@ -24,6 +24,7 @@ import yaml
 from atlas.paths import DATA_DIR, GEO_DIR, MANIFEST_FILE, STATIC_DIR
 from atlas.validate import DataFileError
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUFFIXES = (".csv", ".yaml", ".json", ".geojson")
 ABOUT = ("Record count and sha256 of every data file; written by `python -m atlas.manifest --write`, "
          "checked when the app loads and by tests/test_data_corruption.py.")
@@ -36,12 +37,12 @@ def records(path: Path) -> int | None:
         if path.suffix == ".csv":
             rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
             return max(len(rows) - 1, 0)
-        value = yaml.safe_load(text) if path.suffix == ".yaml" else json.loads(text)
+        value = yaml.load(text, Loader=SAFE_LOADER) if path.suffix == ".yaml" else json.loads(text)  # noqa: S506
     except (UnicodeDecodeError, csv.Error, yaml.YAMLError, ValueError):
         return None
     if isinstance(value, dict) and isinstance(value.get("features"), list):
         return len(value["features"])
-    return len(value) if isinstance(value, (list, dict)) else 0
+    return len(value) if isinstance(value, list) else None  # a mapping has keys, not records
 
 
 def sha256(path: Path) -> str:
@@ -106,7 +107,7 @@ def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> 
     if sha256(path) == expected.get("sha256"):
         return
     found, wanted = records(path), expected.get("records")
-    if found is None:
+    if found is None and wanted is not None:
         raise DataFileError(shown, "file", "-", "cannot be read (damaged or cut short)")
     if found == 0:
         raise DataFileError(shown, "file", "-", "file is empty")
@@ -118,6 +119,26 @@ def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> 
                                                 f"{wanted:,}")
     raise DataFileError(shown, "file", "-", "differs from the committed version (its checksum is not the "
                                             "one in data/MANIFEST.json)")
+
+
+def check_truncation(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dict) -> None:
+    """First, before any row is read: a file that is missing, empty or holds fewer records than
+    the committed version is reported as such (its rows' problems would only be symptoms). A file
+    that does not parse is left to its reader, which names the line."""
+    sections = [("data", name, locate(name, data_dir, geo_dir)) for name in manifest["data"]]
+    sections += [("static", name, static_dir / name) for name in manifest.get("static", {})]
+    for section, name, path in sections:
+        if not differs(name, path, manifest, section):
+            continue
+        shown = name if section == "data" else f"static/{name}"
+        if not path.exists():
+            raise DataFileError(shown, "file", "-", "file is missing")
+        if not path.read_bytes().strip():
+            raise DataFileError(shown, "file", "-", "file is empty")
+        found, wanted = records(path), manifest[section][name].get("records")
+        if found is not None and wanted is not None and found < wanted:
+            raise DataFileError(shown, "file", "-", f"has {found:,} records where the committed version has "
+                                                    f"{wanted:,}: it looks truncated")
 
 
 def check(data_dir: Path = DATA_DIR, geo_dir: Path = GEO_DIR, static_dir: Path = STATIC_DIR,

@@ -105,8 +105,8 @@ def _check_value(col: Column, value, ctx: Context) -> str | None:
     return None
 
 
-def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
-    """Raise DataFileError on the first problem found, reading row by row."""
+def check_structure(df: pd.DataFrame, schema: Schema) -> None:
+    """The columns and the keys (present, unique): what other files' checks rely on."""
     for col in schema.columns:
         if col.name not in df.columns:
             raise DataFileError(schema.file, "header", col.name, "column is missing")
@@ -118,6 +118,11 @@ def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
             if v in seen:
                 raise DataFileError(schema.file, i, schema.id_column, f"duplicate id {v!r} (also row {seen[v]})")
             seen[v] = i
+
+
+def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
+    """Raise DataFileError on the first problem found, reading row by row."""
+    check_structure(df, schema)
     records = df.to_dict("records")
     for i, rec in enumerate(records, start=1):
         for col in schema.columns:
