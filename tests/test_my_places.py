@@ -242,3 +242,16 @@ def test_the_no_name_column_message_shows_the_found_columns_escaped():
     message = at.error[0].value
     assert message.startswith("No name column")
     assert "\\[a\\](//e.io)" in message and "\\<b\\>x\\</b\\>" in message  # shown as typed, not a link
+
+
+def test_the_page_says_what_happens_to_the_private_download():
+    """Measured (scripts/measure_download_privacy.py): the media URL outlives the tab, so the page says so."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.text_area(key="mp_paste").input("name,place\nA,Huadu\n").run()
+    assert not at.exception
+    buttons = {b.key: b for b in at.get("download_button")}
+    assert {"dl_myplaces", "dl_myplaces_pkg"} <= set(buttons)
+    captions = " ".join(c.value for c in at.caption)
+    assert "About the download" in captions and "without your session" in captions
+    assert "a CSV you download is the exception" in captions
