@@ -26,8 +26,10 @@ from atlas.validate import DataFileError
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUFFIXES = (".csv", ".yaml", ".json", ".geojson")
-ABOUT = ("Record count and sha256 of every data file; written by `python -m atlas.manifest --write`, "
-         "checked when the app loads and by tests/test_data_corruption.py.")
+ABOUT = (
+    "Record count and sha256 of every data file; written by `python -m atlas.manifest --write`, "
+    "checked when the app loads and by tests/test_data_corruption.py."
+)
 
 
 def records(path: Path) -> int | None:
@@ -35,14 +37,22 @@ def records(path: Path) -> int | None:
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".csv":
-            rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+            rows = [
+                r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)
+            ]
             return max(len(rows) - 1, 0)
-        value = yaml.load(text, Loader=SAFE_LOADER) if path.suffix == ".yaml" else json.loads(text)  # noqa: S506
+        value = (
+            yaml.load(text, Loader=SAFE_LOADER)
+            if path.suffix == ".yaml"
+            else json.loads(text)
+        )
     except (UnicodeDecodeError, csv.Error, yaml.YAMLError, ValueError):
         return None
     if isinstance(value, dict) and isinstance(value.get("features"), list):
         return len(value["features"])
-    return len(value) if isinstance(value, list) else None  # a mapping has keys, not records
+    return (
+        len(value) if isinstance(value, list) else None
+    )  # a mapping has keys, not records
 
 
 def sha256(path: Path) -> str:
@@ -54,46 +64,65 @@ def entry(path: Path) -> dict:
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[str]:
-    return sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*")
-                  if p.suffix in SUFFIXES and p.is_file() and p.name != MANIFEST_FILE)
+    return sorted(
+        p.relative_to(data_dir).as_posix()
+        for p in data_dir.rglob("*")
+        if p.suffix in SUFFIXES and p.is_file() and p.name != MANIFEST_FILE
+    )
 
 
 def static_files(static_dir: Path = STATIC_DIR) -> list[str]:
-    return sorted(p.relative_to(static_dir).as_posix() for p in (static_dir / "geo").glob("*.json"))
+    return sorted(
+        p.relative_to(static_dir).as_posix()
+        for p in (static_dir / "geo").glob("*.json")
+    )
 
 
 def build(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> dict:
-    return {"about": ABOUT,
-            "data": {name: entry(data_dir / name) for name in data_files(data_dir)},
-            "static": {name: entry(static_dir / name) for name in static_files(static_dir)}}
+    return {
+        "about": ABOUT,
+        "data": {name: entry(data_dir / name) for name in data_files(data_dir)},
+        "static": {name: entry(static_dir / name) for name in static_files(static_dir)},
+    }
 
 
 def write(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> Path:
     path = data_dir / MANIFEST_FILE
-    path.write_text(json.dumps(build(data_dir, static_dir), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(build(data_dir, static_dir), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def read(data_dir: Path = DATA_DIR) -> dict:
     path = data_dir / MANIFEST_FILE
     if not path.exists():
-        raise DataFileError(MANIFEST_FILE, "file", "-", "the manifest of the data files is missing")
+        raise DataFileError(
+            MANIFEST_FILE, "file", "-", "the manifest of the data files is missing"
+        )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        assert isinstance(manifest.get("data"), dict) and isinstance(manifest.get("static", {}), dict)
+        assert isinstance(manifest.get("data"), dict) and isinstance(
+            manifest.get("static", {}), dict
+        )
     except (UnicodeDecodeError, ValueError, AssertionError, AttributeError):
-        raise DataFileError(MANIFEST_FILE, "file", "-", "the manifest of the data files is damaged") from None
+        raise DataFileError(
+            MANIFEST_FILE, "file", "-", "the manifest of the data files is damaged"
+        ) from None
     return manifest
 
 
 def locate(name: str, data_dir: Path, geo_dir: Path) -> Path:
     """A manifest name under the data dir; geo/ files come from geo_dir (which may be elsewhere)."""
-    return geo_dir / name[len("geo/"):] if name.startswith("geo/") else data_dir / name
+    return geo_dir / name[len("geo/") :] if name.startswith("geo/") else data_dir / name
 
 
 def differs(name: str, path: Path, manifest: dict, section: str = "data") -> bool:
     expected = manifest.get(section, {}).get(name)
-    return expected is None or not path.exists() or sha256(path) != expected.get("sha256")
+    return (
+        expected is None or not path.exists() or sha256(path) != expected.get("sha256")
+    )
 
 
 def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> None:
@@ -112,21 +141,41 @@ def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> 
     if found == 0:
         raise DataFileError(shown, "file", "-", "file is empty")
     if wanted is not None and found < wanted:
-        raise DataFileError(shown, "file", "-", f"has {found:,} records where the committed version has "
-                                                f"{wanted:,}: it looks truncated")
+        raise DataFileError(
+            shown,
+            "file",
+            "-",
+            f"has {found:,} records where the committed version has "
+            f"{wanted:,}: it looks truncated",
+        )
     if wanted is not None and found != wanted:
-        raise DataFileError(shown, "file", "-", f"has {found:,} records where the committed version has "
-                                                f"{wanted:,}")
-    raise DataFileError(shown, "file", "-", "differs from the committed version (its checksum is not the "
-                                            "one in data/MANIFEST.json)")
+        raise DataFileError(
+            shown,
+            "file",
+            "-",
+            f"has {found:,} records where the committed version has {wanted:,}",
+        )
+    raise DataFileError(
+        shown,
+        "file",
+        "-",
+        "differs from the committed version (its checksum is not the "
+        "one in data/MANIFEST.json)",
+    )
 
 
-def check_truncation(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dict) -> None:
+def check_truncation(
+    data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dict
+) -> None:
     """First, before any row is read: a file that is missing, empty or holds fewer records than
     the committed version is reported as such (its rows' problems would only be symptoms). A file
     that does not parse is left to its reader, which names the line."""
-    sections = [("data", name, locate(name, data_dir, geo_dir)) for name in manifest["data"]]
-    sections += [("static", name, static_dir / name) for name in manifest.get("static", {})]
+    sections = [
+        ("data", name, locate(name, data_dir, geo_dir)) for name in manifest["data"]
+    ]
+    sections += [
+        ("static", name, static_dir / name) for name in manifest.get("static", {})
+    ]
     for section, name, path in sections:
         if not differs(name, path, manifest, section):
             continue
@@ -137,12 +186,21 @@ def check_truncation(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: 
             raise DataFileError(shown, "file", "-", "file is empty")
         found, wanted = records(path), manifest[section][name].get("records")
         if found is not None and wanted is not None and found < wanted:
-            raise DataFileError(shown, "file", "-", f"has {found:,} records where the committed version has "
-                                                    f"{wanted:,}: it looks truncated")
+            raise DataFileError(
+                shown,
+                "file",
+                "-",
+                f"has {found:,} records where the committed version has "
+                f"{wanted:,}: it looks truncated",
+            )
 
 
-def check(data_dir: Path = DATA_DIR, geo_dir: Path = GEO_DIR, static_dir: Path = STATIC_DIR,
-          manifest: dict | None = None) -> None:
+def check(
+    data_dir: Path = DATA_DIR,
+    geo_dir: Path = GEO_DIR,
+    static_dir: Path = STATIC_DIR,
+    manifest: dict | None = None,
+) -> None:
     """Every file the manifest lists is the committed one (first difference raised)."""
     manifest = manifest if manifest is not None else read(data_dir)
     for name in manifest["data"]:
@@ -153,13 +211,21 @@ def check(data_dir: Path = DATA_DIR, geo_dir: Path = GEO_DIR, static_dir: Path =
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write", action="store_true", help="write data/MANIFEST.json from the files")
-    parser.add_argument("--check", action="store_true", help="check the files against data/MANIFEST.json")
+    parser.add_argument(
+        "--write", action="store_true", help="write data/MANIFEST.json from the files"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check the files against data/MANIFEST.json",
+    )
     args = parser.parse_args(argv)
     if args.write:
         path = write()
-        print(f"wrote {path.relative_to(DATA_DIR.parent)}: {len(data_files())} data files, "
-              f"{len(static_files())} static files")
+        print(
+            f"wrote {path.relative_to(DATA_DIR.parent)}: {len(data_files())} data files, "
+            f"{len(static_files())} static files"
+        )
         return 0
     try:
         check()

@@ -14,9 +14,11 @@ from atlas.validate import DataFileError
 from components.text import md
 
 LOG = logging.getLogger(__name__)
-WHAT_TO_DO = ("Restore the file from the repository (for example `git checkout -- data/`) and reload the page. "
-              "If you changed it on purpose, fix what the message names (the columns are described in "
-              "data/README.md) and run `python -m atlas.manifest --write`.")
+WHAT_TO_DO = (
+    "Restore the file from the repository (for example `git checkout -- data/`) and reload the page. "
+    "If you changed it on purpose, fix what the message names (the columns are described in "
+    "data/README.md) and run `python -m atlas.manifest --write`."
+)
 
 
 @st.cache_resource(show_spinner="Loading the atlas data…")
@@ -27,9 +29,11 @@ def _load(directory: str) -> Atlas:
 def data_error_message(exc: DataFileError) -> str:
     """The page's message for a damaged data file, escaped for Markdown."""
     shown = exc.file if exc.file.startswith("static/") else f"data/{exc.file}"
-    detail = str(exc)[len(exc.file):]
-    return (f"**The atlas data could not be loaded**, so this page shows nothing rather than something "
-            f"wrong. Problem: {md(shown + detail)}.\n\n{WHAT_TO_DO}")
+    detail = str(exc)[len(exc.file) :]
+    return (
+        f"**The atlas data could not be loaded**, so this page shows nothing rather than something "
+        f"wrong. Problem: {md(shown + detail)}.\n\n{WHAT_TO_DO}"
+    )
 
 
 def get_atlas() -> Atlas:
@@ -39,6 +43,9 @@ def get_atlas() -> Atlas:
         st.error(data_error_message(exc), icon="🚫")
     except Exception:  # noqa: BLE001 - any other failure: logged for the operator, never shown
         LOG.exception("loading the atlas data failed")
-        st.error("**The atlas data could not be loaded** because of an unexpected error, so this page shows "
-                 f"nothing rather than something wrong. {WHAT_TO_DO}", icon="🚫")
+        st.error(
+            "**The atlas data could not be loaded** because of an unexpected error, so this page shows "
+            f"nothing rather than something wrong. {WHAT_TO_DO}",
+            icon="🚫",
+        )
     st.stop()

@@ -19,17 +19,30 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
 
 
-def download_rows(df: pd.DataFrame, name: str, source: str, key: str | None = None) -> None:
+def download_rows(
+    df: pd.DataFrame, name: str, source: str, key: str | None = None
+) -> None:
     """Two small buttons for exactly the rows shown, named after what they are."""
     key = key or f"dl_{slug(name)}"
     stem = f"china-cluster-atlas-{slug(name)}"
     rows = df.copy()
     with st.container(horizontal=True, gap="small"):
-        st.download_button(f"Download these {len(rows)} rows (CSV)", lambda: csv_bytes(rows),
-                           file_name=f"{stem}.csv", mime="text/csv", key=key, on_click="ignore")
-        st.download_button("Data package (CSV + datapackage.json)",
-                           lambda: data_package_zip(rows, stem, name[:1].upper() + name[1:], source),
-                           file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_pkg",
-                           on_click="ignore", type="tertiary",
-                           help="The same rows with a Frictionless datapackage.json: title, sources, "
-                                "licence and each column's type.")
+        st.download_button(
+            f"Download these {len(rows)} rows (CSV)",
+            lambda: csv_bytes(rows),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key=key,
+            on_click="ignore",
+        )
+        st.download_button(
+            "Data package (CSV + datapackage.json)",
+            lambda: data_package_zip(rows, stem, name[:1].upper() + name[1:], source),
+            file_name=f"{stem}.zip",
+            mime="application/zip",
+            key=f"{key}_pkg",
+            on_click="ignore",
+            type="tertiary",
+            help="The same rows with a Frictionless datapackage.json: title, sources, "
+            "licence and each column's type.",
+        )

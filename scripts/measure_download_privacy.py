@@ -47,7 +47,12 @@ def open_page(browser, url: str):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ttl", type=int, default=None, help="server.disconnectedSessionTTL (default: Streamlit's)")
+    parser.add_argument(
+        "--ttl",
+        type=int,
+        default=None,
+        help="server.disconnectedSessionTTL (default: Streamlit's)",
+    )
     args = parser.parse_args()
     if args.ttl is not None:
         os.environ["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = str(args.ttl)
@@ -57,12 +62,22 @@ def main() -> None:
     def log(what: str, result: str) -> None:
         print(f"{time.time() - start:7.1f} s  {what:<62} {result}", flush=True)
 
-    with serve(ROOT / "pages" / "9_My_places.py", timeout=120) as base, sync_playwright() as p:
+    with (
+        serve(ROOT / "pages" / "9_My_places.py", timeout=120) as base,
+        sync_playwright() as p,
+    ):
         browser = launch(p)
         context, page = open_page(browser, base)
-        page.set_input_files("input[type=file]", files=[{
-            "name": "mine.csv", "mimeType": "text/csv",
-            "buffer": f"name,place\n{SECRET},Huadu\n".encode()}])
+        page.set_input_files(
+            "input[type=file]",
+            files=[
+                {
+                    "name": "mine.csv",
+                    "mimeType": "text/csv",
+                    "buffer": f"name,place\n{SECRET},Huadu\n".encode(),
+                }
+            ],
+        )
         page.wait_for_selector("text=Your places", timeout=60_000)
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Download these 1 rows (CSV)").click()
