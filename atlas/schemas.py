@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from atlas.validate import Column as C
-from atlas.validate import Context, Schema, coordinates_pair, points_in_china
+from atlas.validate import Context, LayerSchema, Schema, coordinates_pair, points_in_china
 
 LOCATION_METHODS = ("county_seat", "prefecture_seat", "province_seat", "cited", "gazetteer")
 SOURCE = C("source", "source", required=True)
@@ -167,3 +167,44 @@ MIC2025 = Schema("facts/mic2025_sectors.csv", (
 SEI = Schema("facts/strategic_emerging_industries.csv", (
     C("id", required=True), C("name_en", required=True), C("sectors", "sectors"), SOURCE,
 ))
+
+
+# ---------------------------------------------------------------- workflow files and derived data
+
+
+def _points_pair(df: pd.DataFrame, ctx: Context):
+    """A seat's lat and lon come together (a unit without a seat has neither)."""
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        if bool(str(rec.get("lat", "")).strip()) != bool(str(rec.get("lon", "")).strip()):
+            yield i, "lat", "latitude and longitude must be given together"
+
+
+TALKING_POINTS = Schema("talking_points.csv", (
+    C("id", required=True), C("priority_sector", "priority"), C("sectors", "sectors"),
+    C("text", required=True), SOURCE,
+))
+
+TOUR = Schema("tour.yaml", (
+    C("id", required=True), C("title", required=True), C("lat", "lat", required=True),
+    C("lon", "lon", required=True), C("zoom", "int", required=True), C("caption", required=True),
+))
+
+DIVISION_SEATS = Schema("geo/division_seats.csv", (
+    C("adcode", "adcode", required=True),
+    C("level", required=True, choices=("province", "prefecture", "county", "former_county")),
+    C("name_zh", required=True), C("lon", "lon"), C("lat", "lat"),
+), id_column="adcode", extra=(_points_pair, points_in_china))
+
+_DIVISION = ("adcode", "level", "name_zh", "province_zh", "province_code")
+LAYERS = {
+    "province": LayerSchema("geo/provinces.geojson", _DIVISION, "adcode"),
+    "prefecture": LayerSchema("geo/prefectures.geojson", _DIVISION, "adcode"),
+    "county": LayerSchema("geo/counties.geojson", _DIVISION, "adcode"),
+    "city_cluster": LayerSchema("geo/city_clusters.geojson", ("id", "name_en", "tier"), "id"),
+}
+STATIC_LAYERS = (  # the web outlines the browser fetches (built by geo.web)
+    LayerSchema("static/geo/provinces.json", ("adcode", "name_zh"), "adcode"),
+    LayerSchema("static/geo/city_clusters.json", ("kind", "id", "tier", "label"), "id"),
+)
+BOUNDARIES_META = ("geo/boundaries_meta.json", {"source_package": str, "source_version": str, "transform": str,
+                                                 "tolerance_degrees": dict, "decimals": int})

@@ -17,24 +17,25 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from atlas.normalise import latin  # the one normaliser of every search index
-from atlas.place_names import place_pinyin
+import charset_normalizer
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 from atlas.drilldown import haversine_km
+from atlas.normalise import latin  # the one normaliser of every search index
+from atlas.place_names import place_pinyin
 
 MAX_BYTES = 1_000_000  # "1 MB"
 MAX_ROWS = 500
 MAX_NAME = 120
 FAR_KM = 100  # coordinates this far from the named place get a warning
 COLUMNS = {
-    "name": {"name", "title", "label", "organisation", "organization", "company", "partner", "名称", "名字", "单位"},
+    "name": {"name", "title", "label", "organisation", "organization", "company", "partner", "名称", "名字", "单位", "名稱", "單位"},
     "place": {"place", "city", "county", "district", "location", "town", "city or county", "city/county",
-              "地点", "城市", "区县", "地区", "所在地"},
-    "lat": {"lat", "latitude", "纬度"},
-    "lon": {"lon", "lng", "long", "longitude", "经度"},
-    "note": {"note", "notes", "comment", "comments", "description", "备注", "说明"},
+              "地点", "城市", "区县", "地区", "所在地", "地點", "區縣", "地區"},
+    "lat": {"lat", "latitude", "纬度", "緯度"},
+    "lon": {"lon", "lng", "long", "longitude", "经度", "經度"},
+    "note": {"note", "notes", "comment", "comments", "description", "备注", "说明", "備註", "說明"},
 }
 LEVEL_WORDS = {"city": "市", "shi": "市", "district": "区", "qu": "区", "county": "县", "xian": "县",
                "province": "省", "sheng": "省"}
@@ -46,6 +47,15 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 AUTONOMOUS = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?族|维吾尔|柯尔克孜|蒙古)*自治(?:县|州|旗|区)$|特别行政区$")
 SUFFIX = re.compile(r"(?:地区|林区|新区|市|区|县|旗|盟|省)$")
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-32": "UTF-32", "gb18030": "GB18030",
+                   "big5": "Big5", "cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250",
+                   "cp1251": "Windows-1251 (Cyrillic)", "utf_16": "UTF-16", "shift_jis": "Shift JIS",
+                   "cp932": "Shift JIS (Windows)", "euc_kr": "EUC-KR", "cp949": "Korean (cp949)"}
+LATIN_SINGLE_BYTE = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+                     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+                     "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp437", "cp775", "cp850",
+                     "cp852", "cp858", "cp1006", "hp_roman8"}
+SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx / .ods (zip), .xls (OLE)
 
 
 @dataclass(frozen=True)
@@ -86,21 +96,61 @@ def _refuse(message: str, encoding: str | None = None) -> Upload:
 
 # --- bytes to rows ----------------------------------------------------------------------------
 
+def _mostly_common_hanzi(text: str, codec: str, leads: range | None = None) -> bool:
+    """Text decoded as Chinese is meant as Chinese when its characters are common ones (in GB2312,
+    or Big5's frequent range): Latin-1 bytes read as GB18030 make rare characters (Zürich -> Z黵ich)."""
+    han = HAN.findall(text)
+    if not han:
+        return False
+    common = 0
+    for c in han:
+        try:
+            code = c.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        common += leads is None or code[0] in leads
+    return common >= 0.95 * len(han)
+
+
+def _label(encoding: str) -> str:
+    return ENCODING_LABELS.get(encoding, encoding.replace("_", "-").upper())
+
+
 def decode(data: bytes) -> tuple[str | None, str | None]:
-    """Text and the encoding that read it: UTF-8 (with or without BOM), else GB18030; else (None, None)."""
+    """Text and the encoding that read it, or (None, None). UTF-8 (with or without BOM) and UTF-16
+    with BOM first; then Chinese (GB18030, Big5) when it reads as common characters; then what
+    charset-normalizer detects, taking Windows-1252 when it finds a Latin single-byte code page
+    (short texts do not tell cp1250 from cp1252, and Western European spreadsheets write cp1252)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                       (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), _label(codec)
+            except UnicodeDecodeError:
+                return None, None
     if b"\x00" in data:
-        return None, None  # UTF-16 or a binary file (a spreadsheet saved as .xlsx)
-    if data.startswith(codecs.BOM_UTF8):
+        return None, None  # UTF-16 without a BOM, or a binary file
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    for codec, leads in (("gb18030", None), ("big5", range(0xA4, 0xC7))):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 with BOM"
-        except UnicodeDecodeError:
-            return None, None
-    for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030")):
-        try:
-            return data.decode(codec), label
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-    return None, None
+        if _mostly_common_hanzi(text, "gb2312" if codec == "gb18030" else codec, leads):
+            return text, _label(codec)
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None, None
+    if best.encoding in LATIN_SINGLE_BYTE:
+        try:
+            return data.decode("cp1252"), _label("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return str(best), _label(best.encoding)
 
 
 def read_upload(data: bytes) -> Upload:
@@ -108,13 +158,17 @@ def read_upload(data: bytes) -> Upload:
     if len(data) > MAX_BYTES:
         return _refuse(f"The file is {len(data) / 1e6:,.1f} MB; the limit is {MAX_BYTES / 1e6:,.0f} MB. "
                        f"Split it into smaller files (up to {MAX_ROWS:,} rows each).")
+    if data.startswith(SPREADSHEET_MAGIC):
+        return _refuse("This is a spreadsheet file (Excel or LibreOffice), not CSV text. In your spreadsheet "
+                       "program, save it as “CSV UTF-8” and upload that.")
     text, encoding = decode(data)
     if text is None:
-        return _refuse("Could not read the file: it is not UTF-8, UTF-8 with BOM or GB18030 text "
-                       "(an Excel .xlsx file or UTF-16 text cannot be read). Save it as “CSV UTF-8” and try again.")
+        return _refuse("Could not read the file as text in any known encoding (UTF-8, UTF-16, GB18030, Big5, "
+                       "Windows-1252 …). Save it as “CSV UTF-8” and try again.")
     upload = read_text(text)
     upload.encoding = encoding
-    upload.issues.insert(0, Issue(None, f"Read as {encoding} text.", "info"))
+    note = "" if encoding.startswith("UTF") else " If names look wrong, save the file as “CSV UTF-8” and upload it again."
+    upload.issues.insert(0, Issue(None, f"Read as {encoding} text.{note}", "info"))
     return upload
 
 
@@ -125,14 +179,32 @@ def _delimiter(line: str) -> str:
 
 
 def _header(cells: list[str]) -> dict[str, int]:
-    """Column positions if this row is a header: two or more known column names ("Partner,Huadu" is data)."""
+    """Column positions if this row is a header: two or more known column names, or one and the
+    other cells look like labels rather than data (no number, no place): "company_name,city" is a
+    header, "Partner,Huadu" is data."""
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
         key = cell.strip().strip("\ufeff").strip().lower()
         for col, aliases in COLUMNS.items():
             if key in aliases and col not in found:
                 found[col] = i
-    return found if len(found) >= 2 or (found and len([c for c in cells if c]) == 1) else {}
+    if len(found) >= 2 or (found and len([c for c in cells if c]) == 1):
+        return found
+    others = [c for i, c in enumerate(cells) if c and i not in found.values()]
+    if found and all(_number(c) is None and resolve(c).status == "unknown" for c in others):
+        return found
+    return {}
+
+
+def unclosed_quote(text: str) -> int | None:
+    """The row (1-based, as a spreadsheet counts lines) where a quoted cell opens and never closes."""
+    inside, opened = False, None
+    for n, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        for _ in range(line.count('"')):
+            inside = not inside
+            if inside:
+                opened = n
+    return opened if inside else None
 
 
 def _number(text: str) -> float | None:
@@ -152,19 +224,28 @@ def read_text(text: str) -> Upload:
         return _refuse(f"The text is longer than {MAX_BYTES / 1e6:,.0f} MB. Paste fewer rows "
                        f"(up to {MAX_ROWS:,}).")
     text = text.lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
+    first = next((line for line in re.split(r"\r\n|\r|\n", text) if line.strip()), "")
+    issues: list[Issue] = []
+    opened = unclosed_quote(text)
+    if opened is not None:  # read the rows before it; the swallowed rows are reported, not guessed at
+        lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
+        issues.append(Issue(opened, f"A quote (\") opens a cell on this row and is never closed, so this row and "
+                                    f"the {sum(1 for line in lines[opened:] if line.strip())} line(s) after it were read as one cell and "
+                                    "left out. Close the quote (or remove it) and upload again."))
+        text = "".join(lines[: opened - 1])
+    try:  # newline="": old Mac (CR) line ends and a CR inside a quoted cell read as the csv module means
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)))
     except csv.Error as exc:
         return _refuse(f"Could not read the rows as CSV ({exc}). Check the quotes in the file.")
     numbered = [(i, [c.strip() for c in r]) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered and issues:
+        return Upload([], issues, rows=0)
     if not numbered:
         return _refuse("There are no rows to read.")
-    issues: list[Issue] = []
     columns = _header(numbered[0][1])
     if columns:
         body = numbered[1:]
-        problem = _missing_columns(columns)
+        problem = _missing_columns(columns, numbered[0][1])
         if problem:
             return _refuse(problem)
     else:
@@ -182,9 +263,12 @@ def read_text(text: str) -> Upload:
     return Upload(places, issues, rows=len(body))
 
 
-def _missing_columns(columns: dict) -> str | None:
+def _missing_columns(columns: dict, header: list[str]) -> str | None:
     if "name" not in columns:
-        return ("No “name” column. The first row should name the columns, e.g. name,place or name,lat,lon.")
+        found = [c[:40] for c in header if c][:12]
+        listed = ", ".join(f"“{c}”" for c in found) + (" …" if len([c for c in header if c]) > 12 else "")
+        return (f"No name column: the first row has the columns {listed}. Name the column of names “name” "
+                "(or title, organisation, company, partner), e.g. name,place or name,lat,lon.")
     if ("lat" in columns) != ("lon" in columns):
         return "There is a “lat” column without “lon” (or the other way round): give both."
     if "place" not in columns and "lat" not in columns:

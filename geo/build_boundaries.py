@@ -170,6 +170,9 @@ def main() -> None:
         "decimals": DECIMALS,
     }
     (OUT / "boundaries_meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    from atlas import manifest  # the committed files changed: record them (tests/test_data_corruption.py)
+
+    print(f"{manifest.write().name} written")
 
 
 if __name__ == "__main__":

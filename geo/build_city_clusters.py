@@ -79,6 +79,9 @@ def main() -> None:
     path = GEO_DIR / "city_clusters.geojson"
     path.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"{path}: {len(fc['features'])} clusters, {path.stat().st_size / 1e6:.2f} MB")
+    from atlas import manifest  # the committed files changed: record them (tests/test_data_corruption.py)
+
+    print(f"{manifest.write().name} written")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,10 @@ def main(data_dir: Path = DATA_DIR, geo_dir: Path = GEO_DIR) -> None:
         if path.exists():
             n = geolocate_file(path, seats, polygons if name in CITY_CLUSTER_FILES else None)
             print(f"{name}: {n} rows located")
+    if data_dir == DATA_DIR:  # the committed files changed: record them (tests/test_data_corruption.py)
+        from atlas import manifest
+
+        print(f"{manifest.write().name} written")
 
 
 if __name__ == "__main__":

@@ -128,6 +128,9 @@ def main() -> None:
         path = WEB_DIR / name
         path.write_text(web_geojson_text(level), encoding="utf-8")
         print(f"{path}: {path.stat().st_size / 1e3:.0f} kB")
+    from atlas import manifest  # the committed files changed: record them (tests/test_data_corruption.py)
+
+    print(f"{manifest.write().name} written")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ dictionary, readme_parts, source_parts = docs()
 st.title("Data, sources and downloads", anchor=False)
 st.write("Every dataset behind the atlas, as bundled: download it, read what each column means, where it "
          "comes from and what is uncertain. CSV files are UTF-8 (with a byte-order mark, so spreadsheet "
-         "programs read Chinese) and end with a line naming their sources; GeoJSON is WGS84.")
+         "programs read Chinese) and hold only the table; each row names its source, and the data package "
+         "(zip) adds a datapackage.json with the dataset's sources, licence and column types. GeoJSON is WGS84.")
 c = st.columns(3)
 c[0].metric("Datasets", len(datasets))
 c[1].metric("Records", f"{sum(n for n, _ in counts.values()):,}")
@@ -65,10 +66,14 @@ for group in X.GROUPS:
             with col.container(border=True):
                 places = f" · {located:,} with places" if ds.geometry else ""
                 st.markdown(f"**{md(ds.title)}**  \n`data/{ds.file}` · {n:,} records{places}")
-                b1, b2 = st.columns(2)
+                b1, b2, b3 = st.columns(3)
                 b1.download_button("CSV", data=lambda ds=ds: X.dataset_csv(ds), key=f"csv_{ds.key}",
                                    file_name=f"china-cluster-atlas-{ds.key}.csv", mime="text/csv",
                                    on_click="ignore", icon="⬇️")
+                b3.download_button("Data package", data=lambda ds=ds: X.dataset_package(ds), key=f"pkg_{ds.key}",
+                                   file_name=f"china-cluster-atlas-{ds.key}.zip", mime="application/zip",
+                                   on_click="ignore", icon="⬇️", help="The CSV with its datapackage.json "
+                                   "(Frictionless): sources, licence, column types.")
                 if ds.geometry:
                     b2.download_button(
                         "GeoJSON", data=lambda ds=ds: X.dataset_geojson(ds, disclaimer=DISCLAIMER),

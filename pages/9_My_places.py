@@ -17,6 +17,15 @@ from components.map_view import render_map
 from components.upload_views import (SEATS_SOURCE, map_request, places_layer, places_table, render_input,
                                      render_report)
 
+# Measured with scripts/measure_download_privacy.py (Streamlit 1.67): the file is made on the click, then
+# served from the server's memory at an unguessable address that does not check the session; it is
+# removed by the second clean-up after it (one per page run, of any visitor), not when the tab closes.
+DOWNLOAD_NOTE = ("About the download: the file is made when you click and is then held in the server's memory "
+                 "at a long random address, which works without your session, until the app's next clean-up "
+                 "(after two more page runs by anyone; on a quiet server it can stay for longer, even after you "
+                 "close the tab). Nobody is shown that address, but share the downloaded file, not the "
+                 "download link.")
+
 st.set_page_config(page_title="My places · China Cluster Atlas", page_icon="📍", layout="wide")
 atlas = get_atlas()
 
@@ -25,7 +34,8 @@ st.write("Put your own list on the atlas map, next to the top-100 industrial clu
          "each row needs a **name** and either a Chinese **city or county** (in pinyin, e.g. Huadu, or in "
          "Chinese, e.g. 花都区) or **lat** and **lon**.")
 st.caption("Private by design: your list stays in this browser session. It is not stored, cached or written "
-           "to disk, and it is gone when you close the tab.")
+           "to disk, and it is gone when you close the tab (a CSV you download is the exception: see under "
+           "“Your places”).")
 
 upload, origin = render_input()
 with st.container():  # one slot whatever the report holds, so the map below keeps its place (no remount)
@@ -49,3 +59,4 @@ if upload is not None and upload.places:
                "top-100 industrial cluster (straight-line distance).")
     st.caption("Source: your list; " + SEATS_SOURCE)
     download_rows(table, "my places", "your list; " + SEATS_SOURCE, key="dl_myplaces")
+    st.caption(DOWNLOAD_NOTE)

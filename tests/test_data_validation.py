@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from atlas.load import load_atlas
-from atlas.paths import DATA_DIR
+from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.validate import DataFileError
 
 
@@ -36,7 +36,7 @@ def _edit(path, row: int, field: str, value: str | None = None, drop_column: str
 
 
 def _load(data_dir):
-    return load_atlas(data_dir=data_dir)
+    return load_atlas(data_dir=data_dir, geo_dir=GEO_DIR)
 
 
 def test_the_real_files_load(atlas):

@@ -108,10 +108,59 @@ def test_utf8_bom_and_gb18030_files_are_read_and_say_which(encoding, label):
     assert any(label in i.message for i in upload.issues if i.level == "info")
 
 
-def test_a_file_in_no_known_encoding_is_refused_with_a_message():
-    upload = read_upload("name,place\nA,Huadu\n".encode("utf-16"))
+def test_utf16_with_its_bom_is_read_and_a_spreadsheet_file_is_refused_with_what_to_do():
+    assert [p.name for p in read_upload("name,place\nA,Huadu\n".encode("utf-16")).places] == ["A"]
+    for magic in (b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # .xlsx, .xls
+        upload = read_upload(magic + b"\x00" * 64)
+        assert upload.refused and not upload.places
+        assert "spreadsheet file" in upload.issues[0].message and "CSV UTF-8" in upload.issues[0].message
+    binary = read_upload(bytes(range(256)) * 4)
+    assert binary.refused and "CSV UTF-8" in binary.issues[0].message
+
+
+@pytest.mark.parametrize("text, codec", [("Zürich office", "latin-1"), ("Crème Brûlée à Lyon", "cp1252"),
+                                         ("Müller GmbH, Straße", "latin-1")])
+def test_a_western_european_legacy_encoding_is_detected_not_misread_as_chinese(text, codec):
+    upload = read_upload(f'name,place\n"{text}",Huadu\n'.encode(codec))
+    assert [p.name for p in upload.places] == [text]
+    assert upload.encoding == "Windows-1252 (Western European)"
+    info = next(i.message for i in upload.issues if i.level == "info")
+    assert "Windows-1252" in info and "CSV UTF-8" in info  # says how it was read and what to do if wrong
+
+
+def test_traditional_chinese_in_big5_is_read():
+    upload = read_upload("名稱,地點\n華南夥伴,花都區\n".encode("big5"))
+    assert upload.encoding == "Big5" and [p.name for p in upload.places] == ["華南夥伴"]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_old_mac_windows_and_unix_line_endings_read_the_same(newline):
+    text = newline.join(["name,place", "A,Huadu", "B,广州", 'C,"Hua\rdu"', ""])
+    upload = read_text(text)
+    assert not upload.refused and [p.row for p in upload.places] == [2, 3, 4]
+    assert not upload.errors
+
+
+def test_a_bare_cr_inside_a_quoted_cell_is_read_as_part_of_the_cell():
+    upload = read_text('name,place,note\n"Partner\rA",Huadu,"line one\rline two"\nB,广州,\n')
+    assert [p.row for p in upload.places] == [2, 3] and not upload.errors
+    assert upload.places[0].name == "Partner A" and upload.places[0].note == "line one line two"
+
+
+def test_an_unterminated_quote_is_reported_with_its_row_and_the_rows_before_it_are_kept():
+    upload = read_text('name,place\nA,Huadu\nB,"Guangzhou\nC,Shanghai\nD,Beijing\n')
+    assert [p.row for p in upload.places] == [2]
+    bad = messages(upload)
+    assert list(bad) == [3]
+    assert "never closed" in bad[3] and "2 line(s) after it" in bad[3]
+
+
+def test_a_header_without_a_name_column_says_so_and_lists_the_columns_it_found():
+    upload = read_text("company_name,city\nACME,Huadu\n")
     assert upload.refused and not upload.places
-    assert "UTF-8" in upload.issues[0].message and "GB18030" in upload.issues[0].message
+    message = upload.issues[0].message
+    assert message.startswith("No name column") and "“company_name”, “city”" in message
+    assert "row" not in message.lower().split("column")[0]  # not "row 1 unknown place"
 
 
 def test_an_oversize_file_is_refused():
@@ -138,7 +187,7 @@ def test_rows_without_a_header_semicolons_and_decimal_commas_are_read():
 
 def test_a_file_without_a_name_column_is_refused_with_the_expected_header():
     upload = read_text("city,lat,lon\nHuadu,23.4,113.2\n")
-    assert upload.refused and "name" in upload.issues[0].message
+    assert upload.refused and upload.issues[0].message.startswith("No name column")
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -160,3 +209,49 @@ def test_the_page_places_pasted_rows_and_reports_the_bad_ones():
     assert "Map: 2 of your places" in [s.value for s in at.subheader]
     texts = [m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption]
     assert all("<img" not in t for t in texts)
+
+
+def _texts(at) -> list[str]:
+    return ([m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption]
+            + [e.value for e in at.error] + [s.value for s in at.success])
+
+
+def test_a_rejected_file_clears_the_previous_files_report(tmp_path):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.file_uploader(key="mp_file").set_value(("good.csv", "name,place\nA,Huadu\nB,Atlantis\n".encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("Read 2 rows from the file good.csv" in w.value for w in at.warning)
+    assert {"problem"} <= set(next(d.value for d in at.dataframe if "problem" in d.value.columns).columns)
+    at.file_uploader(key="mp_file").set_value(("sheet.csv", b"PK\x03\x04" + b"\x00" * 64, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] and "spreadsheet file" in at.error[0].value
+    texts = _texts(at)
+    assert not any("good.csv" in t or "Read 2 rows" in t for t in texts)
+    assert not [d for d in at.dataframe if "problem" in d.value.columns or "located" in d.value.columns]
+    assert "Map: 0 of your places" in [s.value for s in at.subheader]
+
+
+def test_the_no_name_column_message_shows_the_found_columns_escaped():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.text_area(key="mp_paste").input("[a](//e.io),<b>x</b>,city\nACME,,Huadu\n").run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("No name column")
+    assert "\\[a\\](//e.io)" in message and "\\<b\\>x\\</b\\>" in message  # shown as typed, not a link
+
+
+def test_the_page_says_what_happens_to_the_private_download():
+    """Measured (scripts/measure_download_privacy.py): the media URL outlives the tab, so the page says so."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.text_area(key="mp_paste").input("name,place\nA,Huadu\n").run()
+    assert not at.exception
+    buttons = {b.key: b for b in at.get("download_button")}
+    assert {"dl_myplaces", "dl_myplaces_pkg"} <= set(buttons)
+    captions = " ".join(c.value for c in at.caption)
+    assert "About the download" in captions and "without your session" in captions
+    assert "a CSV you download is the exception" in captions

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -204,26 +205,25 @@ def test_datasets_without_places_have_no_geojson():
 
 
 @pytest.mark.parametrize("ds", CSV_FILES, ids=lambda d: d.key)
-def test_csv_export_round_trips_and_ends_with_the_source_line(ds):
+def test_csv_export_round_trips_and_its_data_package_names_the_sources(ds):
     data = X.dataset_csv(ds)
-    text = data.decode("utf-8")
-    assert text.startswith("\ufeff")
-    assert text.rstrip("\n").rsplit("\n", 1)[1].startswith('"Source: China Cluster Atlas, data/')
-    rows, source = X.read_csv_export(data)
+    assert data.decode("utf-8").startswith("\ufeff")
+    rows = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)  # exactly the data rows
     stored = pd.read_csv(DATA_DIR / ds.file, dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(rows, stored)
-    if "source" in stored.columns:  # every seed document the rows cite is named in the source line
+    package = json.loads(zipfile.ZipFile(io.BytesIO(X.dataset_package(ds))).read("datapackage.json"))
+    assert package["description"].startswith(f"Source: China Cluster Atlas, data/{ds.file}")
+    if "source" in stored.columns:  # every seed document the rows cite is named in the descriptor
         seeds = set(re.findall(r"\d{3}_[0-9a-f]{16}\.txt", " ".join(stored["source"])))
-        assert all(s in source for s in seeds)
+        assert all(any(s in src["title"] for src in package["sources"]) for s in seeds)
 
 
 @pytest.mark.parametrize("key", ["policies", "success_stories"])
 def test_yaml_datasets_export_one_row_per_record(key):
     ds = X.BY_KEY[key]
     records = yaml.safe_load((DATA_DIR / ds.file).read_text(encoding="utf-8"))
-    rows, source = X.read_csv_export(X.dataset_csv(ds))
+    rows = X.read_csv_export(X.dataset_csv(ds))
     assert list(rows["id"]) == [r["id"] for r in records]
-    assert source.startswith(f"Source: China Cluster Atlas, data/{ds.file}")
     if key == "policies":  # structured fields survive as JSON
         assert json.loads(rows.loc[0, "applies_to"]) == records[0]["applies_to"]
 
@@ -398,7 +398,8 @@ def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
         assert title in headers
     keys = {b.key for b in at.get("download_button")}
     datasets = X.all_datasets()
-    assert keys == {f"csv_{d.key}" for d in datasets} | {f"geo_{d.key}" for d in datasets if d.geometry}
+    assert keys == ({f"csv_{d.key}" for d in datasets} | {f"pkg_{d.key}" for d in datasets}
+                    | {f"geo_{d.key}" for d in datasets if d.geometry})
     levels = atlas.city_clusters["verification"].value_counts()
     assert metric(at, "City clusters verified (V)") == str(levels.get("V", 0))
     assert metric(at, "Partly verified (P)") == str(levels.get("P", 0))
