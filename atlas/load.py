@@ -225,7 +225,7 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
     validate_records(success, S.SUCCESS_STORIES, ctx)
     validate_records(read_yaml(data_dir, S.TOUR), S.TOUR, ctx)
     load_table(data_dir, S.TALKING_POINTS, ctx)
-    from atlas.partner_finder import SYNONYMS  # its schema lives with its reader
+    from atlas.partners.synonyms import SYNONYMS  # its schema lives with its reader
 
     load_table(data_dir, SYNONYMS, ctx)
     atlas = Atlas(

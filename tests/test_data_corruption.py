@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from atlas import manifest as M
 from atlas import schemas as S
 from atlas.load import load_atlas
-from atlas.partner_finder import SYNONYMS
+from atlas.partners.synonyms import SYNONYMS
 from atlas.paths import DATA_DIR, DATA_DIR_ENV, GEO_DIR, MANIFEST_FILE, ROOT, STATIC_DIR
 from atlas.validate import DataFileError
 
