@@ -1,6 +1,6 @@
 """A static map of one place, drawn offline from the bundled boundaries (no tiles, no network).
 
-The meeting brief embeds it in its PDF and Markdown. Drawn with Pillow in the map's palette:
+The meeting brief embeds it in its PDF and offers it beside its Markdown. Drawn with Pillow in the map's palette:
 land and province lines as on the explorer, the scope outlined in the selection colour, points
 coloured by sector (circles: industrial clusters, diamonds: zones, triangles: cooperation).
 Lon/lat are projected equirectangularly with the scale true at the map's middle latitude, which
@@ -24,9 +24,16 @@ from geo.web import drop_specks
 
 LAND, SEA, LINE, FINE_LINE = "#FBFBF8", "#EAF2F8", "#8A99A8", "#C9D1D9"
 HIGHLIGHT = "#D55E00"  # the explorer's selection colour
-CHINA_BBOX = (73.4, 17.5, 135.2, 53.7)  # mainland, Hainan and Taiwan; the far-southern islets are left out
+CHINA_BBOX = (
+    73.4,
+    17.5,
+    135.2,
+    53.7,
+)  # mainland, Hainan and Taiwan; the far-southern islets are left out
 DETAIL_SPAN = 12.0  # degrees of longitude below which prefecture lines are drawn too
-SUPERSAMPLE = 2  # draw large, then shrink: smooth edges without an anti-aliasing renderer
+SUPERSAMPLE = (
+    2  # draw large, then shrink: smooth edges without an anti-aliasing renderer
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,9 @@ class MapPoint:
     lat: float
     colour: str
     shape: str = "circle"  # circle | diamond | triangle
-    ring: bool = False  # ringed in the selection colour (the brief's own cluster or zone)
+    ring: bool = (
+        False  # ringed in the selection colour (the brief's own cluster or zone)
+    )
 
 
 @dataclass(frozen=True)
@@ -79,15 +88,21 @@ class Projection:
         self.bbox = (cx - half_lon, cy - half_lat, cx + half_lon, cy + half_lat)
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return ((lon - self.cx) * self.k * self.scale + self.width / 2,
-                self.height / 2 - (lat - self.cy) * self.scale)
+        return (
+            (lon - self.cx) * self.k * self.scale + self.width / 2,
+            self.height / 2 - (lat - self.cy) * self.scale,
+        )
 
     def ring(self, coords) -> list[tuple[float, float]]:
         return [self(x, y) for x, y in coords]
 
 
 def _polygons(geom):
-    return [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
+    return [
+        g
+        for g in getattr(geom, "geoms", [geom])
+        if g.geom_type == "Polygon" and not g.is_empty
+    ]
 
 
 def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
@@ -97,28 +112,42 @@ def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
     tolerance = 0.5 / proj.scale
     out = []
     for geom in gdf.geometry.values:
-        clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1).simplify(tolerance)
+        clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1).simplify(
+            tolerance
+        )
         out += _polygons(clipped)
     return out
 
 
 def _rgba(colour: str, alpha: int) -> tuple[int, int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4)) + (alpha,)
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4)) + (alpha,)
 
 
-def _draw_point(draw: ImageDraw.ImageDraw, x: float, y: float, p: MapPoint, r: float) -> None:
+def _draw_point(
+    draw: ImageDraw.ImageDraw, x: float, y: float, p: MapPoint, r: float
+) -> None:
     edge = max(1, round(r / 4))
     if p.ring:
-        draw.ellipse((x - 2.2 * r, y - 2.2 * r, x + 2.2 * r, y + 2.2 * r), outline=HIGHLIGHT, width=edge * 2)
+        draw.ellipse(
+            (x - 2.2 * r, y - 2.2 * r, x + 2.2 * r, y + 2.2 * r),
+            outline=HIGHLIGHT,
+            width=edge * 2,
+        )
     if p.shape == "diamond":
         shape = [(x, y - r * 1.2), (x + r * 1.2, y), (x, y + r * 1.2), (x - r * 1.2, y)]
         draw.polygon(shape, fill=p.colour, outline="#1F2933", width=edge)
     elif p.shape == "triangle":
-        shape = [(x, y - r * 1.2), (x + r * 1.1, y + r * 0.8), (x - r * 1.1, y + r * 0.8)]
+        shape = [
+            (x, y - r * 1.2),
+            (x + r * 1.1, y + r * 0.8),
+            (x - r * 1.1, y + r * 0.8),
+        ]
         draw.polygon(shape, fill=p.colour, outline="#FFFFFF", width=edge)
     else:
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=p.colour, outline="#FFFFFF", width=edge)
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r), fill=p.colour, outline="#FFFFFF", width=edge
+        )
 
 
 def marker_radius(width: int, height: int) -> float:
@@ -141,7 +170,9 @@ def fan_out(placed: list, step: float) -> list:
     return out
 
 
-def render_png(spec: MapSpec, width: int = 1500, height: int = 900, geo_dir: Path = GEO_DIR) -> bytes:
+def render_png(
+    spec: MapSpec, width: int = 1500, height: int = 900, geo_dir: Path = GEO_DIR
+) -> bytes:
     """The map as PNG bytes: sea, land with province lines (and prefecture lines when zoomed in),
     the scope tinted and outlined, then the points, ringed ones on top."""
     s = SUPERSAMPLE
@@ -163,7 +194,9 @@ def render_png(spec: MapSpec, width: int = 1500, height: int = 900, geo_dir: Pat
         draw = ImageDraw.Draw(img)
         for poly in _polygons(spec.outline):
             for ring in (poly.exterior, *poly.interiors):
-                draw.line(proj.ring(ring.coords), fill=HIGHLIGHT, width=3 * s, joint="curve")
+                draw.line(
+                    proj.ring(ring.coords), fill=HIGHLIGHT, width=3 * s, joint="curve"
+                )
     radius = marker_radius(width, height) * s
     placed = fan_out([(proj(p.lon, p.lat), p) for p in spec.points], 2.2 * radius)
     for (x, y), p in sorted(placed, key=lambda xp: xp[1].ring):
