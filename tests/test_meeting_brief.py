@@ -618,3 +618,24 @@ def test_page_handles_an_empty_scope_and_an_unknown_one(atlas):
     )
     at = run_page(scope="ic:<b>nope</b>")
     assert at.button(key="brief_prepare").label.startswith("Prepare the brief on")
+
+
+def test_a_cluster_brief_lists_what_lies_within_150_km(atlas):
+    brief, *_ = make(atlas, "ic:IC048")
+    own = atlas.clusters.set_index("id").loc["IC048"]
+    near = [
+        r["name_en"]
+        for r in atlas.clusters.to_dict("records")
+        if haversine_km(own["lat"], own["lon"], r["lat"], r["lon"]) <= 150
+    ]
+    section = next(
+        s for s in brief.sections if s.title.startswith("Industrial clusters")
+    )
+    assert section.title == f"Industrial clusters within 150 km ({len(near)})"
+    assert sorted(i.text.split(" — ", 1)[1] for i in section.items) == sorted(near)
+    assert any(
+        p.ring for p in brief.map.points
+    )  # the cluster itself is ringed on the map
+    events = next(s for s in brief.sections if s.title.startswith("EU-China events"))
+    if brief.counts["events_here"] == 0:
+        assert events.items[0].text == "No EU-China event recorded within 150 km."

@@ -38,11 +38,11 @@ MAIN_ITEMS = 10  # longer lists show their first items; the annex has them all
 MAX_TALKING_POINTS = 4
 FIGURES_PER_PRIORITY = 4
 REGIONAL = ("zone", "prefecture", "province", "city cluster")
-WHERE = {
-    "province": "this province",
-    "cc": "this city cluster",
-    "ic": "its area",
-    "z": "its area",
+WHERE = {  # where the scope's own things are, in a sentence
+    "province": "in this province",
+    "cc": "in this city cluster",
+    "ic": f"within {NEARBY_KM} km",
+    "z": f"within {NEARBY_KM} km",
 }
 TIER = {
     "world_class": "world-class city cluster",
@@ -468,27 +468,27 @@ def _item_contents(atlas: Atlas, kind: str, ident: str) -> Contents:
     d = detail(atlas, f"{kind}:{ident}")
     table = atlas.clusters if kind == "ic" else atlas.zones
     own_row = table[table["id"] == ident]
-    if kind == "ic":
-        clusters = own_row
-        zones = atlas.zones[
-            atlas.zones["id"].isin([z["id"] for z in d["zones_nearby"]])
-        ]
-        sectors, priority = _sectors_of(
-            own_row, atlas.zones.iloc[0:0], atlas.taxonomy.order
-        )
+    own_clusters, own_zones = (
+        (own_row, atlas.zones.iloc[0:0])
+        if kind == "ic"
+        else (atlas.clusters.iloc[0:0], own_row)
+    )
+    sectors, priority = _sectors_of(own_clusters, own_zones, atlas.taxonomy.order)
+    point = (d["lat"], d["lon"]) if d["lat"] is not None else None
+    if point:  # everything within NEARBY_KM, the item itself included
+        clusters, zones = _near(atlas.clusters, *point), _near(atlas.zones, *point)
     else:
-        children = atlas.zones["parent_id"] == ident
-        zones = atlas.zones[(atlas.zones["id"] == ident) | children]
-        near = [c["id"] for c in d["clusters_nearby"]]
-        clusters = atlas.clusters[atlas.clusters["id"].isin(near)]
-        sectors, priority = _sectors_of(
-            atlas.clusters.iloc[0:0], own_row, atlas.taxonomy.order
+        children = atlas.zones[atlas.zones["parent_id"] == ident]
+        clusters = own_clusters
+        zones = (
+            own_zones
+            if kind == "ic"
+            else atlas.zones[atlas.zones["id"].isin([ident, *children["id"]])]
         )
     cc = atlas.city_clusters[
         atlas.city_clusters["id"].isin([c["id"] for c in d["city_clusters"]])
     ]
     facts = [(k, v, "") for k, v in d["facts"] if k not in ("Division code",)]
-    point = (d["lat"], d["lon"]) if d["lat"] is not None else None
     if point:
         events = _near(atlas.events, *point)
         orgs = _near(atlas.organisations, *point)
@@ -734,7 +734,7 @@ def _een_line(atlas: Atlas, scope: Scope, c: Contents, cite: Citations) -> Item 
         f"{r['city_en']} (about {round(km, -1):,.0f} km)" for km, r in nearest
     )
     return Item(
-        f"No {EEN} contact point in {WHERE[scope.kind]}; the nearest are {names}.",
+        f"No {EEN} contact point {WHERE[scope.kind]}; the nearest are {names}.",
         cites=cite(*(r["source"] for _, r in nearest)),
     )
 
@@ -844,16 +844,12 @@ def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citati
 
 def _summary(scope: Scope, c: Contents, regional: int, events: int) -> str:
     if scope.kind in ("ic", "z"):
-        near = len(c.zones) if scope.kind == "ic" else len(c.clusters)
-        what = (
-            ("zone or park", "zones and parks")
-            if scope.kind == "ic"
-            else ("top-100 industrial cluster", "top-100 industrial clusters")
-        )
         return (
-            f"{scope.name}: {plural(near, *what)} within {NEARBY_KM} km, "
-            f"{plural(regional, 'policy', 'policies')} for its city or province and "
-            f"{plural(events, 'EU-China event', 'EU-China events')} within {NEARBY_KM} km."
+            f"Within {NEARBY_KM} km of {scope.name} (itself included) the documents give "
+            f"{plural(len(c.clusters), 'top-100 industrial cluster', 'top-100 industrial clusters')}"
+            f" and {plural(len(c.zones), 'zone or park', 'zones and parks')}; "
+            f"{plural(regional, 'policy applies', 'policies apply')} to its place and "
+            f"{plural(events, 'EU-China event was', 'EU-China events were')} held nearby."
         )
     where = scope.name if scope.kind != "sector" else f"the {scope.name} sector"
     found = [
@@ -1002,7 +998,7 @@ def build_brief(
             note=""
             if scope.kind == "sector"
             else "Policies of the city, province or city cluster, or for its zones; most specific first.",
-            empty=f"No policy of {WHERE.get(scope.kind, 'its own')} is recorded in the documents; "
+            empty="No policy of this place is recorded in the documents; "
             "national policies apply (below).",
         )
     )
@@ -1017,7 +1013,11 @@ def build_brief(
             f"{events_title} ({len(event_items)})",
             event_items,
             annex,
-            empty="No EU-China event recorded in this region."
+            empty=(
+                "No EU-China event recorded in this region."
+                if scope.kind in ("province", "cc")
+                else f"No EU-China event recorded within {NEARBY_KM} km."
+            )
             if scope.kind != "sector"
             else "No EU-China event recorded in this sector.",
         )
