@@ -25,9 +25,7 @@ REFERENCES = {
     "reference fact sheet (public sources S1–S28)",
 }
 REFERENCE_PATH = re.compile(
-    r"(?:/[\w.-]+)*/?\b(?:shared/)?reference/("
-    + "|".join(re.escape(name) for name in REFERENCES)
-    + r")"
+    r"(?:/[\w.-]+)*/?\b(?:shared/)?reference/(" + "|".join(re.escape(name) for name in REFERENCES) + r")"
 )
 SEPARATOR = " | "
 # Seed documents as data text mentions them in brackets: "(000 §3.1)", "(GBA; 003 §1)".
@@ -40,9 +38,7 @@ SHORT_TITLES = {
 }
 DOC_NUMBER = re.compile(r"(?<![\w.§/-])(00[0-4])(?![\w./-])")
 BRACKETS = re.compile(r"\(([^()]*)\)")
-CITED_NUMBER = re.compile(
-    r"(?<![\w.§/-])(00[0-4])(?=\s+(?:§|gives\b|says\b|instead\b|only\b))"
-)
+CITED_NUMBER = re.compile(r"(?<![\w.§/-])(00[0-4])(?=\s+(?:§|gives\b|says\b|instead\b|only\b))")
 
 
 def document_title(seed_file: str) -> str:
@@ -93,9 +89,7 @@ def readable(text: str) -> str:
 
     titles = "|".join(re.escape(t) for t in SEED_FILES.values())
     if titles:  # "Title (000_x.txt, 3 sections)" -> "Title (3 sections)"
-        text = re.sub(
-            rf"({titles})\s*\({SEED_FILE.pattern}([^)]*)\)", seed_in_brackets, text
-        )
+        text = re.sub(rf"({titles})\s*\({SEED_FILE.pattern}([^)]*)\)", seed_in_brackets, text)
     text = SEED_FILE.sub(lambda m: document_title(m.group(1)), text)
     text = REFERENCE_PATH.sub(lambda m: REFERENCES[m.group(1)], text)
 
@@ -106,9 +100,7 @@ def readable(text: str) -> str:
 
     text = CITED_NUMBER.sub(named, text)
     return BRACKETS.sub(
-        lambda m: "("
-        + DOC_NUMBER.sub(lambda d: SHORT_TITLES[d.group(1)], m.group(1))
-        + ")",
+        lambda m: "(" + DOC_NUMBER.sub(lambda d: SHORT_TITLES[d.group(1)], m.group(1)) + ")",
         text,
     )
 
@@ -131,10 +123,7 @@ def summary(sources: Iterable, limit: int = 4) -> str:
     other = [p for p in counts if not SEED_PART.match(p)]
     if len(seed) > limit:
         files = Counter(SEED_PART.match(p).group(1) for p in seed)
-        lines = [
-            f"{document_title(f)} ({n} section{'s' * (n > 1)})"
-            for f, n in sorted(files.items())
-        ]
+        lines = [f"{document_title(f)} ({n} section{'s' * (n > 1)})" for f, n in sorted(files.items())]
     else:
         lines = [citation(p) for p in seed]
     if len(other) <= 1:

@@ -118,9 +118,7 @@ def test_every_line_of_the_brief_is_printed_as_written(briefs, key):
     for line in printed_lines(brief, with_zh):
         expected = squeeze(line if with_zh else strip_cjk(line))
         assert expected in text, line
-    known = set(
-        re.findall(r"\w+", " ".join(printed_lines(brief, True)) + md_plain(markdown))
-    )
+    known = set(re.findall(r"\w+", " ".join(printed_lines(brief, True)) + md_plain(markdown)))
     known |= set(
         re.findall(
             r"\w+",
@@ -139,9 +137,7 @@ def test_the_greater_bay_area_plan_line_wraps_cleanly(briefs):
     brief, _, pdf, _ = briefs["cc:cc_prd"]
     plan = next(i for s in brief.sections for i in s.items if i.text == "Plan")
     assert plan.detail.startswith("《") and "Greater Bay Area" in plan.detail
-    assert squeeze(
-        plan.detail if find_fonts().cjk else strip_cjk(plan.detail)
-    ) in squeeze("".join(pages_text(pdf)))
+    assert squeeze(plan.detail if find_fonts().cjk else strip_cjk(plan.detail)) in squeeze("".join(pages_text(pdf)))
 
 
 def test_bold_then_a_wrapped_line_starting_in_chinese_keeps_its_font(tmp_path):
@@ -198,9 +194,7 @@ def test_sector_and_city_cluster_briefs_count_their_clusters(atlas, key):
         expected = c["city_cluster"].map(lambda v: ident in split(v))
     n = int(expected.sum())
     assert brief.counts["clusters"] == n > 0
-    assert f"({n})" in next(
-        s.title for s in brief.sections if s.title.startswith("Industrial")
-    )
+    assert f"({n})" in next(s.title for s in brief.sections if s.title.startswith("Industrial"))
     assert f"{n} of {len(c)}" in flat(" ".join(pages_text(pdf)))
 
 
@@ -209,9 +203,7 @@ def test_pdf_embeds_the_map_image(briefs):
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
     images = list(page.images)
     assert images and images[0].image.size == Image.open(io.BytesIO(png)).size
-    assert b"/Alt (Map of Guangdong)" in brief_pdf(
-        briefs["province:440000"][0], png, compress=False
-    )
+    assert b"/Alt (Map of Guangdong)" in brief_pdf(briefs["province:440000"][0], png, compress=False)
 
 
 # ---------------------------------------------------------------- about its scope, in five minutes
@@ -234,28 +226,18 @@ def test_a_region_brief_puts_the_region_first_and_national_items_after(atlas, br
         "Organisations here",
         "National and sector-wide, in short",
     ]
-    own = next(
-        s for s in brief.sections if s.title.startswith("Policies of this place")
-    )
+    own = next(s for s in brief.sections if s.title.startswith("Policies of this place"))
     applying = gather(atlas, brief.scope).policies
     regional = {p["name"] for p in applying if p["reason"] in REGIONAL}
     assert {i.text for i in own.items} == regional
     national = next(s for s in brief.annex if s.title.startswith("National policies"))
     n = brief.counts["national_policies"]
-    assert (
-        national.title == f"National policies that apply ({n})"
-        and len(national.items) == n
-    )
+    assert national.title == f"National policies that apply ({n})" and len(national.items) == n
     main_names = {i.text for s in brief.sections for i in s.items}
     assert not main_names & {i.text for i in national.items}  # summarised, not listed
-    wider = next(
-        s for s in brief.sections if s.title.startswith("National and sector-wide")
-    )
+    wider = next(s for s in brief.sections if s.title.startswith("National and sector-wide"))
     assert len(wider.items) <= 6
-    assert any(
-        re.match(r"\d+ national polic(y applies|ies apply)", i.text)
-        for i in wider.items
-    )
+    assert any(re.match(r"\d+ national polic(y applies|ies apply)", i.text) for i in wider.items)
 
 
 def test_talking_points_come_from_the_scope_sectors(atlas, briefs):
@@ -267,9 +249,7 @@ def test_talking_points_come_from_the_scope_sectors(atlas, briefs):
         assert 2 <= len(points) <= 5
         for p in points:
             row = tp.loc[p.text]
-            own = row["priority_sector"] in c.priority or set(
-                split(row["sectors"])
-            ) & set(c.sectors)
+            own = row["priority_sector"] in c.priority or set(split(row["sectors"])) & set(c.sectors)
             assert own, (key, p.text)
 
 
@@ -278,17 +258,13 @@ def test_talking_points_file_is_valid_and_cites_opportunity_sections(atlas, seed
     assert list(tp.columns) == ["id", "priority_sector", "sectors", "text", "source"]
     assert tp["id"].is_unique and tp["id"].str.match(r"^tp_[a-z0-9_]+$").all()
     assert set(tp["priority_sector"]) - {""} <= set(atlas.taxonomy.priority.index)
-    assert {s for cell in tp["sectors"] for s in split(cell)} <= set(
-        atlas.taxonomy.order
-    )
+    assert {s for cell in tp["sectors"] for s in split(cell)} <= set(atlas.taxonomy.order)
     for source in tp["source"]:
         seed, _, section = source.partition(" §")
         assert seed in SEED_FILES and section, source
         number = section.split()[0]
         text = (seeds_dir / seed).read_text(encoding="utf-8")
-        assert re.search(rf"(?m)^\s*{re.escape(number)}\.?\s", text), (
-            f"no {number} in {seed}"
-        )
+        assert re.search(rf"(?m)^\s*{re.escape(number)}\.?\s", text), f"no {number} in {seed}"
 
 
 def test_pick_talking_points_prefers_the_sectors_and_leaves_general_ones_out():
@@ -303,9 +279,7 @@ def annex_page(pdf: bytes) -> int:
     return next(n for n, text in enumerate(pages_text(pdf), 1) if ANNEX in text)
 
 
-@pytest.mark.parametrize(
-    "key", ["province:330000", "cc:cc_prd", "cc:cc_yrd", "sector:textiles"]
-)
+@pytest.mark.parametrize("key", ["province:330000", "cc:cc_prd", "cc:cc_yrd", "sector:textiles"])
 def test_the_part_read_in_the_meeting_fits_three_pages(atlas, key):
     """The longest scopes (Zhejiang has the most clusters, the deltas the most facts): the
     main part ends by page 3; the full lists are in the annex after it."""
@@ -316,18 +290,11 @@ def test_the_part_read_in_the_meeting_fits_three_pages(atlas, key):
 
 def test_long_lists_show_their_head_and_go_whole_to_the_annex(atlas):
     brief, *_ = make(atlas, "province:330000")
-    main = next(
-        s for s in brief.sections if s.title.startswith("Industrial clusters here")
-    )
-    full = next(
-        s for s in brief.annex if s.title.startswith("Industrial clusters here")
-    )
+    main = next(s for s in brief.sections if s.title.startswith("Industrial clusters here"))
+    full = next(s for s in brief.annex if s.title.startswith("Industrial clusters here"))
     n = len(in_province(atlas.clusters, "330000"))
     assert len(full.items) == n > len(main.items) - 1
-    assert (
-        main.items[-1].text
-        == f"… and {n - len(main.items) + 1} more, listed in the annex."
-    )
+    assert main.items[-1].text == f"… and {n - len(main.items) + 1} more, listed in the annex."
 
 
 # ---------------------------------------------------------------- absences stated
@@ -339,9 +306,7 @@ def test_a_province_without_events_or_een_says_so_and_names_the_nearest(atlas):
     code = next(
         c
         for c in sorted(PROVINCE_NAMES_EN)
-        if in_province(atlas.events, c).empty
-        and in_province(een, c).empty
-        and not in_province(atlas.clusters, c).empty
+        if in_province(atlas.events, c).empty and in_province(een, c).empty and not in_province(atlas.clusters, c).empty
     )
     brief, *_ = make(atlas, f"province:{code}")
     items = {i.text for s in brief.sections for i in s.items}
@@ -349,13 +314,9 @@ def test_a_province_without_events_or_een_says_so_and_names_the_nearest(atlas):
     seat = load_seats().set_index("adcode").loc[code]
     nearest = sorted(
         een.to_dict("records"),
-        key=lambda r: haversine_km(
-            float(seat["lat"]), float(seat["lon"]), r["lat"], r["lon"]
-        ),
+        key=lambda r: haversine_km(float(seat["lat"]), float(seat["lon"]), r["lat"], r["lon"]),
     )[:2]
-    line = next(
-        i for i in items if i.startswith(f"No {EEN} contact point in this province")
-    )
+    line = next(i for i in items if i.startswith(f"No {EEN} contact point in this province"))
     assert all(r["city_en"] in line for r in nearest), line
     assert line.index(nearest[0]["city_en"]) < line.index(nearest[1]["city_en"])
 
@@ -369,9 +330,7 @@ def test_a_province_with_an_een_contact_point_names_it(atlas):
 def empty_provinces(atlas) -> list[str]:
     """Provinces where the data place nothing: no cluster, zone, event or city-cluster member."""
     tables = (atlas.clusters, atlas.zones, atlas.events, atlas.city_cluster_members)
-    return [
-        c for c in PROVINCE_NAMES_EN if all(in_province(df, c).empty for df in tables)
-    ]
+    return [c for c in PROVINCE_NAMES_EN if all(in_province(df, c).empty for df in tables)]
 
 
 def test_empty_province_gives_a_short_brief_that_says_so(atlas):
@@ -387,15 +346,10 @@ def test_empty_province_gives_a_short_brief_that_says_so(atlas):
 
 def test_province_with_zones_but_no_clusters_says_there_are_none(atlas):
     code = next(
-        c
-        for c in PROVINCE_NAMES_EN
-        if in_province(atlas.clusters, c).empty
-        and not in_province(atlas.zones, c).empty
+        c for c in PROVINCE_NAMES_EN if in_province(atlas.clusters, c).empty and not in_province(atlas.zones, c).empty
     )
     brief, *_ = make(atlas, f"province:{code}")
-    section = next(
-        s for s in brief.sections if s.title.startswith("Industrial clusters")
-    )
+    section = next(s for s in brief.sections if s.title.startswith("Industrial clusters"))
     assert section.title == "Industrial clusters here (0)"
     assert section.items[0].text == "No top-100 industrial cluster (2010) here."
 
@@ -443,18 +397,10 @@ def test_citations_are_numbered_once_all_used_and_cited_by_title(briefs):
     brief, _, _, markdown = briefs["province:440000"]
     assert len(brief.sources) == len(set(brief.sources)) > 5
     body = markdown.split("## Sources")[0]
-    cited = {
-        int(n) for group in re.findall(r"\[([\d, ]+)\]", body) for n in group.split(",")
-    }
+    cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", body) for n in group.split(",")}
     assert cited == set(range(1, len(brief.sources) + 1))
-    assert (
-        "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4"
-        in brief.sources
-    )
-    assert any(
-        s.startswith("ECCP Preparatory Briefing on China, 2019 update, §")
-        for s in brief.sources
-    )
+    assert "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4" in brief.sources
+    assert any(s.startswith("ECCP Preparatory Briefing on China, 2019 update, §") for s in brief.sources)
 
 
 # ---------------------------------------------------------------- Markdown and its map
@@ -465,9 +411,7 @@ def test_markdown_has_no_inline_image_and_ships_with_its_png(atlas, briefs):
     stem = file_stem(brief.scope, DAY)
     markdown = brief_markdown(brief, f"{stem}.png")
     assert "base64" not in markdown and len(markdown.encode()) < 80_000
-    assert f"![Map of {brief.scope.name}]({stem}.png)" in md_plain(markdown).replace(
-        "\\", ""
-    )
+    assert f"![Map of {brief.scope.name}]({stem}.png)" in md_plain(markdown).replace("\\", "")
     with zipfile.ZipFile(io.BytesIO(brief_zip(brief, stem, png))) as z:
         assert sorted(z.namelist()) == [f"{stem}.md", f"{stem}.png"]
         assert z.read(f"{stem}.png") == png
@@ -489,9 +433,7 @@ def test_file_names_say_scope_and_date(atlas):
     scope = scope_from_key(atlas, "province:440000", PROVINCE_NAMES_EN)
     assert file_stem(scope, DAY) == "meeting-brief_province-guangdong_2025-11-23"
     zone = scope_from_key(atlas, "z:z_zhongguancun", PROVINCE_NAMES_EN)
-    assert "zhongguancun" in file_stem(zone, DAY) and file_stem(zone, DAY).endswith(
-        "2025-11-23"
-    )
+    assert "zhongguancun" in file_stem(zone, DAY) and file_stem(zone, DAY).endswith("2025-11-23")
 
 
 def _near(pixels: np.ndarray, colour: str, tol: int = 40) -> np.ndarray:
@@ -500,24 +442,18 @@ def _near(pixels: np.ndarray, colour: str, tol: int = 40) -> np.ndarray:
     return np.abs(pixels.astype(int) - rgb).sum(axis=-1) <= tol
 
 
-def test_map_draws_every_cluster_in_its_sector_colour_and_outlines_the_scope(
-    atlas, briefs
-):
+def test_map_draws_every_cluster_in_its_sector_colour_and_outlines_the_scope(atlas, briefs):
     brief, png, _, _ = briefs["province:440000"]
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     proj = Projection(brief.map.bbox, img.shape[1], img.shape[0])
     clusters = in_province(atlas.clusters, "440000")
     circles = sorted(p.colour for p in brief.map.points if p.shape == "circle")
     assert circles == sorted(atlas.taxonomy.colour(s) for s in clusters["sector"])
-    reach = int(
-        3.5 * marker_radius(img.shape[1], img.shape[0])
-    )  # co-located markers fan out
+    reach = int(3.5 * marker_radius(img.shape[1], img.shape[0]))  # co-located markers fan out
     for r in clusters.to_dict("records"):
         x, y = map(int, proj(r["lon"], r["lat"]))
         colour = atlas.taxonomy.colour(r["sector"])
-        assert _near(img[y - reach : y + reach, x - reach : x + reach], colour).any(), (
-            r["id"]
-        )
+        assert _near(img[y - reach : y + reach, x - reach : x + reach], colour).any(), r["id"]
     assert _near(img, HIGHLIGHT, 20).sum() > 200  # the province outline
 
 
@@ -528,9 +464,7 @@ def test_without_a_cjk_font_the_pdf_leaves_chinese_out_and_markdown_keeps_it(atl
     fonts = find_fonts()
     if fonts.regular is None:
         pytest.skip("no Unicode text font on this machine (Debian: fonts-dejavu-core)")
-    brief, _, pdf, markdown = make(
-        atlas, "ic:IC048", Fonts(fonts.regular, fonts.bold, None)
-    )
+    brief, _, pdf, markdown = make(atlas, "ic:IC048", Fonts(fonts.regular, fonts.bold, None))
     text = " ".join(pages_text(pdf))
     assert not CJK.search(text)
     assert "Huadu, Guangzhou" in text and "广州市花都区" in markdown
@@ -572,9 +506,7 @@ def test_prepare_reports_each_step_and_offers_every_file(atlas):
     scope = scope_from_key(atlas, "province:440000", PROVINCE_NAMES_EN)
     steps = []
     p = prepare(atlas, scope, DAY, progress=steps.append)
-    assert (
-        len(steps) >= 3 and p.pdf.startswith(b"%PDF-") and p.png.startswith(b"\x89PNG")
-    )
+    assert len(steps) >= 3 and p.pdf.startswith(b"%PDF-") and p.png.startswith(b"\x89PNG")
     assert p.stem == file_stem(scope, DAY) and f"({p.stem}.png)" in p.markdown
     assert zipfile.ZipFile(io.BytesIO(p.zip)).namelist() == [
         f"{p.stem}.md",
@@ -593,9 +525,7 @@ def test_page_prepares_the_brief_with_downloads(atlas):
     assert not at.exception, at.exception
     assert "Meeting brief: Guangdong" in [s.value for s in at.subheader]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Industrial clusters"] == str(
-        len(in_province(atlas.clusters, "440000"))
-    )
+    assert metrics["Industrial clusters"] == str(len(in_province(atlas.clusters, "440000")))
     assert {b.label for b in at.get("download_button")} == {
         "Download PDF",
         "Download Markdown + map (zip)",
@@ -603,19 +533,14 @@ def test_page_prepares_the_brief_with_downloads(atlas):
         "Download map (PNG)",
     }
     assert at.query_params["scope"] in ("province:440000", ["province:440000"])
-    assert any(
-        "on the interactive map" in m.value and "province=440000" in m.value
-        for m in at.markdown
-    )
+    assert any("on the interactive map" in m.value and "province=440000" in m.value for m in at.markdown)
 
 
 def test_page_handles_an_empty_scope_and_an_unknown_one(atlas):
     at = run_page(scope=f"province:{empty_provinces(atlas)[0]}")
     at.button(key="brief_prepare").click().run()
     assert not at.exception
-    assert any(
-        "no top-100 industrial cluster" in md_plain(m.value) for m in at.markdown
-    )
+    assert any("no top-100 industrial cluster" in md_plain(m.value) for m in at.markdown)
     at = run_page(scope="ic:<b>nope</b>")
     assert at.button(key="brief_prepare").label.startswith("Prepare the brief on")
 
@@ -628,14 +553,10 @@ def test_a_cluster_brief_lists_what_lies_within_150_km(atlas):
         for r in atlas.clusters.to_dict("records")
         if haversine_km(own["lat"], own["lon"], r["lat"], r["lon"]) <= 150
     ]
-    section = next(
-        s for s in brief.sections if s.title.startswith("Industrial clusters")
-    )
+    section = next(s for s in brief.sections if s.title.startswith("Industrial clusters"))
     assert section.title == f"Industrial clusters within 150 km ({len(near)})"
     assert sorted(i.text.split(" — ", 1)[1] for i in section.items) == sorted(near)
-    assert any(
-        p.ring for p in brief.map.points
-    )  # the cluster itself is ringed on the map
+    assert any(p.ring for p in brief.map.points)  # the cluster itself is ringed on the map
     events = next(s for s in brief.sections if s.title.startswith("EU-China events"))
     if brief.counts["events_here"] == 0:
         assert events.items[0].text == "No EU-China event recorded within 150 km."

@@ -50,9 +50,7 @@ def test_a_seed_reference_becomes_its_title_and_section():
 
 def test_the_document_with_a_year_is_cited_with_it():
     assert "2019" in SEED_FILES["000_84dd9b47cfbecbda.txt"]
-    assert citation("000_84dd9b47cfbecbda.txt §2.2").startswith(
-        "ECCP Preparatory Briefing on China, 2019 update, §2.2"
-    )
+    assert citation("000_84dd9b47cfbecbda.txt §2.2").startswith("ECCP Preparatory Briefing on China, 2019 update, §2.2")
 
 
 @pytest.mark.parametrize(
@@ -60,8 +58,7 @@ def test_the_document_with_a_year_is_cited_with_it():
     [
         (
             "shared/reference/city_clusters.md §4 D1",
-            "China's 19 city clusters of the 13th Five-Year Plan: reference fact sheet "
-            "(public sources S1–S28), §4 D1",
+            "China's 19 city clusters of the 13th Five-Year Plan: reference fact sheet (public sources S1–S28), §4 D1",
         ),
         (
             "/work/shared/reference/city_clusters.md §2 (13th FYP sentence)",
@@ -92,18 +89,10 @@ def test_parts_are_split_once_and_kept_in_order():
 
 def test_summaries_and_free_text_lose_their_file_names():
     title = SEED_FILES["000_84dd9b47cfbecbda.txt"]
-    assert (
-        readable(f"{title} (000_84dd9b47cfbecbda.txt, 3 sections)")
-        == f"{title} (3 sections)"
-    )
+    assert readable(f"{title} (000_84dd9b47cfbecbda.txt, 3 sections)") == f"{title} (3 sections)"
     assert readable(f"{title} (000_84dd9b47cfbecbda.txt)") == title
-    assert (
-        readable("see 001_9852d4d85712b810.txt")
-        == f"see {SEED_FILES['001_9852d4d85712b810.txt']}"
-    )
-    text = readable(
-        "12% (GBA; 003 §1) and (000, 001). 001 gives 108,500,000; code 440003 (IC001)"
-    )
+    assert readable("see 001_9852d4d85712b810.txt") == f"see {SEED_FILES['001_9852d4d85712b810.txt']}"
+    text = readable("12% (GBA; 003 §1) and (000, 001). 001 gives 108,500,000; code 440003 (IC001)")
     assert text == (
         "12% (GBA; the Observatory factsheet §1) and (ECCP briefing 2019, earlier ECCP "
         "briefing). The earlier ECCP briefing gives 108,500,000; code 440003 (IC001)"
@@ -111,20 +100,11 @@ def test_summaries_and_free_text_lose_their_file_names():
 
 
 def test_a_summary_of_many_records_cites_documents_not_files():
-    many = summary(
-        [f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)]
-        + ["Page (https://a.org/x)"]
-    )
-    assert (
-        many
-        == "ECCP Preparatory Briefing on China, 2019 update (6 sections); Page (https://a.org/x)"
-    )
-    few = summary(
-        ["001_9852d4d85712b810.txt Table 4", "A (https://a.org)", "B (https://b.org)"]
-    )
+    many = summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)] + ["Page (https://a.org/x)"])
+    assert many == "ECCP Preparatory Briefing on China, 2019 update (6 sections); Page (https://a.org/x)"
+    few = summary(["001_9852d4d85712b810.txt Table 4", "A (https://a.org)", "B (https://b.org)"])
     assert few == (
-        "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4; "
-        "2 further references cited in the rows"
+        "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4; 2 further references cited in the rows"
     )
 
 
@@ -139,14 +119,8 @@ def test_every_source_in_the_data_renders_without_file_names_or_paths(atlas):
 
 
 def test_source_md_escapes_markup_and_links_pages():
-    shown = source_md(
-        "003_dc8295c2f9555873.txt §1 | Torch (https://a.org/p/7.html) | *x* <b>"
-    )
-    assert (
-        "](https://a.org/p/7.html)" in shown
-        and "\\*x\\*" in shown
-        and "<b>" not in shown
-    )
+    shown = source_md("003_dc8295c2f9555873.txt §1 | Torch (https://a.org/p/7.html) | *x* <b>")
+    assert "](https://a.org/p/7.html)" in shown and "\\*x\\*" in shown and "<b>" not in shown
     assert shown.startswith("Country factsheet China")
 
 
@@ -154,9 +128,7 @@ def test_one_seed_file_pattern():
     """The pattern lives in atlas/provenance.py; no module that cites or shows sources
     defines its own (atlas/validate.py checks what may be cited, and is left to its owner)."""
     assert SEED_FILE.fullmatch("000_84dd9b47cfbecbda.txt")
-    for path in list((ROOT / "atlas").rglob("*.py")) + list(
-        (ROOT / "components").glob("*.py")
-    ):
+    for path in list((ROOT / "atlas").rglob("*.py")) + list((ROOT / "components").glob("*.py")):
         if path.name in ("provenance.py", "validate.py"):
             continue
         assert "[0-9a-f]{16}" not in path.read_text(encoding="utf-8"), path

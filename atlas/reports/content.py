@@ -50,9 +50,7 @@ TIER = {
     "small_sized": "small city cluster",
 }
 EEN = "Enterprise Europe Network"
-CODE_NOTE = re.compile(
-    r"\s*\((?:V|P|U|seeds?)\)"
-)  # verification codes and working notes
+CODE_NOTE = re.compile(r"\s*\((?:V|P|U|seeds?)\)")  # verification codes and working notes
 COLUMN_WORDS = {
     "name_zh": "the Chinese name",
     "name_en": "the English name",
@@ -109,9 +107,7 @@ class Brief:
     map: MapSpec
     legend: list[tuple[str, str]]  # (sector label, colour) of the points on the map
     counts: dict[str, int] = field(default_factory=dict)
-    annex: list[Section] = field(
-        default_factory=list
-    )  # full lists of what is summarised
+    annex: list[Section] = field(default_factory=list)  # full lists of what is summarised
 
 
 class Citations:
@@ -171,10 +167,7 @@ def record_names(atlas: Atlas) -> dict[str, str]:
 def _cleaned(sections: list[Section], names: Mapping[str, str]) -> list[Section]:
     for s in sections:
         s.title, s.note = clean(s.title, names), clean(s.note, names)
-        s.items = [
-            replace(i, text=clean(i.text, names), detail=clean(i.detail, names))
-            for i in s.items
-        ]
+        s.items = [replace(i, text=clean(i.text, names), detail=clean(i.detail, names)) for i in s.items]
     return sections
 
 
@@ -193,9 +186,7 @@ def _has(cell, ident: str) -> bool:
     return ident in split(cell)
 
 
-def scope_options(
-    atlas: Atlas, province_names: Mapping[str, str]
-) -> dict[str, list[Scope]]:
+def scope_options(atlas: Atlas, province_names: Mapping[str, str]) -> dict[str, list[Scope]]:
     """Everything a brief can be about, by kind, in the order a person looks for it."""
     seats = load_seats().set_index("adcode")["name_zh"]
     tax = atlas.taxonomy
@@ -203,10 +194,7 @@ def scope_options(
     provinces = sorted(province_names.items(), key=lambda kv: kv[1])
     return {
         "province": [Scope("province", c, n, seats.get(c, "")) for c, n in provinces],
-        "cc": [
-            Scope("cc", r["id"], r["name_en"], r["name_zh"])
-            for r in cc.to_dict("records")
-        ],
+        "cc": [Scope("cc", r["id"], r["name_en"], r["name_zh"]) for r in cc.to_dict("records")],
         "sector": [Scope("sector", s, tax.label(s)) for s in tax.order],
         "ic": [
             Scope("ic", r["id"], f"{r['industry']} · {r['name_en']}", r["name_zh"])
@@ -219,9 +207,7 @@ def scope_options(
     }
 
 
-def scope_from_key(
-    atlas: Atlas, key: str, province_names: Mapping[str, str]
-) -> Scope | None:
+def scope_from_key(atlas: Atlas, key: str, province_names: Mapping[str, str]) -> Scope | None:
     """ "province:440000", "cc:cc_prd", "sector:ict", "ic:IC048", "z:z_zhongguancun" -> Scope."""
     kind = str(key).partition(":")[0]
     options = scope_options(atlas, province_names).get(kind, [])
@@ -250,14 +236,10 @@ def file_stem(scope: Scope, day: date) -> str:
 
 
 def load_talking_points(data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    return pd.read_csv(
-        data_dir / "talking_points.csv", dtype=str, keep_default_na=False
-    )
+    return pd.read_csv(data_dir / "talking_points.csv", dtype=str, keep_default_na=False)
 
 
-def pick_talking_points(
-    points: pd.DataFrame, sectors, priority, limit: int = MAX_TALKING_POINTS
-) -> pd.DataFrame:
+def pick_talking_points(points: pd.DataFrame, sectors, priority, limit: int = MAX_TALKING_POINTS) -> pd.DataFrame:
     """Points for the scope's own sectors (priority sectors first); general points only when
     the documents have fewer than two for its sectors."""
     sectors, priority = set(sectors), set(priority)
@@ -294,13 +276,9 @@ class Contents:
     priority: list[str]
     events_here: pd.DataFrame  # EU-China events held in the scope
     orgs_here: pd.DataFrame  # organisations located in the scope
-    point: tuple[float, float] | None = (
-        None  # lat, lon the nearest contacts are measured from
-    )
+    point: tuple[float, float] | None = None  # lat, lon the nearest contacts are measured from
     outline: object = None
-    focus: tuple[float, float] | None = (
-        None  # the cluster's or zone's own point (ringed)
-    )
+    focus: tuple[float, float] | None = None  # the cluster's or zone's own point (ringed)
     description: str = ""
     description_source: str = ""
 
@@ -321,9 +299,7 @@ def _count_by_sector(atlas: Atlas, clusters: pd.DataFrame) -> str:
 
 def _near(df: pd.DataFrame, lat: float, lon: float, km: float = NEARBY_KM):
     located = df[df["lat"].notna()]
-    dist = [
-        haversine_km(lat, lon, a, b) for a, b in zip(located["lat"], located["lon"])
-    ]
+    dist = [haversine_km(lat, lon, a, b) for a, b in zip(located["lat"], located["lon"])]
     return located[[d <= km for d in dist]]
 
 
@@ -332,9 +308,7 @@ def _province_contents(atlas: Atlas, code: str) -> Contents:
     zones = atlas.zones[_in_province(atlas.zones, code)]
     members = atlas.city_cluster_members
     core = _in_province(members, code) & (members["membership"] == "core")
-    cc = atlas.city_clusters[
-        atlas.city_clusters["id"].isin(set(members.loc[core, "cluster_id"]))
-    ]
+    cc = atlas.city_clusters[atlas.city_clusters["id"].isin(set(members.loc[core, "cluster_id"]))]
     cc = cc.sort_values("rank")
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     seat = load_seats().set_index("adcode").loc[code]
@@ -367,9 +341,7 @@ def _province_contents(atlas: Atlas, code: str) -> Contents:
 
 def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
     d = detail(atlas, f"cc:{ident}")
-    clusters = atlas.clusters[
-        atlas.clusters["city_cluster"].map(lambda c: _has(c, ident))
-    ]
+    clusters = atlas.clusters[atlas.clusters["city_cluster"].map(lambda c: _has(c, ident))]
     zones = atlas.zones[atlas.zones["city_cluster"].map(lambda c: _has(c, ident))]
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     cc = atlas.city_clusters[atlas.city_clusters["id"] == ident]
@@ -389,11 +361,7 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
     )
 
     def inside(df):
-        by_tag = (
-            df["city_cluster"].map(lambda c: _has(c, ident))
-            if "city_cluster" in df
-            else False
-        )
+        by_tag = df["city_cluster"].map(lambda c: _has(c, ident)) if "city_cluster" in df else False
         return df[by_tag | df["adcode"].astype(str).str.startswith(prefixes)]
 
     point = (d["lat"], d["lon"]) if d["lat"] is not None else None
@@ -468,11 +436,7 @@ def _item_contents(atlas: Atlas, kind: str, ident: str) -> Contents:
     d = detail(atlas, f"{kind}:{ident}")
     table = atlas.clusters if kind == "ic" else atlas.zones
     own_row = table[table["id"] == ident]
-    own_clusters, own_zones = (
-        (own_row, atlas.zones.iloc[0:0])
-        if kind == "ic"
-        else (atlas.clusters.iloc[0:0], own_row)
-    )
+    own_clusters, own_zones = (own_row, atlas.zones.iloc[0:0]) if kind == "ic" else (atlas.clusters.iloc[0:0], own_row)
     sectors, priority = _sectors_of(own_clusters, own_zones, atlas.taxonomy.order)
     point = (d["lat"], d["lon"]) if d["lat"] is not None else None
     if point:  # everything within NEARBY_KM, the item itself included
@@ -480,14 +444,8 @@ def _item_contents(atlas: Atlas, kind: str, ident: str) -> Contents:
     else:
         children = atlas.zones[atlas.zones["parent_id"] == ident]
         clusters = own_clusters
-        zones = (
-            own_zones
-            if kind == "ic"
-            else atlas.zones[atlas.zones["id"].isin([ident, *children["id"]])]
-        )
-    cc = atlas.city_clusters[
-        atlas.city_clusters["id"].isin([c["id"] for c in d["city_clusters"]])
-    ]
+        zones = own_zones if kind == "ic" else atlas.zones[atlas.zones["id"].isin([ident, *children["id"]])]
+    cc = atlas.city_clusters[atlas.city_clusters["id"].isin([c["id"] for c in d["city_clusters"]])]
     facts = [(k, v, "") for k, v in d["facts"] if k not in ("Division code",)]
     if point:
         events = _near(atlas.events, *point)
@@ -536,8 +494,7 @@ def _points(atlas: Atlas, clusters, zones, events, focus=None) -> tuple[MapPoint
         return abs(lat - focus[0]) < 1e-6 and abs(lon - focus[1]) < 1e-6
 
     pts = [
-        MapPoint(r["lon"], r["lat"], EVENT_COLOUR, "triangle")
-        for r in events[events["lat"].notna()].to_dict("records")
+        MapPoint(r["lon"], r["lat"], EVENT_COLOUR, "triangle") for r in events[events["lat"].notna()].to_dict("records")
     ]
     pts += [
         MapPoint(
@@ -567,9 +524,7 @@ def map_spec(atlas: Atlas, scope: Scope, c: Contents) -> MapSpec:
     """The scope outlined (province, city cluster), the whole country (sector), or the
     surroundings of one cluster or zone with everything else nearby for context."""
     if scope.kind == "sector":
-        return MapSpec(
-            CHINA_BBOX, None, _points(atlas, c.clusters, c.zones, c.events_here)
-        )
+        return MapSpec(CHINA_BBOX, None, _points(atlas, c.clusters, c.zones, c.events_here))
     if scope.kind in ("province", "cc"):
         pts = _points(atlas, c.clusters, c.zones, c.events_here)
         return MapSpec(bbox_of(c.outline, pts), c.outline, pts)
@@ -594,9 +549,7 @@ def map_spec(atlas: Atlas, scope: Scope, c: Contents) -> MapSpec:
 def legend(atlas: Atlas, spec: MapSpec) -> list[tuple[str, str]]:
     colours = {p.colour for p in spec.points if p.shape != "triangle"}
     tax = atlas.taxonomy
-    return [
-        (tax.label(s), tax.colour(s)) for s in tax.order if tax.colour(s) in colours
-    ]
+    return [(tax.label(s), tax.colour(s)) for s in tax.order if tax.colour(s) in colours]
 
 
 # ---------------------------------------------------------------- items
@@ -620,9 +573,7 @@ def _zone_items(atlas: Atlas, zones: pd.DataFrame, cite: Citations) -> list[Item
     tax = atlas.taxonomy
     items = []
     for r in zones.to_dict("records"):
-        year = (
-            f"est. {r['year_established']}" if pd.notna(r["year_established"]) else ""
-        )
+        year = f"est. {r['year_established']}" if pd.notna(r["year_established"]) else ""
         where = r["city_en"] or r["province_en"]
         sectors = ", ".join(tax.label(s) for s in split(r["sectors"]))
         kind = r["kind"].replace("_", " ")
@@ -647,9 +598,7 @@ def _policy_item(p: dict, cite: Citations, full: bool) -> Item:
     if len(bodies) < len(p["authorities"]):
         who += f" (+{len(p['authorities']) - len(bodies)} more)"
     kind = f"{p['level']} {p['kind'].replace('_', ' ')}"
-    detail_text = " · ".join(
-        (p["years"] or "years not given", kind, f"Responsible: {who}")
-    )
+    detail_text = " · ".join((p["years"] or "years not given", kind, f"Responsible: {who}"))
     return Item(p["name"], detail_text, cites=cite(p["source"]))
 
 
@@ -661,10 +610,7 @@ def _event_items(events: pd.DataFrame, cite: Citations) -> list[Item]:
         return items
     for _, group in events.groupby("event_group", sort=False):
         first = group.iloc[0]
-        places = (
-            ", ".join(dict.fromkeys(p for p in group["city_en"] if p))
-            or "place not given"
-        )
+        places = ", ".join(dict.fromkeys(p for p in group["city_en"] if p)) or "place not given"
         what = first["kind"].replace("_", " ")
         detail_text = " · ".join(x for x in (what, first["date_text"], places) if x)
         items.append(Item(first["title"], detail_text, cites=cite(*group["source"])))
@@ -726,13 +672,9 @@ def _een_line(atlas: Atlas, scope: Scope, c: Contents, cite: Citations) -> Item 
     if c.point is None:
         return None
     rows = een.to_dict("records")
-    dist = sorted(
-        (haversine_km(*c.point, r["lat"], r["lon"]), i) for i, r in enumerate(rows)
-    )
+    dist = sorted((haversine_km(*c.point, r["lat"], r["lon"]), i) for i, r in enumerate(rows))
     nearest = [(km, rows[i]) for km, i in dist[:2]]
-    names = " and ".join(
-        f"{r['city_en']} (about {round(km, -1):,.0f} km)" for km, r in nearest
-    )
+    names = " and ".join(f"{r['city_en']} (about {round(km, -1):,.0f} km)" for km, r in nearest)
     return Item(
         f"No {EEN} contact point {WHERE[scope.kind]}; the nearest are {names}.",
         cites=cite(*(r["source"] for _, r in nearest)),
@@ -770,8 +712,7 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
         names = "; ".join(p["name"] for p in by_sector[:3])
         items.append(
             Item(
-                f"{plural(len(by_sector), 'national policy applies', 'national policies apply')} "
-                "to the sectors here",
+                f"{plural(len(by_sector), 'national policy applies', 'national policies apply')} to the sectors here",
                 f"for example {names}",
                 cites=cite(*(p["source"] for p in by_sector[:3])),
             )
@@ -815,9 +756,7 @@ def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citati
     part_items = []
     for r in partnerships.to_dict("records"):
         counts = ", ".join(
-            f"{v} {k}"
-            for k, v in (("SMEs", r["smes"]), ("partners", r["partners"]))
-            if v is not None and v == v
+            f"{v} {k}" for k, v in (("SMEs", r["smes"]), ("partners", r["partners"])) if v is not None and v == v
         )
         part_items.append(
             Item(
@@ -859,9 +798,7 @@ def _summary(scope: Scope, c: Contents, regional: int, events: int) -> str:
     if scope.kind != "cc":
         found.append(plural(len(c.city_clusters), "city cluster", "city clusters"))
     own = "policy of its own" if scope.kind != "sector" else "national policy for it"
-    owns = (
-        "policies of its own" if scope.kind != "sector" else "national policies for it"
-    )
+    owns = "policies of its own" if scope.kind != "sector" else "national policies for it"
     held = "held there" if scope.kind != "sector" else "in this sector"
     return (
         f"For {where} the documents give {', '.join(found[:-1])} and {found[-1]}; "
@@ -878,9 +815,7 @@ def is_empty(scope: Scope, c: Contents) -> bool:
     return nothing and c.events_here.empty
 
 
-def build_brief(
-    atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFrame | None = None
-) -> Brief:
+def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFrame | None = None) -> Brief:
     """Everything the brief says about the scope, each line with its citation numbers."""
     c = gather(atlas, scope)
     cite = Citations()
@@ -930,10 +865,7 @@ def build_brief(
         sections.append(
             Section(
                 "Talking points",
-                [
-                    Item(r["text"], cites=cite(r["source"]))
-                    for r in tps.to_dict("records")
-                ],
+                [Item(r["text"], cites=cite(r["source"])) for r in tps.to_dict("records")],
                 note="From the documents' opportunity sections, for this scope's own sectors.",
             )
         )
@@ -985,11 +917,7 @@ def build_brief(
                 ],
             )
         )
-    own_title = (
-        "National policies for this sector"
-        if scope.kind == "sector"
-        else "Policies of this place"
-    )
+    own_title = "National policies for this sector" if scope.kind == "sector" else "Policies of this place"
     sections.append(
         _listed(
             f"{own_title} ({len(own)})",
@@ -998,14 +926,11 @@ def build_brief(
             note=""
             if scope.kind == "sector"
             else "Policies of the city, province or city cluster, or for its zones; most specific first.",
-            empty="No policy of this place is recorded in the documents; "
-            "national policies apply (below).",
+            empty="No policy of this place is recorded in the documents; national policies apply (below).",
         )
     )
     events_title = (
-        "EU-China events and missions in this sector"
-        if scope.kind == "sector"
-        else f"EU-China events held {where}"
+        "EU-China events and missions in this sector" if scope.kind == "sector" else f"EU-China events held {where}"
     )
     event_items = _event_items(c.events_here, cite)
     sections.append(
@@ -1026,15 +951,9 @@ def build_brief(
     orgs = c.orgs_here
     if een is not None and een.text.startswith(EEN):  # named in the line: not twice
         orgs = orgs[~orgs["name"].str.startswith(EEN)]
-    point = (
-        c.point if scope.kind in ("ic", "z") else None
-    )  # distances only from a point
+    point = c.point if scope.kind in ("ic", "z") else None  # distances only from a point
     org_items = _org_items(orgs, cite, point)
-    orgs_title = (
-        "Organisations in this sector"
-        if scope.kind == "sector"
-        else f"Organisations {where}"
-    )
+    orgs_title = "Organisations in this sector" if scope.kind == "sector" else f"Organisations {where}"
     org_section = _listed(
         f"{orgs_title} ({len(org_items)})",
         org_items,

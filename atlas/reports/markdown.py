@@ -51,9 +51,7 @@ def _section(section) -> list[str]:
         out += [f"_{escape(section.note)}_", ""]
     for item in section.items:
         if section.facts:
-            line = (
-                f"- **{escape(item.text)}:** {escape(item.detail)} {cites(item.cites)}"
-            )
+            line = f"- **{escape(item.text)}:** {escape(item.detail)} {cites(item.cites)}"
         else:
             zh = f" · {escape(item.zh)}" if item.zh else ""
             detail = f" — {escape(item.detail)}" if item.detail else ""

@@ -33,9 +33,7 @@ class Prepared:
     seconds: float
 
 
-def prepare(
-    atlas: Atlas, scope: Scope, day: date, progress=lambda _msg: None
-) -> Prepared:
+def prepare(atlas: Atlas, scope: Scope, day: date, progress=lambda _msg: None) -> Prepared:
     """Build the brief, its map, its PDF and its Markdown, reporting each step."""
     start = time.perf_counter()
     progress("Collecting facts, policies and cooperation from the datasets…")

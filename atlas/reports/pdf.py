@@ -108,9 +108,7 @@ def covered(path: Path) -> frozenset[int]:
 def strip_cjk(text: str) -> str:
     """English only: CJK characters removed, with the brackets and separators they leave."""
     text = CJK.sub("", str(text))
-    text = re.sub(
-        r"\(\s*[→/,;·-]?\s*\)|\[\s*\]", "", text
-    )  # "(廣州→广州)" leaves "(→)"
+    text = re.sub(r"\(\s*[→/,;·-]?\s*\)|\[\s*\]", "", text)  # "(廣州→广州)" leaves "(→)"
     text = re.sub(r"\s*·(?:\s*·)*\s*", " · ", text)  # runs of separators become one
     text = re.sub(r"^[\s·/,;]+|[\s·/,;]+$", "", text)
     return re.sub(r"\s+(?=[.,;:])", "", re.sub(r"\s{2,}", " ", text))
@@ -257,9 +255,7 @@ def _item(pdf: BriefPDF, item, facts: bool, size: float = 9.5) -> None:
     if item.colour:
         pdf.set_fill_color(*_rgb(item.colour))
         pdf.circle(pdf.l_margin + 1.6, y + size * 0.26, 1.3, style="F")
-    head = " · ".join(
-        x for x in (item.text, pdf.clean(item.zh) if item.zh else "") if x
-    )
+    head = " · ".join(x for x in (item.text, pdf.clean(item.zh) if item.zh else "") if x)
     detail = (f" — {item.detail}", GREY, False) if item.detail else ("", GREY, False)
     pdf.para([(head, INK, False), detail, refs], h=size * 0.5, indent=5)
     pdf.ln(0.9)
@@ -282,9 +278,7 @@ def _legend(pdf: BriefPDF, brief: Brief) -> None:
     pdf.para(f"{MAP_KEY} {MAP_SOURCE}", h=4)
 
 
-def brief_pdf(
-    brief: Brief, map_png: bytes, fonts: Fonts | None = None, compress: bool = True
-) -> bytes:
+def brief_pdf(brief: Brief, map_png: bytes, fonts: Fonts | None = None, compress: bool = True) -> bytes:
     """The brief as an A4 PDF: title block, map, the main sections, then the annex with the
     full lists and the numbered sources."""
     fonts = find_fonts() if fonts is None else fonts
@@ -298,13 +292,7 @@ def brief_pdf(
     s = brief.scope
     pdf.font(10, colour=GREY)
     zh = pdf.clean(s.name_zh)
-    pdf.para(
-        " · ".join(
-            x
-            for x in (s.kind_label, zh, f"prepared {brief.day:%d %B %Y}", PREPARED)
-            if x
-        )
-    )
+    pdf.para(" · ".join(x for x in (s.kind_label, zh, f"prepared {brief.day:%d %B %Y}", PREPARED) if x))
     pdf.ln(1.5)
     pdf.font(10.5)
     pdf.para(brief.summary, h=5.2)

@@ -31,9 +31,7 @@ CHINA_BBOX = (
     53.7,
 )  # mainland, Hainan and Taiwan; the far-southern islets are left out
 DETAIL_SPAN = 12.0  # degrees of longitude below which prefecture lines are drawn too
-SUPERSAMPLE = (
-    2  # draw large, then shrink: smooth edges without an anti-aliasing renderer
-)
+SUPERSAMPLE = 2  # draw large, then shrink: smooth edges without an anti-aliasing renderer
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,7 @@ class MapPoint:
     lat: float
     colour: str
     shape: str = "circle"  # circle | diamond | triangle
-    ring: bool = (
-        False  # ringed in the selection colour (the brief's own cluster or zone)
-    )
+    ring: bool = False  # ringed in the selection colour (the brief's own cluster or zone)
 
 
 @dataclass(frozen=True)
@@ -98,11 +94,7 @@ class Projection:
 
 
 def _polygons(geom):
-    return [
-        g
-        for g in getattr(geom, "geoms", [geom])
-        if g.geom_type == "Polygon" and not g.is_empty
-    ]
+    return [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
 
 
 def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
@@ -112,9 +104,7 @@ def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
     tolerance = 0.5 / proj.scale
     out = []
     for geom in gdf.geometry.values:
-        clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1).simplify(
-            tolerance
-        )
+        clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1).simplify(tolerance)
         out += _polygons(clipped)
     return out
 
@@ -124,9 +114,7 @@ def _rgba(colour: str, alpha: int) -> tuple[int, int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4)) + (alpha,)
 
 
-def _draw_point(
-    draw: ImageDraw.ImageDraw, x: float, y: float, p: MapPoint, r: float
-) -> None:
+def _draw_point(draw: ImageDraw.ImageDraw, x: float, y: float, p: MapPoint, r: float) -> None:
     edge = max(1, round(r / 4))
     if p.ring:
         draw.ellipse(
@@ -145,9 +133,7 @@ def _draw_point(
         ]
         draw.polygon(shape, fill=p.colour, outline="#FFFFFF", width=edge)
     else:
-        draw.ellipse(
-            (x - r, y - r, x + r, y + r), fill=p.colour, outline="#FFFFFF", width=edge
-        )
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=p.colour, outline="#FFFFFF", width=edge)
 
 
 def marker_radius(width: int, height: int) -> float:
@@ -170,9 +156,7 @@ def fan_out(placed: list, step: float) -> list:
     return out
 
 
-def render_png(
-    spec: MapSpec, width: int = 1500, height: int = 900, geo_dir: Path = GEO_DIR
-) -> bytes:
+def render_png(spec: MapSpec, width: int = 1500, height: int = 900, geo_dir: Path = GEO_DIR) -> bytes:
     """The map as PNG bytes: sea, land with province lines (and prefecture lines when zoomed in),
     the scope tinted and outlined, then the points, ringed ones on top."""
     s = SUPERSAMPLE
@@ -194,9 +178,7 @@ def render_png(
         draw = ImageDraw.Draw(img)
         for poly in _polygons(spec.outline):
             for ring in (poly.exterior, *poly.interiors):
-                draw.line(
-                    proj.ring(ring.coords), fill=HIGHLIGHT, width=3 * s, joint="curve"
-                )
+                draw.line(proj.ring(ring.coords), fill=HIGHLIGHT, width=3 * s, joint="curve")
     radius = marker_radius(width, height) * s
     placed = fan_out([(proj(p.lon, p.lat), p) for p in spec.points], 2.2 * radius)
     for (x, y), p in sorted(placed, key=lambda xp: xp[1].ring):
