@@ -8,8 +8,8 @@ GEO_DIR = DATA_DIR / "geo"
 STATIC_DIR = ROOT / "static"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 
-SEED_FILES = {  # file -> the title a reader cites (atlas/provenance.py), with its year where it has one
-    "000_84dd9b47cfbecbda.txt": "ECCP Preparatory Briefing on China, 2019 update",
+SEED_FILES = {
+    "000_84dd9b47cfbecbda.txt": "ECCP Preparatory Briefing on China (2019 update)",
     "001_9852d4d85712b810.txt": "ECCP D3.2 Preparatory Briefing on China (earlier version)",
     "002_b1c25d6d6ae09a0c.txt": "ECCP China country page",
     "003_dc8295c2f9555873.txt": "Country factsheet China (European Observatory for Clusters and Industrial Change)",

@@ -64,8 +64,8 @@ def _with_rest(title: str, rest: str) -> str:
 def citation(part: str) -> str:
     """One reference as a reader cites it.
 
-    "000_84dd9b47cfbecbda.txt §3.2 Clusters ..." -> "ECCP Preparatory Briefing on China,
-    2019 update, §3.2 Clusters ..."; "shared/reference/city_clusters.md §4 D1" -> the sheet's
+    "000_84dd9b47cfbecbda.txt §3.2 Clusters ..." -> "ECCP Preparatory Briefing on China
+    (2019 update), §3.2 Clusters ..."; "shared/reference/city_clusters.md §4 D1" -> the sheet's
     title, §4 D1; a named public page stays as it is."""
     part = str(part or "").strip()
     m = SEED_PART.match(part)

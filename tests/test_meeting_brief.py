@@ -400,7 +400,7 @@ def test_citations_are_numbered_once_all_used_and_cited_by_title(briefs):
     cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", body) for n in group.split(",")}
     assert cited == set(range(1, len(brief.sources) + 1))
     assert "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4" in brief.sources
-    assert any(s.startswith("ECCP Preparatory Briefing on China, 2019 update, §") for s in brief.sources)
+    assert any(s.startswith("ECCP Preparatory Briefing on China (2019 update), §") for s in brief.sources)
 
 
 # ---------------------------------------------------------------- Markdown and its map

@@ -40,7 +40,7 @@ def test_a_seed_reference_becomes_its_title_and_section():
     assert citations(source) == [
         "Country factsheet China (European Observatory for Clusters and Industrial Change), "
         "§1 National cluster policy (City Clusters)",
-        "ECCP Preparatory Briefing on China, 2019 update, §3.2 Clusters in Automotive",
+        "ECCP Preparatory Briefing on China (2019 update), §3.2 Clusters in Automotive",
     ]
     assert citation("001_9852d4d85712b810.txt Table 4") == (
         "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4"
@@ -50,7 +50,9 @@ def test_a_seed_reference_becomes_its_title_and_section():
 
 def test_the_document_with_a_year_is_cited_with_it():
     assert "2019" in SEED_FILES["000_84dd9b47cfbecbda.txt"]
-    assert citation("000_84dd9b47cfbecbda.txt §2.2").startswith("ECCP Preparatory Briefing on China, 2019 update, §2.2")
+    assert citation("000_84dd9b47cfbecbda.txt §2.2").startswith(
+        "ECCP Preparatory Briefing on China (2019 update), §2.2"
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_summaries_and_free_text_lose_their_file_names():
 
 def test_a_summary_of_many_records_cites_documents_not_files():
     many = summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)] + ["Page (https://a.org/x)"])
-    assert many == "ECCP Preparatory Briefing on China, 2019 update (6 sections); Page (https://a.org/x)"
+    assert many == "ECCP Preparatory Briefing on China (2019 update) (6 sections); Page (https://a.org/x)"
     few = summary(["001_9852d4d85712b810.txt Table 4", "A (https://a.org)", "B (https://b.org)"])
     assert few == (
         "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4; 2 further references cited in the rows"
