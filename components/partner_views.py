@@ -15,7 +15,7 @@ from atlas.state import ViewState
 from components import map_layers as ml
 from components.downloads import download_rows
 from components.map_view import render_map
-from components.text import md, md_link
+from components.text import md, md_link, source_md
 from components.upload_views import fit_view
 from components.url_state import map_link
 
@@ -140,7 +140,7 @@ def _card(r: Result, shortlist: list[str], prefix: str) -> None:
         main.markdown("\n".join(f"- {md(x)}" for x in r.reasons))
         if r.website:
             main.markdown("Website: " + md_link(r.website, r.website))
-        main.caption("Source: " + md(r.source))
+        main.caption("Source: " + source_md(r.source))
         with side:
             _shortlist_button(r.key, shortlist, prefix)
             if r.key.split(":", 1)[0] in MAP_KINDS:
@@ -241,6 +241,6 @@ def render_shortlist(atlas) -> None:
                "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "
                "clusters. Partnerships and projects have no place and are only listed.")
     sources = " | ".join(dict.fromkeys(table["source"]))
-    st.caption("Source: " + md(sources))
+    st.caption("Source: " + source_md(sources))
     download_rows(table, "partner shortlist", sources, key="dl_pf_shortlist")
     st.button("Clear the shortlist", key="pf_clear", on_click=_clear)

@@ -6,14 +6,8 @@ import html
 import re
 from urllib.parse import urlparse
 
-# Characters that make markdown or markup anywhere in a line; "." and "-" are left alone so
-# URLs in source lines stay readable and clickable.
-MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$])")
-
-
-def md(text) -> str:
-    """Escape markdown (and so any markup) in a data value shown through st.markdown."""
-    return MD_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
+from atlas.provenance import source_line
+from atlas.reports.markdown import escape as md  # one Markdown escaping rule, app and brief
 
 
 def h(text) -> str:
@@ -45,9 +39,10 @@ URL = re.compile(r"https?://[^\s()|]*[^\s()|.,;:]")
 
 
 def source_md(text) -> str:
-    """A record's source as markdown: text escaped, cited web pages as real links (an escaped
-    bare URL would be auto-linked with its backslashes in it)."""
-    text = str(text or "")
+    """A record's source as markdown, cited by document title and section (atlas/provenance.py),
+    text escaped, cited web pages as real links (an escaped bare URL would be auto-linked with
+    its backslashes in it)."""
+    text = source_line(text)
     out, last = [], 0
     for m in URL.finditer(text):
         out += [md(text[last:m.start()]), md_link(m.group(0), m.group(0))]

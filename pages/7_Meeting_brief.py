@@ -1,6 +1,6 @@
 """Meeting brief: a short, cited brief on one province, city cluster, sector, cluster or zone,
-as PDF and Markdown, for a policy officer preparing a meeting. Content: atlas/brief.py;
-map: geo/static_map.py; PDF, Markdown and page pieces: components/brief_views.py.
+as PDF and Markdown (with its map as PNG), for a policy officer preparing a meeting. Content,
+map, PDF and Markdown: atlas/reports/; page pieces: components/brief_views.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from datetime import date
 
 import streamlit as st
 
-from components.brief_views import Prepared, choose_scope, prepare, render_result
+from atlas.reports.meeting_brief import Prepared, prepare
+from components.brief_views import choose_scope, render_result
 from components.data_access import get_atlas
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
@@ -20,7 +21,8 @@ atlas = get_atlas()
 st.title("Meeting brief", anchor=False)
 st.caption("Pick what the meeting is about. One click prepares a brief with a map, the key facts, the clusters "
            "and zones, the policies that apply, the EU-China cooperation so far, organisations to contact and "
-           "talking points — every line numbered to its source document. Download it as PDF or Markdown.")
+           "talking points — every line numbered to its source document. Download it as PDF, or as Markdown "
+           "with its map as a PNG.")
 
 scope = choose_scope(atlas, PROVINCE_NAMES_EN, st.query_params.get("scope"))
 st.query_params["scope"] = scope.key  # so the page can be bookmarked or shared for this scope

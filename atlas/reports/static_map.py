@@ -1,6 +1,6 @@
 """A static map of one place, drawn offline from the bundled boundaries (no tiles, no network).
 
-The meeting brief embeds it in its PDF and Markdown. Drawn with Pillow in the map's palette:
+The meeting brief embeds it in its PDF and offers it beside its Markdown. Drawn with Pillow in the map's palette:
 land and province lines as on the explorer, the scope outlined in the selection colour, points
 coloured by sector (circles: industrial clusters, diamonds: zones, triangles: cooperation).
 Lon/lat are projected equirectangularly with the scale true at the map's middle latitude, which
@@ -24,7 +24,12 @@ from geo.web import drop_specks
 
 LAND, SEA, LINE, FINE_LINE = "#FBFBF8", "#EAF2F8", "#8A99A8", "#C9D1D9"
 HIGHLIGHT = "#D55E00"  # the explorer's selection colour
-CHINA_BBOX = (73.4, 17.5, 135.2, 53.7)  # mainland, Hainan and Taiwan; the far-southern islets are left out
+CHINA_BBOX = (
+    73.4,
+    17.5,
+    135.2,
+    53.7,
+)  # mainland, Hainan and Taiwan; the far-southern islets are left out
 DETAIL_SPAN = 12.0  # degrees of longitude below which prefecture lines are drawn too
 SUPERSAMPLE = 2  # draw large, then shrink: smooth edges without an anti-aliasing renderer
 
@@ -79,8 +84,10 @@ class Projection:
         self.bbox = (cx - half_lon, cy - half_lat, cx + half_lon, cy + half_lat)
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return ((lon - self.cx) * self.k * self.scale + self.width / 2,
-                self.height / 2 - (lat - self.cy) * self.scale)
+        return (
+            (lon - self.cx) * self.k * self.scale + self.width / 2,
+            self.height / 2 - (lat - self.cy) * self.scale,
+        )
 
     def ring(self, coords) -> list[tuple[float, float]]:
         return [self(x, y) for x, y in coords]
@@ -104,18 +111,26 @@ def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
 
 def _rgba(colour: str, alpha: int) -> tuple[int, int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4)) + (alpha,)
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4)) + (alpha,)
 
 
 def _draw_point(draw: ImageDraw.ImageDraw, x: float, y: float, p: MapPoint, r: float) -> None:
     edge = max(1, round(r / 4))
     if p.ring:
-        draw.ellipse((x - 2.2 * r, y - 2.2 * r, x + 2.2 * r, y + 2.2 * r), outline=HIGHLIGHT, width=edge * 2)
+        draw.ellipse(
+            (x - 2.2 * r, y - 2.2 * r, x + 2.2 * r, y + 2.2 * r),
+            outline=HIGHLIGHT,
+            width=edge * 2,
+        )
     if p.shape == "diamond":
         shape = [(x, y - r * 1.2), (x + r * 1.2, y), (x, y + r * 1.2), (x - r * 1.2, y)]
         draw.polygon(shape, fill=p.colour, outline="#1F2933", width=edge)
     elif p.shape == "triangle":
-        shape = [(x, y - r * 1.2), (x + r * 1.1, y + r * 0.8), (x - r * 1.1, y + r * 0.8)]
+        shape = [
+            (x, y - r * 1.2),
+            (x + r * 1.1, y + r * 0.8),
+            (x - r * 1.1, y + r * 0.8),
+        ]
         draw.polygon(shape, fill=p.colour, outline="#FFFFFF", width=edge)
     else:
         draw.ellipse((x - r, y - r, x + r, y + r), fill=p.colour, outline="#FFFFFF", width=edge)
