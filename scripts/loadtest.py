@@ -216,13 +216,17 @@ def cpu_seconds(pid: int) -> float:
 # A protocol-level session
 
 
-def fetch_page(url: str) -> tuple[dict[str, str], str]:
-    """GET the app's page like a browser: its cookies and the replica that answered."""
-    with urllib.request.urlopen(url, timeout=30) as r:
-        cookies = SimpleCookie()
+def fetch_page(url: str, cookies: dict[str, str] | None = None) -> tuple[dict[str, str], str]:
+    """GET the app's page like a browser (sending the cookies it has): its cookies afterwards and
+    the replica that answered."""
+    request = urllib.request.Request(url)
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    with urllib.request.urlopen(request, timeout=30) as r:
+        jar = SimpleCookie()
         for value in r.headers.get_all("Set-Cookie") or []:
-            cookies.load(value)
-        return {k: m.value for k, m in cookies.items()}, r.headers.get(REPLICA_HEADER, "")
+            jar.load(value)
+        return {**(cookies or {}), **{k: m.value for k, m in jar.items()}}, r.headers.get(REPLICA_HEADER, "")
 
 
 @dataclass
@@ -236,8 +240,9 @@ class Widget:
 class ProtocolSession:
     """One participant, speaking Streamlit's websocket protocol."""
 
-    def __init__(self, base: str, action_timeout: float):
+    def __init__(self, base: str, action_timeout: float, cookies: dict[str, str] | None = None):
         self.base = base.rstrip("/")
+        self.cookies = dict(cookies or {})
         self.timeout = action_timeout
         self.query = ""
         self.page_hash = ""
@@ -249,11 +254,13 @@ class ProtocolSession:
         self.exceptions: list[str] = []
         self.finished: asyncio.Queue = asyncio.Queue()
         self.replica = ""
+        self.session_id = ""
         self.ws = None
         self.reader = None
 
     async def connect(self) -> None:
-        cookies, self.replica = await asyncio.to_thread(fetch_page, self.base + "/")
+        self.cookies, self.replica = await asyncio.to_thread(fetch_page, self.base + "/", self.cookies)
+        cookies = self.cookies
         parsed = urlparse(self.base)
         ws_url = ("wss" if parsed.scheme == "https" else "ws") + f"://{parsed.netloc}/_stcore/stream"
         headers = {"Origin": f"{parsed.scheme}://{parsed.netloc}"}
@@ -297,6 +304,7 @@ class ProtocolSession:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.page_hash = msg.new_session.page_script_hash
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
         elif kind == "navigation":
             self.pages = {p.page_name: p.page_script_hash for p in msg.navigation.app_pages}
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
@@ -327,7 +335,8 @@ class ProtocolSession:
     async def rerun(self, fragment_id: str = "", page_hash: str | None = None) -> float:
         """Send one rerun_script; seconds until the update is complete."""
         while not self.finished.empty():
-            self.finished.get_nowait()
+            if isinstance(self.finished.get_nowait(), Exception):
+                raise StepError("connection lost: the server closed it")
         back = BackMsg()
         cs = back.rerun_script
         cs.query_string = self.query
@@ -337,7 +346,10 @@ class ProtocolSession:
         cs.cached_message_hashes.extend(self.cache)
         self.seen_ids = set() if not fragment_id else self.seen_ids
         t0 = time.perf_counter()
-        await self.ws.send(back.SerializeToString())
+        try:
+            await self.ws.send(back.SerializeToString())
+        except Exception as exc:  # the connection dropped (its replica stopped, say)
+            raise StepError(f"connection lost: {type(exc).__name__}") from None
         deadline = t0 + self.timeout
         while True:
             try:
