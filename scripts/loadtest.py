@@ -267,7 +267,12 @@ class ProtocolSession:
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.ws = await connect(
-            ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=None, open_timeout=self.timeout
+            ws_url,
+            subprotocols=["streamlit"],
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,  # like a browser: no client pings (a busy server answers late)
         )
         self.replica = self.ws.response.headers.get(REPLICA_HEADER, self.replica)
         self.reader = asyncio.create_task(self._read())
@@ -538,8 +543,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
 
 
-async def participant(session, kind: str, target: Target, barriers: dict, spread: float) -> Result:
-    result = Result(kind)
+async def participant(session, result: Result, target: Target, barriers: dict, spread: float) -> Result:
     steps = {"open": session.open, "click": session.click, "filter": session.filter, "page": session.page_switch}
     alive = True
     for step in STEPS:
@@ -643,8 +647,17 @@ async def room(args) -> int:
                 if kind == "browser"
                 else ProtocolSession(args.url, args.action_timeout)
             )
-        tasks = [participant(s, k, t, phases, args.spread) for s, k, t in zip(sessions, kinds, picked)]
-        results = await asyncio.wait_for(asyncio.gather(*tasks), args.deadline)
+        results = [Result(kind) for kind in kinds]
+        tasks = [
+            asyncio.create_task(participant(s, r, t, phases, args.spread)) for s, r, t in zip(sessions, results, picked)
+        ]
+        _, late = await asyncio.wait(tasks, timeout=args.deadline)
+        for task in late:  # bounded in time: report what was done
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        for r in results:
+            if len(r.times) + len(r.errors) < len(STEPS) and not r.errors:
+                r.errors.append(f"{STEPS[len(r.times)]}: not done within --deadline {args.deadline:g} s")
     finally:
         for s in sessions:
             try:
