@@ -671,18 +671,20 @@ async def room(args) -> int:
         stop.set()
         await sampler
     wall = time.perf_counter() - t_start
+    load = os.getloadavg()[1]  # the machine's load over the run (other work bends wall times)
     await asyncio.sleep(args.settle)
     after = {pid: rss_mb(pid) for pid in servers}
     cpu_used = {pid: cpu_seconds(pid) - cpu_before[pid] for pid in servers}
-    report(args, results, servers, before, peak, after, cpu_used, wall)
+    report(args, results, servers, before, peak, after, cpu_used, wall, load)
     return 1 if any(r.errors for r in results) else 0
 
 
-def report(args, results, servers, before, peak, after, cpu_used, wall) -> None:
+def report(args, results, servers, before, peak, after, cpu_used, wall, load) -> None:
     n_b = sum(r.kind == "browser" for r in results)
     print(
         f"{len(results)} sessions ({len(results) - n_b} protocol, {n_b} browser) against {args.url}; "
-        f"steps started together{f', spread {args.spread:g} s' if args.spread else ''}; {wall:.1f} s in all"
+        f"steps started together{f', spread {args.spread:g} s' if args.spread else ''}; {wall:.1f} s in all; "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
     )
     print(f"\n{'step':8} {'who':9} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for step in STEPS:
@@ -752,7 +754,8 @@ async def profile(args) -> int:
         await asyncio.sleep(args.settle_step)
     print(
         f"server CPU time per interaction (utime+stime of pids {sorted(servers)}, "
-        f"{args.repeat} sessions one after another, clock tick {1000 / TICK:.0f} ms)"
+        f"{args.repeat} sessions one after another, clock tick {1000 / TICK:.0f} ms; "
+        f"load average {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores)"
     )
     print(f"\n{'interaction':26} {'n':>3} {'CPU ms median':>13} {'mean':>7} {'wall ms median':>14}")
     for name in cpu:
