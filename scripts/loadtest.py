@@ -471,7 +471,7 @@ class BrowserSession:
         self.page = await context.new_page()
         self.page.set_default_timeout(self.timeout * 1000)
         t0 = time.perf_counter()
-        response = await self.page.goto(f"{self.base}/?{target.query()}")
+        response = await self.page.goto(f"{self.base}/?{target.query()}", wait_until="commit")
         self.replica = response.headers.get(REPLICA_HEADER.lower(), "") if response else ""
         self.frame = await self._map_frame()
         await self.frame.wait_for_function(f"() => ({COUNT_JS})('ic') > 0")

@@ -13,12 +13,13 @@
 # foreground as a child of this script. Ctrl-C or TERM stops everything.
 #
 # Health: GET /healthz is answered by nginx itself; /_stcore/health by a replica.
-# Set ATLAS_PYTHON to the interpreter of a virtualenv with requirements.txt (default .venv).
+# --no-setup skips `scripts/setup.sh --serve` (which installs nginx and the app's packages);
+# ATLAS_PYTHON names the interpreter of a virtualenv with requirements.txt (default .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 replicas=2 port=8501 listen=127.0.0.1 replica_port="" run_dir="" setup=1
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --replicas) replicas=${2:?--replicas needs a number}; shift 2 ;;
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --run-dir) run_dir=${2:?--run-dir needs a path}; shift 2 ;;
     --no-setup) setup=0; shift ;;
     -h|--help) usage ;;
-    *) echo "serve.sh: unknown option $1" >&2; usage 2 ;;
+    *) echo "serve.sh: unknown option $1" >&2; usage 2 >&2 ;;
   esac
 done
 case "$replicas$port${replica_port:-0}" in *[!0-9]*) echo "serve.sh: numbers expected" >&2; exit 2 ;; esac
