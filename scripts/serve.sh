@@ -43,7 +43,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 if [ -z "$run_dir" ]; then run_dir=$(mktemp -d -t atlas-serve.XXXXXX); fi
 mkdir -p "$run_dir"
-chmod 755 "$run_dir"  # nginx's workers (not root) keep their buffers here
 run_dir=$(cd "$run_dir" && pwd)
 
 pids=()
@@ -85,8 +84,14 @@ http {
     uwsgi_temp_path $run_dir/uwsgi;
     scgi_temp_path $run_dir/scgi;
     server_tokens off;
-    # the app refuses files over 1 MB (server.maxUploadSize); refuse far bigger ones here already
-    client_max_body_size 2m;
+    # The replicas' upload cap (server.maxUploadSize = 1 MiB) plus room for the multipart
+    # headers: nginx refuses bigger bodies itself (413) instead of streaming them to a replica
+    # that would refuse them halfway and reset the connection.
+    client_max_body_size 1025k;
+    # Nothing is buffered to disk (the run directory need not be writable by nginx's workers):
+    # upload bodies stay in memory up to the cap, responses pass through as they come.
+    client_body_buffer_size 1025k;
+    proxy_max_temp_file_size 0;
 
     # Affinity: a browser without our cookie gets a fresh random key (the request id), set as a
     # cookie on that response; the key picks the replica (consistent hashing), so every later

@@ -8,6 +8,8 @@ replica stops only its own sessions are lost; the others carry on and newcomers 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
 import os
 import shutil
 import signal
@@ -17,7 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -29,7 +31,7 @@ import loadtest  # noqa: E402
 TIMEOUT = 120  # bounds a step that never ends; no figure is asserted
 
 
-def _free_pair() -> int:
+def _free_ports() -> int:
     """A loopback port whose next two ports are free too (nginx, replica 1, replica 2)."""
     for _ in range(200):
         with socket.socket() as s:
@@ -71,13 +73,12 @@ def _wait_for(url: str, proc: subprocess.Popen, run_dir: Path) -> None:
     raise RuntimeError("serve.sh did not come up")
 
 
-@pytest.fixture()
-def served(tmp_path):
+@contextlib.contextmanager
+def _serve(run_dir: Path):
     """scripts/serve.sh --replicas 2 on free loopback ports; yields (url, {port: pid})."""
     if not (shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK)):
         pytest.fail("nginx (Debian's package) is missing: run `bash scripts/setup.sh --test`")
-    port = _free_pair()
-    run_dir = tmp_path / "serve"
+    port = _free_ports()
     env = dict(os.environ, ATLAS_PYTHON=sys.executable)
     proc = subprocess.Popen(
         ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port), "--no-setup", "--run-dir", str(run_dir)],
@@ -103,6 +104,20 @@ def served(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Two replicas for the tests that leave both running."""
+    with _serve(tmp_path_factory.mktemp("serve")) as s:
+        yield s
+
+
+@pytest.fixture()
+def served_alone(tmp_path):
+    """Two replicas of its own, for the test that stops one."""
+    with _serve(tmp_path / "serve") as s:
+        yield s
 
 
 def _gone(pid: int) -> None:
@@ -137,7 +152,7 @@ def _browsers_by_replica(url: str, n: int = 32) -> dict[int, list[dict]]:
 def test_new_browsers_are_spread_over_both_replicas_and_each_stays_on_its_own(served):
     url, replicas = served
     by_replica = _browsers_by_replica(url)
-    # 32 random keys on a two-server hash ring: all on one side has odds of about 1 in 2e9
+    # 32 random keys on a two-server hash ring: all on one side has odds far below 1 in 10^8
     assert set(by_replica) == set(replicas)
     for port, jars in by_replica.items():
         for cookies in jars[:3]:
@@ -158,10 +173,11 @@ def _selected(session) -> str:
     return unquote(session.query)
 
 
-def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served):
-    url, replicas = served
+def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served_alone):
+    url, replicas = served_alone
     by_replica = _browsers_by_replica(url)
     (port_a, jars_a), (port_b, jars_b) = sorted(by_replica.items())[:2]
+    assert len(by_replica) == 2 and min(len(j) for j in by_replica.values()) >= 2
     targets = loadtest.targets(4)
 
     async def scenario():
@@ -198,5 +214,61 @@ def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served
         finally:
             for s in sessions:
                 await s.close()
+
+    asyncio.run(scenario())
+
+
+def _put(url: str, cookies: dict, body: bytes, send_body: bool = True) -> int:
+    """An upload as the browser sends it (multipart PUT with the XSRF token): the status.
+    ``send_body=False`` sends the headers only and waits: a refusal made on the declared size,
+    before the body is read."""
+    boundary = "atlas-test-boundary"
+    data = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    parts = urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.putrequest("PUT", parts.path)
+        conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+        conn.putheader("Content-Length", str(len(data)))
+        conn.putheader("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        conn.putheader("X-Xsrftoken", cookies.get("_streamlit_xsrf", ""))
+        conn.endheaders()
+        if send_body:
+            conn.send(data)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_uploads_over_the_cap_are_refused_by_the_server_and_by_nginx(served):
+    """The 1 MB cap holds on the server, not only in the browser: a bigger file is refused on its
+    declared size, before it is read, by nginx and by a replica reached directly; a file of the
+    app's own limit goes through (the app then checks it with its own message)."""
+    url, _ = served
+
+    async def scenario():
+        s = loadtest.ProtocolSession(url, TIMEOUT)
+        await s.open(loadtest.targets(1)[0])
+        try:  # the session stays open: uploads belong to a live session
+            cookies, _ = await asyncio.to_thread(loadtest.fetch_page, url + "/_stcore/health", s.cookies)
+            assert "_streamlit_xsrf" in cookies  # Streamlit's XSRF cookie, from the session's replica
+            base = f"{url}/_stcore/upload_file/{s.session_id}"
+            limit = await asyncio.to_thread(_put, f"{base}/limit", cookies, b"x" * 1_000_000)
+            # bigger files, headers only: refused on their declared size, before they are read
+            over = await asyncio.to_thread(_put, f"{base}/over", cookies, b"x" * 1_500_000, False)
+            direct = f"http://127.0.0.1:{_port(s.replica)}/_stcore/upload_file/{s.session_id}/direct"
+            unread = await asyncio.to_thread(_put, direct, cookies, b"x" * 1_500_000, False)
+        finally:
+            await s.close()
+        assert limit == 204  # a file of the app's own limit (1 MB) reaches the app
+        assert over == 413  # by nginx (client_max_body_size)
+        assert unread == 413  # by the replica itself (server.maxUploadSize = 1)
 
     asyncio.run(scenario())
