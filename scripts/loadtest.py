@@ -24,7 +24,12 @@ How a protocol session talks to the server (what the browser's frontend does):
   server then sends ``ref_hash`` references to them, as to a browser) and, for a widget inside a
   fragment, that fragment's id (from the widget's delta);
 * an update is complete at ``script_finished`` (a run that ends early for another run does not
-  count); action → update is the time from sending to that message.
+  count); action → update is the time from sending to that message;
+* unlike a browser it runs no timers (``auto_rerun``: the explorer's fallback for a map that
+  never reports, which the map's first report makes unnecessary) and draws nothing.
+
+Before measuring, one session goes through every step on each replica (``--no-warmup`` to
+skip), so "RSS before" is a server that has loaded its code and data.
 
 How the click is formed: the map is found by its public identity, the component named
 ``streamlit_folium.st_folium`` in the deltas (never by position); its element id is the widget
