@@ -164,7 +164,11 @@ done
 nginx_pid=$!
 pids+=("$nginx_pid")
 echo "$nginx_pid nginx" >>"$run_dir/replicas"
-shown=$([ "$listen" = 0.0.0.0 ] && echo "every interface" || echo "http://127.0.0.1:$port")
+shown="http://127.0.0.1:$port"
+if [ "$listen" = 0.0.0.0 ]; then
+  shown="every interface:"
+  for ip in $(hostname -I 2>/dev/null); do case "$ip" in *:*) ;; *) shown+=" http://$ip:$port" ;; esac; done
+fi
 echo "China Cluster Atlas: $replicas replicas (ports $replica_port-$((replica_port + replicas - 1))) behind nginx on $shown"
 echo "runtime directory: $run_dir (nginx.conf, logs, pids in 'replicas'); Ctrl-C stops all"
 # Run until nginx stops or a signal arrives. A replica that stops loses only its own sessions:
