@@ -34,8 +34,9 @@ skip), so "RSS before" is a server that has loaded its code and data.
 How the click is formed: the map is found by its public identity, the component named
 ``streamlit_folium.st_folium`` in the deltas (never by position); its element id is the widget
 id. The map's first report (what the component sends once Leaflet has drawn itself) is
-``{"last_active_drawing": null, "center": {...}, "zoom": z}``; a click on a cluster sends the
-same keys with ``last_active_drawing`` set to the clicked marker's GeoJSON feature,
+``{"last_active_drawing": null, "last_object_clicked_count": 0, "center": {...}, "zoom": z, ...}``;
+a click on a cluster sends the same keys with the click counter up by one, ``last_clicked`` and
+``last_object_clicked`` at the cluster and ``last_active_drawing`` set to its marker's feature,
 ``{"type": "Feature", "properties": {"kind": "ic", "id": <cluster id from the data>},
 "geometry": {"type": "Point", "coordinates": [lon, lat]}}`` (the browser's feature also carries
 the marker's label, which the server does not read), as a ``json_value`` — only the keys the
@@ -260,6 +261,7 @@ class ProtocolSession:
         self.finished: asyncio.Queue = asyncio.Queue()
         self.replica = ""
         self.session_id = ""
+        self.clicks = 0  # the map component's click counter (last_object_clicked_count)
         self.ws = None
         self.reader = None
 
@@ -388,8 +390,23 @@ class ProtocolSession:
         return w
 
     def map_value(self, target: Target, drawing: dict | None) -> str:
+        """The component's value as its frontend forms it (keys of streamlit-folium's
+        ``__GLOBAL_DATA__``), then cut down to ``returned_objects``, as the frontend does."""
         returned = self.map_widget().args.get("returned_objects") or []
-        value = {"last_active_drawing": drawing, "center": {"lat": target.lat, "lng": target.lon}, "zoom": ZOOM}
+        point = {"lat": target.lat, "lng": target.lon}
+        if drawing is not None:
+            self.clicks += 1
+        value = {
+            "last_clicked": point if self.clicks else None,
+            "last_object_clicked": point if self.clicks else None,
+            "last_object_clicked_count": self.clicks,
+            "last_object_clicked_tooltip": None,
+            "last_object_clicked_popup": None,
+            "all_drawings": None,
+            "last_active_drawing": drawing,
+            "center": point,
+            "zoom": ZOOM,
+        }
         return json.dumps({k: v for k, v in value.items() if k in returned})
 
     async def open(self, target: Target) -> float:
