@@ -26,6 +26,10 @@ for pkg in fonts-wqy-microhei fonts-dejavu-core; do
 done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
+# serve.sh (and its test) puts nginx, Debian's package, in front of several app processes.
+if [ "${1:-}" = "--serve" ] || [ "${1:-}" = "--test" ]; then
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+fi
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
   # Browser tests drive Debian's chromium (Playwright never downloads a browser here).

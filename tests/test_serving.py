@@ -1,0 +1,274 @@
+"""Two replicas behind nginx (scripts/serve.sh), reached the way a browser does (protocol level).
+
+What a room relies on: new browsers are spread over the replicas, a browser stays on its replica
+(its session lives there), every session keeps its own state across reruns, and when one
+replica stops only its own sessions are lost; the others carry on and newcomers are served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import loadtest  # noqa: E402
+
+TIMEOUT = 120  # bounds a step that never ends; no figure is asserted
+
+
+def _free_ports() -> int:
+    """A loopback port whose next two ports are free too (nginx, replica 1, replica 2)."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base > 65000:
+            continue
+        try:
+            socks = []
+            for p in (base, base + 1, base + 2):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no three free consecutive ports")
+
+
+def _wait_for(url: str, proc: subprocess.Popen, run_dir: Path) -> None:
+    """Until nginx answers its own health check (serve.sh starts it once the replicas answer)."""
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in run_dir.glob("*.log"))
+            raise RuntimeError(f"serve.sh stopped:\n{proc.stdout.read().decode(errors='replace')}\n{logs}")
+        pids = run_dir / "replicas"
+        if pids.exists() and "nginx" in pids.read_text():
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+        time.sleep(0.2)
+    raise RuntimeError("serve.sh did not come up")
+
+
+@contextlib.contextmanager
+def _serve(run_dir: Path):
+    """scripts/serve.sh --replicas 2 on free loopback ports; yields (url, {port: pid})."""
+    if not (shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK)):
+        pytest.fail("nginx (Debian's package) is missing: run `bash scripts/setup.sh --test`")
+    port = _free_ports()
+    env = dict(os.environ, ATLAS_PYTHON=sys.executable)
+    proc = subprocess.Popen(
+        ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port), "--no-setup", "--run-dir", str(run_dir)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, proc, run_dir)
+        replicas = {}
+        for line in (run_dir / "replicas").read_text().splitlines():
+            pid, name = line.split()
+            if name != "nginx":
+                replicas[int(name)] = int(pid)
+        yield url, replicas
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Two replicas for the tests that leave both running."""
+    with _serve(tmp_path_factory.mktemp("serve")) as s:
+        yield s
+
+
+@pytest.fixture()
+def served_alone(tmp_path):
+    """Two replicas of its own, for the test that stops one."""
+    with _serve(tmp_path / "serve") as s:
+        yield s
+
+
+def _gone(pid: int) -> None:
+    """Until the process has exited (and the kernel has closed its connections)."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "Z":
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"replica {pid} did not stop")
+
+
+def _port(replica_header: str) -> int:
+    return int(replica_header.rsplit(":", 1)[1])
+
+
+def _browsers_by_replica(url: str, n: int = 32) -> dict[int, list[dict]]:
+    """n fresh browsers (no cookie yet) load the page: their cookies, by the replica that answered."""
+    out: dict[int, list[dict]] = {}
+    for _ in range(n):
+        cookies, replica = loadtest.fetch_page(url + "/")
+        assert replica, "nginx names the replica that answered"
+        assert "atlas_replica" in cookies, "nginx sets the affinity cookie on a first visit"
+        out.setdefault(_port(replica), []).append(cookies)
+    return out
+
+
+def test_new_browsers_are_spread_over_both_replicas_and_each_stays_on_its_own(served):
+    url, replicas = served
+    by_replica = _browsers_by_replica(url)
+    # 32 random keys on a two-server hash ring: all on one side has odds far below 1 in 10^8
+    assert set(by_replica) == set(replicas)
+    for port, jars in by_replica.items():
+        for cookies in jars[:3]:
+            for _ in range(3):
+                again, replica = loadtest.fetch_page(url + "/_stcore/health", cookies)
+                assert _port(replica) == port
+                assert again["atlas_replica"] == cookies["atlas_replica"]
+
+
+async def _open_and_select(url: str, cookies: dict, target) -> loadtest.ProtocolSession:
+    s = loadtest.ProtocolSession(url, TIMEOUT, cookies)
+    await s.open(target)
+    await s.click(target)
+    return s
+
+
+def _selected(session) -> str:
+    return unquote(session.query)
+
+
+def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served_alone):
+    url, replicas = served_alone
+    by_replica = _browsers_by_replica(url)
+    (port_a, jars_a), (port_b, jars_b) = sorted(by_replica.items())[:2]
+    assert len(by_replica) == 2 and min(len(j) for j in by_replica.values()) >= 2
+    targets = loadtest.targets(4)
+
+    async def scenario():
+        plan = [(jars_a[0], targets[0]), (jars_a[1], targets[1]), (jars_b[0], targets[2]), (jars_b[1], targets[3])]
+        sessions = [await _open_and_select(url, c, t) for c, t in plan]
+        try:
+            # each session is on its cookie's replica, with its own selection, never another's
+            assert [_port(s.replica) for s in sessions] == [port_a, port_a, port_b, port_b]
+            for s, (_, t) in zip(sessions, plan):
+                assert f"sel=ic:{t.id}" in _selected(s)
+                assert sum(f":{o.id}" in _selected(s) for o in targets) == 1
+            # a further rerun (the sector filter) keeps the selection
+            for s, (_, t) in zip(sessions, plan):
+                await s.filter(t)
+                assert f"sel=ic:{t.id}" in _selected(s) and "sector=" in s.query
+
+            os.kill(replicas[port_a], signal.SIGTERM)  # replica A stops
+            _gone(replicas[port_a])
+            for s, (_, t) in zip(sessions[:2], plan[:2]):
+                with pytest.raises(loadtest.StepError, match="connection lost"):
+                    await s.click(t)
+            for i, s in enumerate(sessions[2:]):  # replica B's sessions carry on, their state intact
+                other = targets[i]
+                await s.click(other)
+                assert f"sel=ic:{other.id}" in _selected(s) and "sector=" in s.query
+                await s.page_switch(other)
+            # a browser of replica A that comes back is served by B, in a new session
+            again = await _open_and_select(url, jars_a[0], targets[0])
+            try:
+                assert _port(again.replica) == port_b
+                assert again.session_id and again.session_id != sessions[0].session_id
+            finally:
+                await again.close()
+        finally:
+            for s in sessions:
+                await s.close()
+
+    asyncio.run(scenario())
+
+
+def _put(url: str, cookies: dict, body: bytes, send_body: bool = True) -> int:
+    """An upload as the browser sends it (multipart PUT with the XSRF token): the status.
+    ``send_body=False`` sends the headers only and waits: a refusal made on the declared size,
+    before the body is read."""
+    boundary = "atlas-test-boundary"
+    data = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    parts = urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.putrequest("PUT", parts.path)
+        conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+        conn.putheader("Content-Length", str(len(data)))
+        conn.putheader("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        conn.putheader("X-Xsrftoken", cookies.get("_streamlit_xsrf", ""))
+        conn.endheaders()
+        if send_body:
+            conn.send(data)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_uploads_over_the_cap_are_refused_by_the_server_and_by_nginx(served):
+    """The 1 MB cap holds on the server, not only in the browser: a bigger file is refused on its
+    declared size, before it is read, by nginx and by a replica reached directly; a file of the
+    app's own limit goes through (the app then checks it with its own message)."""
+    url, _ = served
+
+    async def scenario():
+        s = loadtest.ProtocolSession(url, TIMEOUT)
+        await s.open(loadtest.targets(1)[0])
+        try:  # the session stays open: uploads belong to a live session
+            cookies, _ = await asyncio.to_thread(loadtest.fetch_page, url + "/_stcore/health", s.cookies)
+            assert "_streamlit_xsrf" in cookies  # Streamlit's XSRF cookie, from the session's replica
+            base = f"{url}/_stcore/upload_file/{s.session_id}"
+            limit = await asyncio.to_thread(_put, f"{base}/limit", cookies, b"x" * 1_000_000)
+            # bigger files, headers only: refused on their declared size, before they are read
+            over = await asyncio.to_thread(_put, f"{base}/over", cookies, b"x" * 1_500_000, False)
+            direct = f"http://127.0.0.1:{_port(s.replica)}/_stcore/upload_file/{s.session_id}/direct"
+            unread = await asyncio.to_thread(_put, direct, cookies, b"x" * 1_500_000, False)
+        finally:
+            await s.close()
+        assert limit == 204  # a file of the app's own limit (1 MB) reaches the app
+        assert over == 413  # by nginx (client_max_body_size)
+        assert unread == 413  # by the replica itself (server.maxUploadSize = 1)
+
+    asyncio.run(scenario())
