@@ -17,9 +17,13 @@ PAGES = [
     st.Page("pages/3_Cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="Cooperation"),
     st.Page("pages/4_Compare.py", title="Compare", icon=":material/compare:", url_path="Compare"),
     st.Page("pages/5_Data.py", title="Data", icon=":material/database:", url_path="Data"),
-    st.Page("pages/6_Partner_finder.py", title="Partner finder", icon=":material/person_search:", url_path="Partner_finder"),
+    st.Page(
+        "pages/6_Partner_finder.py", title="Partner finder", icon=":material/person_search:", url_path="Partner_finder"
+    ),
     st.Page("pages/7_Meeting_brief.py", title="Meeting brief", icon=":material/description:", url_path="Meeting_brief"),
-    st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon=":material/co_present:", url_path="Presenter_tour"),
+    st.Page(
+        "pages/8_Presenter_tour.py", title="Presenter tour", icon=":material/co_present:", url_path="Presenter_tour"
+    ),
     st.Page("pages/9_My_places.py", title="My places", icon=":material/location_on:", url_path="My_places"),
 ]
 

@@ -21,15 +21,32 @@ from atlas.state import shown
 MAX_PLACES = 5
 URL_KEY = "compare"
 KIND_NAMES = {"province": "province", "cc": "city cluster"}
-ZONE_KIND_ORDER = ("high_tech_zone", "science_park", "economic_development_zone", "free_trade_zone",
-                   "special_economic_zone", "new_area", "industrial_park", "sector_cluster")
+ZONE_KIND_ORDER = (
+    "high_tech_zone",
+    "science_park",
+    "economic_development_zone",
+    "free_trade_zone",
+    "special_economic_zone",
+    "new_area",
+    "industrial_park",
+    "sector_cluster",
+)
 REASON_ORDER = ("zone", "prefecture", "province", "city cluster", "sector", "national")
-REASON_LABELS = {"zone": "covers a zone there", "prefecture": "names a city there",
-                 "province": "names the province", "city cluster": "names the city cluster",
-                 "sector": "national, for its sectors", "national": "national framework"}
+REASON_LABELS = {
+    "zone": "covers a zone there",
+    "prefecture": "names a city there",
+    "province": "names the province",
+    "city cluster": "names the city cluster",
+    "sector": "national, for its sectors",
+    "national": "national framework",
+}
 NATIONAL_REASONS = ("sector", "national")
-MEASURES = ("Events held there", "Organisations based there", "ESCP-4i partnerships in its sectors",
-            "R&I projects in its sectors")
+MEASURES = (
+    "Events held there",
+    "Organisations based there",
+    "ESCP-4i partnerships in its sectors",
+    "R&I projects in its sectors",
+)
 
 
 @dataclass(frozen=True)
@@ -64,11 +81,12 @@ def parse_selection(raw, known: Mapping[str, str]) -> tuple[list[str], list[str]
             bad.append(e)
     notices = []
     if bad:
-        notices.append(f"Ignored {len(bad)} unknown place(s) in the link: "
-                       f"{', '.join(shown(b) for b in bad[:3])}.")
+        notices.append(f"Ignored {len(bad)} unknown place(s) in the link: {', '.join(shown(b) for b in bad[:3])}.")
     if len(good) > MAX_PLACES:
-        notices.append(f"At most {MAX_PLACES} places can be compared; ignored "
-                       f"{', '.join(shown(known[g]) for g in good[MAX_PLACES:])}.")
+        notices.append(
+            f"At most {MAX_PLACES} places can be compared; ignored "
+            f"{', '.join(shown(known[g]) for g in good[MAX_PLACES:])}."
+        )
         good = good[:MAX_PLACES]
     return good, notices
 
@@ -100,17 +118,20 @@ def rows_in(df: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
     return df[mask]
 
 
-def _long(counts: dict[str, dict[str, int]], categories: list[str], places_: list[Place],
-          column: str) -> pd.DataFrame:
-    rows = [{"place": p.label, "key": p.key, column: c, "count": int(counts[p.key].get(c, 0))}
-            for p in places_ for c in categories]
+def _long(counts: dict[str, dict[str, int]], categories: list[str], places_: list[Place], column: str) -> pd.DataFrame:
+    rows = [
+        {"place": p.label, "key": p.key, column: c, "count": int(counts[p.key].get(c, 0))}
+        for p in places_
+        for c in categories
+    ]
     return pd.DataFrame(rows, columns=["place", "key", column, "count"])
 
 
 def clusters_by_sector(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
     """Top-100 industrial clusters per sector and place; sectors any place has, in taxonomy order."""
-    counts = {p.key: atlas.clusters.loc[in_place(atlas.clusters, p), "sector"].value_counts().to_dict()
-              for p in places_}
+    counts = {
+        p.key: atlas.clusters.loc[in_place(atlas.clusters, p), "sector"].value_counts().to_dict() for p in places_
+    }
     present = {s for c in counts.values() for s in c}
     sectors = [s for s in atlas.taxonomy.order if s in present]
     df = _long(counts, sectors, places_, "sector")
@@ -119,8 +140,7 @@ def clusters_by_sector(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
 
 
 def zones_by_kind(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
-    counts = {p.key: atlas.zones.loc[in_place(atlas.zones, p), "kind"].value_counts().to_dict()
-              for p in places_}
+    counts = {p.key: atlas.zones.loc[in_place(atlas.zones, p), "kind"].value_counts().to_dict() for p in places_}
     present = {k for c in counts.values() for k in c}
     kinds = [k for k in ZONE_KIND_ORDER if k in present] + sorted(present - set(ZONE_KIND_ORDER))
     df = _long(counts, kinds, places_, "kind")
@@ -132,8 +152,16 @@ def zone_list(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
     rows = []
     for p in places_:
         for z in atlas.zones[in_place(atlas.zones, p)].to_dict("records"):
-            rows.append({"place": p.label, "zone": z["name_en"], "kind": z["kind"].replace("_", " "),
-                         "city": z["city_en"], "sectors": z["sectors"].replace(";", ", "), "source": z["source"]})
+            rows.append(
+                {
+                    "place": p.label,
+                    "zone": z["name_en"],
+                    "kind": z["kind"].replace("_", " "),
+                    "city": z["city_en"],
+                    "sectors": z["sectors"].replace(";", ", "),
+                    "source": z["source"],
+                }
+            )
     return pd.DataFrame(rows, columns=["place", "zone", "kind", "city", "sectors", "source"])
 
 
@@ -160,11 +188,20 @@ def policies_applying(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
             found = policies_for(atlas, sectors, p.code, (), zones)
         else:
             found = policies_for(atlas, sectors, "", [p.code], zones)
-        rows += [{"place": p.label, "key": p.key, "policy_id": x["id"], "policy": x["name"],
-                  "level": x["level"], "years": x["years"], "reason": x["reason"], "source": x["source"]}
-                 for x in found]
-    return pd.DataFrame(rows, columns=["place", "key", "policy_id", "policy", "level", "years", "reason",
-                                       "source"])
+        rows += [
+            {
+                "place": p.label,
+                "key": p.key,
+                "policy_id": x["id"],
+                "policy": x["name"],
+                "level": x["level"],
+                "years": x["years"],
+                "reason": x["reason"],
+                "source": x["source"],
+            }
+            for x in found
+        ]
+    return pd.DataFrame(rows, columns=["place", "key", "policy_id", "policy", "level", "years", "reason", "source"])
 
 
 def policy_reasons(table: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
@@ -208,11 +245,23 @@ def cooperation_items(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
         for measure, df, title in ((MEASURES[2], atlas.partnerships, "name"), (MEASURES[3], atlas.projects, "title")):
             for r in df.to_dict("records"):
                 if set(split(r["sector"])) & sectors:
-                    rows.append((p, measure, r["id"], f"{r['acronym']} — {r[title]}",
-                                 ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"])), r["source"]))
-    return pd.DataFrame([{"place": p.label, "key": p.key, "measure": m, "id": i, "name": n, "detail": d,
-                          "source": s} for p, m, i, n, d, s in rows],
-                        columns=["place", "key", "measure", "id", "name", "detail", "source"])
+                    rows.append(
+                        (
+                            p,
+                            measure,
+                            r["id"],
+                            f"{r['acronym']} — {r[title]}",
+                            ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"])),
+                            r["source"],
+                        )
+                    )
+    return pd.DataFrame(
+        [
+            {"place": p.label, "key": p.key, "measure": m, "id": i, "name": n, "detail": d, "source": s}
+            for p, m, i, n, d, s in rows
+        ],
+        columns=["place", "key", "measure", "id", "name", "detail", "source"],
+    )
 
 
 def cooperation_counts(items: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
@@ -228,14 +277,17 @@ def summary(atlas: Atlas, places_: list[Place], policies: pd.DataFrame, items: p
     for p in places_:
         pol = policies[policies["key"] == p.key]
         mine = items[items["key"] == p.key]["measure"].value_counts()
-        rows.append({
-            "Place": p.label, "Kind": KIND_NAMES[p.kind],
-            "Industrial clusters": int(in_place(atlas.clusters, p).sum()),
-            "Zones and parks": int(in_place(atlas.zones, p).sum()),
-            "Policies naming it": int((~pol["reason"].isin(NATIONAL_REASONS)).sum()),
-            "National policies that apply": int(pol["reason"].isin(NATIONAL_REASONS).sum()),
-            **{m: int(mine.get(m, 0)) for m in MEASURES},
-        })
+        rows.append(
+            {
+                "Place": p.label,
+                "Kind": KIND_NAMES[p.kind],
+                "Industrial clusters": int(in_place(atlas.clusters, p).sum()),
+                "Zones and parks": int(in_place(atlas.zones, p).sum()),
+                "Policies naming it": int((~pol["reason"].isin(NATIONAL_REASONS)).sum()),
+                "National policies that apply": int(pol["reason"].isin(NATIONAL_REASONS).sum()),
+                **{m: int(mine.get(m, 0)) for m in MEASURES},
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -12,8 +12,7 @@ import pandas as pd
 from atlas.load import Atlas
 
 NEARBY_KM = 150
-POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1,
-               "sector": 2, "national": 3}
+POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1, "sector": 2, "national": 3}
 # Levels whose policies hold for all of China: national ones and the EU-China framework (bilateral).
 COUNTRY_WIDE_LEVELS = ("national", "eu_china")
 
@@ -44,8 +43,9 @@ def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> list[dic
     return sorted(out, key=lambda z: z["km"])[:limit]
 
 
-def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_clusters: list[str] = (),
-                 zones: list[str] = ()) -> list[dict]:
+def policies_for(
+    atlas: Atlas, sectors: list[str], adcode: str = "", city_clusters: list[str] = (), zones: list[str] = ()
+) -> list[dict]:
     """Policies that apply, most specific first, each with why it applies."""
     province = adcode[:2] + "0000" if adcode else ""
     prefecture = adcode[:4] + "00" if adcode else ""
@@ -71,9 +71,19 @@ def policies_for(atlas: Atlas, sectors: list[str], adcode: str = "", city_cluste
             elif not p_sectors:
                 reason = "national"
         if reason:
-            out.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
-                        "years": years_text(p), "authorities": p.get("authorities") or [],
-                        "summary": p.get("summary") or "", "reason": reason, "source": p["source"]})
+            out.append(
+                {
+                    "id": p["id"],
+                    "name": p["name_en"],
+                    "level": p["level"],
+                    "kind": p["kind"],
+                    "years": years_text(p),
+                    "authorities": p.get("authorities") or [],
+                    "summary": p.get("summary") or "",
+                    "reason": reason,
+                    "source": p["source"],
+                }
+            )
     return sorted(out, key=lambda x: (POLICY_RANK[x["reason"]], x["name"]))
 
 
@@ -87,9 +97,15 @@ def years_text(p: dict) -> str:
     return f"since {start}" if start else (f"until {end}" if end else "")
 
 
-def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcode: str = "",
-                    city_clusters: list[str] = (), lat: float | None = None,
-                    lon: float | None = None) -> dict[str, list[dict]]:
+def cooperation_for(
+    atlas: Atlas,
+    sectors: list[str],
+    priority: list[str],
+    adcode: str = "",
+    city_clusters: list[str] = (),
+    lat: float | None = None,
+    lon: float | None = None,
+) -> dict[str, list[dict]]:
     """Partnerships, projects, events and organisations related by sector or by place."""
     sectors, priority = set(sectors), set(priority)
     province = adcode[:2] if adcode else ""
@@ -97,13 +113,31 @@ def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcod
     def sector_match(rec, scol="sector", pcol="priority_sector") -> bool:
         return bool(set(split(rec.get(scol))) & sectors or set(split(rec.get(pcol))) & priority)
 
-    partnerships = [{"id": r["id"], "name": f"{r['acronym']} — {r['name']}", "why": "same sector",
-                     "smes": r["smes"], "partners": r["partners"], "website": r.get("website", ""),
-                     "source": r["source"]}
-                    for r in atlas.partnerships.to_dict("records") if sector_match(r)]
-    projects = [{"id": r["id"], "name": f"{r['acronym']} — {r['title']}", "why": "same sector",
-                 "years": r.get("years_text", ""), "website": r.get("website", ""), "source": r["source"]}
-                for r in atlas.projects.to_dict("records") if sector_match(r)]
+    partnerships = [
+        {
+            "id": r["id"],
+            "name": f"{r['acronym']} — {r['name']}",
+            "why": "same sector",
+            "smes": r["smes"],
+            "partners": r["partners"],
+            "website": r.get("website", ""),
+            "source": r["source"],
+        }
+        for r in atlas.partnerships.to_dict("records")
+        if sector_match(r)
+    ]
+    projects = [
+        {
+            "id": r["id"],
+            "name": f"{r['acronym']} — {r['title']}",
+            "why": "same sector",
+            "years": r.get("years_text", ""),
+            "website": r.get("website", ""),
+            "source": r["source"],
+        }
+        for r in atlas.projects.to_dict("records")
+        if sector_match(r)
+    ]
     events = []
     for r in atlas.events.to_dict("records"):
         why = []
@@ -114,8 +148,16 @@ def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcod
         if sector_match(r, "sectors", "priority_sectors"):
             why.append("same sector")
         if why:
-            events.append({"id": r["id"], "name": r["title"], "when": r.get("date_text", ""),
-                           "where": r.get("city_en", ""), "why": ", ".join(why), "source": r["source"]})
+            events.append(
+                {
+                    "id": r["id"],
+                    "name": r["title"],
+                    "when": r.get("date_text", ""),
+                    "where": r.get("city_en", ""),
+                    "why": ", ".join(why),
+                    "source": r["source"],
+                }
+            )
     organisations = []
     for r in atlas.organisations.to_dict("records"):
         why = None
@@ -128,15 +170,21 @@ def cooperation_for(atlas: Atlas, sectors: list[str], priority: list[str], adcod
         elif r["category"] == "eu_support" and pd.isna(r["lat"]) and r.get("country", "") != "Belgium":
             why = "EU support service for all of China"
         if why:
-            organisations.append({"id": r["id"], "name": r["name"], "why": why,
-                                  "website": r.get("website_normalised") or r.get("website", ""),
-                                  "source": r["source"]})
-    return {"partnerships": partnerships, "projects": projects, "events": events,
-            "organisations": organisations}
+            organisations.append(
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "why": why,
+                    "website": r.get("website_normalised") or r.get("website", ""),
+                    "source": r["source"],
+                }
+            )
+    return {"partnerships": partnerships, "projects": projects, "events": events, "organisations": organisations}
 
 
-def _around(atlas: Atlas, r: dict, sectors: list[str], priority: list[str], cc_ids: list[str],
-            zone_ids: list[str], lat, lon) -> dict:
+def _around(
+    atlas: Atlas, r: dict, sectors: list[str], priority: list[str], cc_ids: list[str], zone_ids: list[str], lat, lon
+) -> dict:
     """The parts every located item's panel shares: its city clusters, policies, cooperation."""
     cc_names = atlas.city_clusters.set_index("id")["name_en"]
     return {
@@ -170,12 +218,18 @@ def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     if r["correction_note"]:
         facts.append(("Correction", r["correction_note"]))
     return {
-        "kind": "ic", "id": ident, "title": r["industry"], "subtitle": r["name_en"],
-        "lat": r["lat"], "lon": r["lon"], "colour": tax.colour(r["sector"]),
+        "kind": "ic",
+        "id": ident,
+        "title": r["industry"],
+        "subtitle": r["name_en"],
+        "lat": r["lat"],
+        "lon": r["lon"],
+        "colour": tax.colour(r["sector"]),
         "facts": facts,
         "zones_nearby": nearby,
-        **_around(atlas, r, [r["sector"]], split(r["priority_sector"]), cc_ids,
-                  [z["id"] for z in nearby], r["lat"], r["lon"]),
+        **_around(
+            atlas, r, [r["sector"]], split(r["priority_sector"]), cc_ids, [z["id"] for z in nearby], r["lat"], r["lon"]
+        ),
     }
 
 
@@ -186,9 +240,12 @@ def zone_detail(atlas: Atlas, ident: str) -> dict | None:
     tax = atlas.taxonomy
     sectors = split(r["sectors"])
     cc_ids = split(r.get("city_cluster", ""))
-    facts = [("Kind", r["kind"].replace("_", " ")), ("City", r.get("city_en", "") or "—"),
-             ("Established", str(r["year_established"]) if pd.notna(r["year_established"]) else "—"),
-             ("Sectors", ", ".join(tax.label(s) for s in sectors) or "—")]
+    facts = [
+        ("Kind", r["kind"].replace("_", " ")),
+        ("City", r.get("city_en", "") or "—"),
+        ("Established", str(r["year_established"]) if pd.notna(r["year_established"]) else "—"),
+        ("Sectors", ", ".join(tax.label(s) for s in sectors) or "—"),
+    ]
     if r.get("key_figures"):
         facts.append(("Key figures", r["key_figures"]))
     if r.get("companies"):
@@ -202,15 +259,28 @@ def zone_detail(atlas: Atlas, ident: str) -> dict | None:
             if d <= NEARBY_KM:
                 clusters_near.append({"id": c["id"], "name": f"{c['industry']} · {c['name_en']}", "km": round(d)})
     return {
-        "kind": "z", "id": ident, "title": r["name_en"], "subtitle": r.get("name_zh", ""),
-        "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
+        "kind": "z",
+        "id": ident,
+        "title": r["name_en"],
+        "subtitle": r.get("name_zh", ""),
+        "lat": r["lat"] if has_point else None,
+        "lon": r["lon"] if has_point else None,
         "colour": tax.colour(sectors[0]) if sectors else "#777777",
-        "facts": facts, "description": r.get("description", ""),
+        "facts": facts,
+        "description": r.get("description", ""),
         "parent": r.get("parent_id", ""),
         "children": [{"id": c["id"], "name": c["name_en"]} for c in children.to_dict("records")],
         "clusters_nearby": sorted(clusters_near, key=lambda c: c["km"])[:8],
-        **_around(atlas, r, sectors, split(r["priority_sectors"]), cc_ids, [ident],
-                  r["lat"] if has_point else None, r["lon"] if has_point else None),
+        **_around(
+            atlas,
+            r,
+            sectors,
+            split(r["priority_sectors"]),
+            cc_ids,
+            [ident],
+            r["lat"] if has_point else None,
+            r["lon"] if has_point else None,
+        ),
     }
 
 
@@ -222,10 +292,13 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     inside = atlas.clusters[atlas.clusters["city_cluster"].map(lambda c: ident in split(c))]
     zones_in = atlas.zones[atlas.zones["city_cluster"].map(lambda c: ident in split(c))]
     by_sector = inside["sector"].value_counts().reindex(atlas.taxonomy.order).dropna().astype(int)
-    facts = [("Tier", r["tier_label"]), ("Rank in the plan", str(r["rank"])),
-             ("Provinces", r["provinces"].replace(";", ", ")),
-             ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
-             ("Member list verified", {"V": "yes", "P": "partly", "U": "not yet"}[r["verification"]])]
+    facts = [
+        ("Tier", r["tier_label"]),
+        ("Rank in the plan", str(r["rank"])),
+        ("Provinces", r["provinces"].replace(";", ", ")),
+        ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
+        ("Member list verified", {"V": "yes", "P": "partly", "U": "not yet"}[r["verification"]]),
+    ]
     if r.get("gdp_share_text"):
         facts.append(("Share of GDP", r["gdp_share_text"]))
     if r.get("specialisations"):
@@ -235,14 +308,24 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
     sectors = list(by_sector.index) + split(r.get("sectors", ""))
     c = r["geometry"].representative_point() if r["geometry"] is not None else None
     return {
-        "kind": "cc", "id": ident, "title": r["name_en"], "subtitle": r["name_zh"],
-        "lat": c.y if c else None, "lon": c.x if c else None, "geometry": r["geometry"],
-        "facts": facts, "description": r.get("description", ""),
+        "kind": "cc",
+        "id": ident,
+        "title": r["name_en"],
+        "subtitle": r["name_zh"],
+        "lat": c.y if c else None,
+        "lon": c.x if c else None,
+        "geometry": r["geometry"],
+        "facts": facts,
+        "description": r.get("description", ""),
         "verification_note": r.get("verification_note", ""),
-        "members": [{"name": f"{m['member_en']} {m['member_zh']}", "coverage": m["coverage"],
-                     "verification": m["verification"]} for m in members.to_dict("records")],
-        "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}", "sector": x["sector"]}
-                     for x in inside.to_dict("records")],
+        "members": [
+            {"name": f"{m['member_en']} {m['member_zh']}", "coverage": m["coverage"], "verification": m["verification"]}
+            for m in members.to_dict("records")
+        ],
+        "clusters": [
+            {"id": x["id"], "name": f"{x['industry']} · {x['name_en']}", "sector": x["sector"]}
+            for x in inside.to_dict("records")
+        ],
         "clusters_by_sector": by_sector.to_dict(),
         "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
         "policies": policies_for(atlas, sorted(set(sectors)), "", [ident], list(zones_in["id"])),
@@ -254,29 +337,52 @@ def event_detail(atlas: Atlas, ident: str) -> dict | None:
     r = _row(atlas.events, ident)
     if r is None:
         return None
-    facts = [("What", r["kind"]), ("When", r.get("date_text", "")), ("Where", r.get("place_text", "") or r.get("city_en", "")),
-             ("Organisers", r.get("organisers", "")), ("Who took part", r.get("participants", "")),
-             ("Sectors", r.get("sectors_text", "")), ("Outcome", r.get("outcome", "")),
-             ("Status", r.get("status", ""))]
+    facts = [
+        ("What", r["kind"]),
+        ("When", r.get("date_text", "")),
+        ("Where", r.get("place_text", "") or r.get("city_en", "")),
+        ("Organisers", r.get("organisers", "")),
+        ("Who took part", r.get("participants", "")),
+        ("Sectors", r.get("sectors_text", "")),
+        ("Outcome", r.get("outcome", "")),
+        ("Status", r.get("status", "")),
+    ]
     has_point = pd.notna(r["lat"])
-    return {"kind": "ev", "id": ident, "title": r["title"], "subtitle": r.get("date_text", ""),
-            "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
-            "facts": [(k, v) for k, v in facts if v], "description": r.get("activities", ""),
-            "source": r["source"]}
+    return {
+        "kind": "ev",
+        "id": ident,
+        "title": r["title"],
+        "subtitle": r.get("date_text", ""),
+        "lat": r["lat"] if has_point else None,
+        "lon": r["lon"] if has_point else None,
+        "facts": [(k, v) for k, v in facts if v],
+        "description": r.get("activities", ""),
+        "source": r["source"],
+    }
 
 
 def organisation_detail(atlas: Atlas, ident: str) -> dict | None:
     r = _row(atlas.organisations, ident)
     if r is None:
         return None
-    facts = [("Category", r["category"].replace("_", " ")), ("Sector", r.get("sector_heading", "") or
-             atlas.taxonomy.label(r["sector"]) if r["sector"] else ""),
-             ("City", r.get("city_en", "")), ("Website", r.get("website_normalised", "") or r.get("website", "")),
-             ("What it does", r.get("role", ""))]
+    facts = [
+        ("Category", r["category"].replace("_", " ")),
+        ("Sector", r.get("sector_heading", "") or atlas.taxonomy.label(r["sector"]) if r["sector"] else ""),
+        ("City", r.get("city_en", "")),
+        ("Website", r.get("website_normalised", "") or r.get("website", "")),
+        ("What it does", r.get("role", "")),
+    ]
     has_point = pd.notna(r["lat"])
-    return {"kind": "org", "id": ident, "title": r["name"], "subtitle": r.get("name_zh", ""),
-            "lat": r["lat"] if has_point else None, "lon": r["lon"] if has_point else None,
-            "facts": [(k, v) for k, v in facts if v], "source": r["source"]}
+    return {
+        "kind": "org",
+        "id": ident,
+        "title": r["name"],
+        "subtitle": r.get("name_zh", ""),
+        "lat": r["lat"] if has_point else None,
+        "lon": r["lon"] if has_point else None,
+        "facts": [(k, v) for k, v in facts if v],
+        "source": r["source"],
+    }
 
 
 def place_detail(atlas: Atlas, adcode: str) -> dict | None:
@@ -290,17 +396,28 @@ def place_detail(atlas: Atlas, adcode: str) -> dict | None:
     prefix = adcode[:4] if s["level"] == "prefecture" else adcode
     inside = atlas.clusters[atlas.clusters["adcode"].str.startswith(prefix)]
     zones_in = atlas.zones[atlas.zones["adcode"].str.startswith(prefix)]
-    return {"kind": "pl", "id": adcode, "title": s["name_zh"],
-            "subtitle": " ".join(x for x in (s["prefecture_zh"], s["province_zh"]) if x),
-            "lat": float(s["lat"]), "lon": float(s["lon"]),
-            "facts": [("Division code", adcode), ("Level", s["level"])],
-            "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}"} for x in inside.to_dict("records")],
-            "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
-            "source": f"data/geo/division_seats.csv ({s['seat_source']})"}
+    return {
+        "kind": "pl",
+        "id": adcode,
+        "title": s["name_zh"],
+        "subtitle": " ".join(x for x in (s["prefecture_zh"], s["province_zh"]) if x),
+        "lat": float(s["lat"]),
+        "lon": float(s["lon"]),
+        "facts": [("Division code", adcode), ("Level", s["level"])],
+        "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}"} for x in inside.to_dict("records")],
+        "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
+        "source": f"data/geo/division_seats.csv ({s['seat_source']})",
+    }
 
 
-DETAILS = {"ic": cluster_detail, "z": zone_detail, "cc": city_cluster_detail, "ev": event_detail,
-           "org": organisation_detail, "pl": place_detail}
+DETAILS = {
+    "ic": cluster_detail,
+    "z": zone_detail,
+    "cc": city_cluster_detail,
+    "ev": event_detail,
+    "org": organisation_detail,
+    "pl": place_detail,
+}
 
 
 def detail(atlas: Atlas, key: str) -> dict | None:

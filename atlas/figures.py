@@ -29,11 +29,7 @@ assert {f[:3] for f in SEED_FILES} == set(DOCUMENT_AS_OF)
 
 
 def _year(value) -> str:
-    if (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or str(value).strip() in ("", "<NA>")
-    ):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "<NA>"):
         return ""
     return str(int(float(value)))
 
@@ -53,11 +49,7 @@ def as_of(year=None, source: str = "", text: str = "", note: str = "") -> str:
     y = _year(year)
     lowered = str(note or "").lower()
     if y:
-        kind = (
-            " forecast"
-            if "forecast" in lowered
-            else (" target" if "target" in lowered else "")
-        )
+        kind = " forecast" if "forecast" in lowered else (" target" if "target" in lowered else "")
         return y + kind
     period = PERIOD_RE.search(str(text or ""))
     if period:

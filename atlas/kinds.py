@@ -45,7 +45,7 @@ CLICKABLE = frozenset(code for code, k in KINDS.items() if k.on_map)
 
 
 def parse_key(key: str) -> tuple[Kind, str] | None:
-    """"ic:IC048" -> (the industrial-cluster kind, "IC048"); None for anything else."""
+    """ "ic:IC048" -> (the industrial-cluster kind, "IC048"); None for anything else."""
     code, sep, ident = str(key).partition(":")
     kind = KINDS.get(code)
     return (kind, ident) if kind and sep and ident else None

@@ -24,8 +24,17 @@ from atlas import manifest as M
 from atlas import schemas as S
 from atlas.paths import DATA_DIR, STATIC_DIR
 from atlas.taxonomy import Taxonomy, load_taxonomy
-from atlas.validate import (Context, DataFileError, LayerSchema, Schema, check_structure, validate_frame,
-                            validate_geojson, validate_mapping, validate_records)
+from atlas.validate import (
+    Context,
+    DataFileError,
+    LayerSchema,
+    Schema,
+    check_structure,
+    validate_frame,
+    validate_geojson,
+    validate_mapping,
+    validate_records,
+)
 from geo.boundaries import china_outline, current_adcodes, load_layer
 
 
@@ -149,7 +158,7 @@ def check_derived(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dic
         schema = S.LAYERS[level]
         layer(schema.file, M.locate(schema.file, data_dir, geo_dir), schema)
     for schema in S.STATIC_LAYERS:
-        name = schema.file[len("static/"):]
+        name = schema.file[len("static/") :]
         layer(name, static_dir / name, schema, "static")
     meta_file, keys = S.BOUNDARIES_META
     meta = M.locate(meta_file, data_dir, geo_dir)
@@ -203,16 +212,16 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
     validate_frame(priority, S.PRIORITY_SECTORS, ctx)
     taxonomy = load_taxonomy(data_dir)
 
-    city_clusters = to_numbers(load_table(data_dir, S.CITY_CLUSTERS, ctx),
-                               ("cluster_no", "rank", "plan_year"), integer=True)
+    city_clusters = to_numbers(
+        load_table(data_dir, S.CITY_CLUSTERS, ctx), ("cluster_no", "rank", "plan_year"), integer=True
+    )
     ctx.ids["city_cluster"] = frozenset(city_clusters["id"])
     members = load_table(data_dir, S.CITY_CLUSTER_MEMBERS, ctx)
     shapes = load_layer("city_cluster", geo_dir)[["id", "geometry"]]
     city_clusters = gpd.GeoDataFrame(city_clusters.merge(shapes, on="id", how="left"), crs=4326)
 
     industry = load_table(data_dir, S.INDUSTRY_SECTORS, ctx)
-    ctx.ids["industry_mapping"] = industry.set_index("industry")[
-        ["sector", "nace", "priority_sector"]].to_dict("index")
+    ctx.ids["industry_mapping"] = industry.set_index("industry")[["sector", "nace", "priority_sector"]].to_dict("index")
     clusters = load_table(data_dir, S.INDUSTRIAL_CLUSTERS, ctx)
     clusters = with_points(to_numbers(clusters, ("table_row", "province_count_printed"), integer=True))
 

@@ -37,22 +37,14 @@ def records(path: Path) -> int | None:
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".csv":
-            rows = [
-                r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)
-            ]
+            rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
             return max(len(rows) - 1, 0)
-        value = (
-            yaml.load(text, Loader=SAFE_LOADER)
-            if path.suffix == ".yaml"
-            else json.loads(text)
-        )
+        value = yaml.load(text, Loader=SAFE_LOADER) if path.suffix == ".yaml" else json.loads(text)
     except (UnicodeDecodeError, csv.Error, yaml.YAMLError, ValueError):
         return None
     if isinstance(value, dict) and isinstance(value.get("features"), list):
         return len(value["features"])
-    return (
-        len(value) if isinstance(value, list) else None
-    )  # a mapping has keys, not records
+    return len(value) if isinstance(value, list) else None  # a mapping has keys, not records
 
 
 def sha256(path: Path) -> str:
@@ -72,10 +64,7 @@ def data_files(data_dir: Path = DATA_DIR) -> list[str]:
 
 
 def static_files(static_dir: Path = STATIC_DIR) -> list[str]:
-    return sorted(
-        p.relative_to(static_dir).as_posix()
-        for p in (static_dir / "geo").glob("*.json")
-    )
+    return sorted(p.relative_to(static_dir).as_posix() for p in (static_dir / "geo").glob("*.json"))
 
 
 def build(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> dict:
@@ -98,18 +87,12 @@ def write(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> Path:
 def read(data_dir: Path = DATA_DIR) -> dict:
     path = data_dir / MANIFEST_FILE
     if not path.exists():
-        raise DataFileError(
-            MANIFEST_FILE, "file", "-", "the manifest of the data files is missing"
-        )
+        raise DataFileError(MANIFEST_FILE, "file", "-", "the manifest of the data files is missing")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        assert isinstance(manifest.get("data"), dict) and isinstance(
-            manifest.get("static", {}), dict
-        )
+        assert isinstance(manifest.get("data"), dict) and isinstance(manifest.get("static", {}), dict)
     except (UnicodeDecodeError, ValueError, AssertionError, AttributeError):
-        raise DataFileError(
-            MANIFEST_FILE, "file", "-", "the manifest of the data files is damaged"
-        ) from None
+        raise DataFileError(MANIFEST_FILE, "file", "-", "the manifest of the data files is damaged") from None
     return manifest
 
 
@@ -120,9 +103,7 @@ def locate(name: str, data_dir: Path, geo_dir: Path) -> Path:
 
 def differs(name: str, path: Path, manifest: dict, section: str = "data") -> bool:
     expected = manifest.get(section, {}).get(name)
-    return (
-        expected is None or not path.exists() or sha256(path) != expected.get("sha256")
-    )
+    return expected is None or not path.exists() or sha256(path) != expected.get("sha256")
 
 
 def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> None:
@@ -145,8 +126,7 @@ def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> 
             shown,
             "file",
             "-",
-            f"has {found:,} records where the committed version has "
-            f"{wanted:,}: it looks truncated",
+            f"has {found:,} records where the committed version has {wanted:,}: it looks truncated",
         )
     if wanted is not None and found != wanted:
         raise DataFileError(
@@ -159,23 +139,16 @@ def check_file(name: str, path: Path, manifest: dict, section: str = "data") -> 
         shown,
         "file",
         "-",
-        "differs from the committed version (its checksum is not the "
-        "one in data/MANIFEST.json)",
+        "differs from the committed version (its checksum is not the one in data/MANIFEST.json)",
     )
 
 
-def check_truncation(
-    data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dict
-) -> None:
+def check_truncation(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dict) -> None:
     """First, before any row is read: a file that is missing, empty or holds fewer records than
     the committed version is reported as such (its rows' problems would only be symptoms). A file
     that does not parse is left to its reader, which names the line."""
-    sections = [
-        ("data", name, locate(name, data_dir, geo_dir)) for name in manifest["data"]
-    ]
-    sections += [
-        ("static", name, static_dir / name) for name in manifest.get("static", {})
-    ]
+    sections = [("data", name, locate(name, data_dir, geo_dir)) for name in manifest["data"]]
+    sections += [("static", name, static_dir / name) for name in manifest.get("static", {})]
     for section, name, path in sections:
         if not differs(name, path, manifest, section):
             continue
@@ -190,8 +163,7 @@ def check_truncation(
                 shown,
                 "file",
                 "-",
-                f"has {found:,} records where the committed version has "
-                f"{wanted:,}: it looks truncated",
+                f"has {found:,} records where the committed version has {wanted:,}: it looks truncated",
             )
 
 
@@ -211,9 +183,7 @@ def check(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--write", action="store_true", help="write data/MANIFEST.json from the files"
-    )
+    parser.add_argument("--write", action="store_true", help="write data/MANIFEST.json from the files")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -12,10 +12,27 @@ from dataclasses import dataclass
 
 # NACE Rev. 2 sections and the divisions they hold (Eurostat, NACE Rev. 2 statistical classification).
 SECTION_DIVISIONS = {
-    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43),
-    "G": (45, 47), "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68),
-    "M": (69, 75), "N": (77, 82), "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93),
-    "S": (94, 96), "T": (97, 98), "U": (99, 99),
+    "A": (1, 3),
+    "B": (5, 9),
+    "C": (10, 33),
+    "D": (35, 35),
+    "E": (36, 39),
+    "F": (41, 43),
+    "G": (45, 47),
+    "H": (49, 53),
+    "I": (55, 56),
+    "J": (58, 63),
+    "K": (64, 66),
+    "L": (68, 68),
+    "M": (69, 75),
+    "N": (77, 82),
+    "O": (84, 84),
+    "P": (85, 85),
+    "Q": (86, 88),
+    "R": (90, 93),
+    "S": (94, 96),
+    "T": (97, 98),
+    "U": (99, 99),
 }
 DIVISION_SECTION = {f"{d:02d}": s for s, (lo, hi) in SECTION_DIVISIONS.items() for d in range(lo, hi + 1)}
 
@@ -83,8 +100,10 @@ def _one(letter: str | None, division: str, sub: str | None, notes: list[str], r
         notes.append(f"“{raw}” is not a NACE Rev. 2 division (there is no division {division}).")
         return None
     if letter and letter.upper() != section:
-        notes.append(f"Division {division} is in NACE section {section}, not {letter.upper()}: "
-                     f"read “{raw}” as {section}{division}{'.' + sub if sub else ''}.")
+        notes.append(
+            f"Division {division} is in NACE section {section}, not {letter.upper()}: "
+            f"read “{raw}” as {section}{division}{'.' + sub if sub else ''}."
+        )
     return NaceCode(division + (sub or ""), section)
 
 
@@ -97,8 +116,12 @@ def parse(text: str) -> Parsed:
         letter, division, sub, end_letter, end_division = m.groups()
         raw = m.group(0).strip()
         if end_division:
-            if sub or not DIVISION_SECTION.get(division) or not DIVISION_SECTION.get(end_division) \
-                    or end_division < division:
+            if (
+                sub
+                or not DIVISION_SECTION.get(division)
+                or not DIVISION_SECTION.get(end_division)
+                or end_division < division
+            ):
                 notes.append(f"Could not read the range “{raw}”; write it like C27-C29.")
                 return " "
             span = [f"{d:02d}" for d in range(int(division), int(end_division) + 1)]

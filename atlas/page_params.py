@@ -76,8 +76,9 @@ def parse_one(p: Param, raw: str) -> tuple[object, list[str]]:
     raise ValueError(f"unknown parameter kind {p.kind}")  # a programming error, not user input
 
 
-def parse(params: Mapping[str, str | Iterable[str]], spec: Iterable[Param],
-          ignore: Iterable[str] = ()) -> tuple[dict[str, object], list[str]]:
+def parse(
+    params: Mapping[str, str | Iterable[str]], spec: Iterable[Param], ignore: Iterable[str] = ()
+) -> tuple[dict[str, object], list[str]]:
     """Raw address parameters -> (values by name, what was ignored). Values of repeated keys: the
     lists are joined for "choices", the last one counts otherwise (and the repeat is noted)."""
     by_name = {p.name: p for p in spec}

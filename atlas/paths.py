@@ -8,9 +8,7 @@ DATA_DIR = ROOT / "data"
 GEO_DIR = DATA_DIR / "geo"
 STATIC_DIR = ROOT / "static"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
-MANIFEST_FILE = (
-    "MANIFEST.json"  # in the data dir: record count and sha256 of every data file
-)
+MANIFEST_FILE = "MANIFEST.json"  # in the data dir: record count and sha256 of every data file
 DATA_DIR_ENV = "ATLAS_DATA_DIR"  # another data dir for the app (a test's broken copy); read on each call
 
 SEED_FILES = {

@@ -14,15 +14,34 @@ from atlas.load import Atlas
 
 TIMELINE_START, TIMELINE_END = 1978, 2035
 # The factsheet's fields, in the factsheet's order, with the labels the page prints.
-FACTSHEET_FIELDS = (("objectives", "Objectives"), ("focus", "Focus"), ("authorities", "Authorities"),
-                    ("beneficiaries", "Beneficiaries"), ("instruments", "Instruments"),
-                    ("period", "Period"), ("budget", "Budget"), ("evaluation", "Evaluation"))
+FACTSHEET_FIELDS = (
+    ("objectives", "Objectives"),
+    ("focus", "Focus"),
+    ("authorities", "Authorities"),
+    ("beneficiaries", "Beneficiaries"),
+    ("instruments", "Instruments"),
+    ("period", "Period"),
+    ("budget", "Budget"),
+    ("evaluation", "Evaluation"),
+)
 FACTSHEET_POLICIES = ("p_torch", "p_city_clusters", "p_gba_plan")
-LEVEL_LABEL = {"national": "National", "regional": "Regional", "local": "Local", "cluster": "Cluster",
-               "eu_china": "EU-China"}
-KIND_LABEL = {"cluster_programme": "Cluster programme", "strategy": "Strategy", "plan": "Plan",
-              "sector_policy": "Sector policy", "guideline": "Guideline", "regulation": "Regulation",
-              "agreement": "Agreement", "dialogue": "Dialogue"}
+LEVEL_LABEL = {
+    "national": "National",
+    "regional": "Regional",
+    "local": "Local",
+    "cluster": "Cluster",
+    "eu_china": "EU-China",
+}
+KIND_LABEL = {
+    "cluster_programme": "Cluster programme",
+    "strategy": "Strategy",
+    "plan": "Plan",
+    "sector_policy": "Sector policy",
+    "guideline": "Guideline",
+    "regulation": "Regulation",
+    "agreement": "Agreement",
+    "dialogue": "Dialogue",
+}
 
 
 def year_of(value) -> int | None:
@@ -49,11 +68,24 @@ def timeline_rows(policies: pd.DataFrame) -> pd.DataFrame:
         start, end = year_of(p["year_start"]), year_of(p["year_end"])
         if start is None and end is None:
             continue
-        mark = "bar" if start is not None and end is not None and end > start else (
-            "since" if start is not None else "until")
-        rows.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
-                     "start": start, "end": end, "mark": mark, "period": text_of(p["period"]),
-                     "source": p["source"]})
+        mark = (
+            "bar"
+            if start is not None and end is not None and end > start
+            else ("since" if start is not None else "until")
+        )
+        rows.append(
+            {
+                "id": p["id"],
+                "name": p["name_en"],
+                "level": p["level"],
+                "kind": p["kind"],
+                "start": start,
+                "end": end,
+                "mark": mark,
+                "period": text_of(p["period"]),
+                "source": p["source"],
+            }
+        )
     df = pd.DataFrame(rows).astype({"start": "Int64", "end": "Int64"})
     df["sort_year"] = df["start"].fillna(df["end"])
     return df.sort_values(["sort_year", "name"]).drop(columns="sort_year").reset_index(drop=True)
@@ -79,8 +111,7 @@ def filter_policies(policies: pd.DataFrame, levels=(), kinds=(), sectors=()) -> 
 
 def factsheet(policy: dict) -> list[tuple[str, str]]:
     """(label, text) for the policy's non-empty factsheet fields, in the factsheet's order."""
-    return [(label, text_of(policy.get(field))) for field, label in FACTSHEET_FIELDS
-            if text_of(policy.get(field))]
+    return [(label, text_of(policy.get(field))) for field, label in FACTSHEET_FIELDS if text_of(policy.get(field))]
 
 
 def place_name(adcode: str) -> str:
@@ -105,13 +136,23 @@ def where_it_applies(atlas: Atlas, policy: dict, province_names: dict[str, str] 
     cc = atlas.city_clusters.set_index("id")["name_en"]
     zones = atlas.zones.set_index("id")["name_en"]
     out = [{"group": "Sector", "label": tax.label(s), "link": {"sector": s}} for s in a.get("sectors") or []]
-    out += [{"group": "Priority sector", "label": tax.priority_label(p), "link": {"priority": p}}
-            for p in a.get("priority_sectors") or []]
-    out += [{"group": "Province", "label": names.get(p) or place_name(p), "link": {"province": p}}
-            for p in a.get("provinces") or []]
-    out += [{"group": "City", "label": place_name(p),  # a municipality listed as a city filters by province
-             "link": {"province": p} if p.endswith("0000") else {"sel": f"pl:{p}"}}
-            for p in a.get("prefectures") or [] if p not in (a.get("provinces") or [])]
+    out += [
+        {"group": "Priority sector", "label": tax.priority_label(p), "link": {"priority": p}}
+        for p in a.get("priority_sectors") or []
+    ]
+    out += [
+        {"group": "Province", "label": names.get(p) or place_name(p), "link": {"province": p}}
+        for p in a.get("provinces") or []
+    ]
+    out += [
+        {
+            "group": "City",
+            "label": place_name(p),  # a municipality listed as a city filters by province
+            "link": {"province": p} if p.endswith("0000") else {"sel": f"pl:{p}"},
+        }
+        for p in a.get("prefectures") or []
+        if p not in (a.get("provinces") or [])
+    ]
     out += [{"group": "City cluster", "label": cc.get(c, c), "link": {"cc": c}} for c in a.get("city_clusters") or []]
     out += [{"group": "Zone", "label": zones.get(z, z), "link": {"sel": f"z:{z}"}} for z in a.get("zones") or []]
     return out
@@ -119,18 +160,22 @@ def where_it_applies(atlas: Atlas, policy: dict, province_names: dict[str, str] 
 
 def maturity_rows(atlas: Atlas) -> pd.DataFrame:
     """The factsheet's cluster policy maturity scores, one row per dimension, with their maxima."""
-    return atlas.policy_maturity[["dimension", "score", "score_as_printed", "max_score", "meaning", "note",
-                                  "source"]].reset_index(drop=True)
+    return atlas.policy_maturity[
+        ["dimension", "score", "score_as_printed", "max_score", "meaning", "note", "source"]
+    ].reset_index(drop=True)
 
 
-def comparison(atlas: Atlas, ids: tuple[str, ...] = FACTSHEET_POLICIES
-               ) -> tuple[list[str], list[tuple[str, list[str]]]]:
+def comparison(
+    atlas: Atlas, ids: tuple[str, ...] = FACTSHEET_POLICIES
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The factsheet's three cluster policies side by side: (policy names, [(field, one text per policy)])
     with every field in the same order for each, '—' where the factsheet is silent."""
     by_id = {p["id"]: p for p in atlas.policies.to_dict("records")}
     chosen = [by_id[i] for i in ids if i in by_id]
-    fields = [("Level", lambda p: LEVEL_LABEL.get(p["level"], p["level"])),
-              ("Name in Chinese", lambda p: text_of(p.get("name_zh")))]
+    fields = [
+        ("Level", lambda p: LEVEL_LABEL.get(p["level"], p["level"])),
+        ("Name in Chinese", lambda p: text_of(p.get("name_zh"))),
+    ]
     fields += [(label, lambda p, f=field: text_of(p.get(f))) for field, label in FACTSHEET_FIELDS]
     fields += [("Summary", lambda p: text_of(p.get("summary")))]
     rows = [(label, [get(p) or "—" for p in chosen]) for label, get in fields]

@@ -27,8 +27,11 @@ def _matches_mapping(df: pd.DataFrame, ctx: Context):
             continue
         for fieldname in ("sector", "nace", "priority_sector"):
             if rec[fieldname] != expected[fieldname]:
-                yield i, fieldname, (f"{rec[fieldname]!r} differs from data/industry_sectors.csv "
-                                     f"({expected[fieldname]!r})")
+                yield (
+                    i,
+                    fieldname,
+                    (f"{rec[fieldname]!r} differs from data/industry_sectors.csv ({expected[fieldname]!r})"),
+                )
 
 
 def _ref(kind: str, fieldname: str, many: bool = False):
@@ -45,50 +48,113 @@ def _ref(kind: str, fieldname: str, many: bool = False):
     return check
 
 
-SECTORS = Schema("sectors.csv", (
-    C("id", required=True), C("label", required=True), C("nace", required=True),
-    C("priority_sector", "priority"),
-    C("colour", required=True, check=lambda v: None if str(v).startswith("#") and len(str(v)) == 7
-      else f"{v!r} is not a #RRGGBB colour"),
-    SOURCE,
-))
+SECTORS = Schema(
+    "sectors.csv",
+    (
+        C("id", required=True),
+        C("label", required=True),
+        C("nace", required=True),
+        C("priority_sector", "priority"),
+        C(
+            "colour",
+            required=True,
+            check=lambda v: None if str(v).startswith("#") and len(str(v)) == 7 else f"{v!r} is not a #RRGGBB colour",
+        ),
+        SOURCE,
+    ),
+)
 
-PRIORITY_SECTORS = Schema("priority_sectors.csv", (
-    C("id", required=True), C("label", required=True), C("sectors", "sectors", required=True), SOURCE,
-))
+PRIORITY_SECTORS = Schema(
+    "priority_sectors.csv",
+    (
+        C("id", required=True),
+        C("label", required=True),
+        C("sectors", "sectors", required=True),
+        SOURCE,
+    ),
+)
 
-INDUSTRY_SECTORS = Schema("industry_sectors.csv", (
-    C("industry", required=True), C("product_en", required=True), C("sector", "sector", required=True),
-    C("nace", required=True), C("priority_sector", "priority"), C("keywords"), SOURCE,
-), id_column="industry")
+INDUSTRY_SECTORS = Schema(
+    "industry_sectors.csv",
+    (
+        C("industry", required=True),
+        C("product_en", required=True),
+        C("sector", "sector", required=True),
+        C("nace", required=True),
+        C("priority_sector", "priority"),
+        C("keywords"),
+        SOURCE,
+    ),
+    id_column="industry",
+)
 
-INDUSTRIAL_CLUSTERS = Schema("industrial_clusters.csv", (
-    C("id", required=True), C("table_row", "int", required=True), C("province", required=True),
-    C("province_count_printed", "int", required=True), C("place", required=True),
-    C("place_printed_blank", "bool", required=True), C("industry", required=True),
-    C("name_en", required=True), C("name_zh", required=True), C("province_zh", required=True),
-    C("adcode", "adcode", required=True), C("adcode_2010"), C("admin_change"),
-    C("town_en"), C("town_zh"),
-    C("location_method", required=True, choices=LOCATION_METHODS), C("location_source"),
-    C("lat", "lat", required=True), C("lon", "lon", required=True),
-    C("sector", "sector", required=True), C("nace", required=True), C("priority_sector", "priority"),
-    C("city_cluster"), C("correction_note"), SOURCE,
-), extra=(_matches_mapping, _ref("city_cluster", "city_cluster", many=True), points_in_china))
+INDUSTRIAL_CLUSTERS = Schema(
+    "industrial_clusters.csv",
+    (
+        C("id", required=True),
+        C("table_row", "int", required=True),
+        C("province", required=True),
+        C("province_count_printed", "int", required=True),
+        C("place", required=True),
+        C("place_printed_blank", "bool", required=True),
+        C("industry", required=True),
+        C("name_en", required=True),
+        C("name_zh", required=True),
+        C("province_zh", required=True),
+        C("adcode", "adcode", required=True),
+        C("adcode_2010"),
+        C("admin_change"),
+        C("town_en"),
+        C("town_zh"),
+        C("location_method", required=True, choices=LOCATION_METHODS),
+        C("location_source"),
+        C("lat", "lat", required=True),
+        C("lon", "lon", required=True),
+        C("sector", "sector", required=True),
+        C("nace", required=True),
+        C("priority_sector", "priority"),
+        C("city_cluster"),
+        C("correction_note"),
+        SOURCE,
+    ),
+    extra=(_matches_mapping, _ref("city_cluster", "city_cluster", many=True), points_in_china),
+)
 
-CITY_CLUSTERS = Schema("city_clusters.csv", (
-    C("id", required=True), C("cluster_no", "int", required=True), C("name_en", required=True),
-    C("name_zh", required=True), C("tier", required=True), C("tier_label", required=True),
-    C("rank", "int", required=True), C("provinces", required=True), C("plan_name"),
-    C("plan_year", "int"), C("verification", required=True, choices=("V", "P", "U")),
-    C("description"), C("specialisations"), SOURCE,
-))
+CITY_CLUSTERS = Schema(
+    "city_clusters.csv",
+    (
+        C("id", required=True),
+        C("cluster_no", "int", required=True),
+        C("name_en", required=True),
+        C("name_zh", required=True),
+        C("tier", required=True),
+        C("tier_label", required=True),
+        C("rank", "int", required=True),
+        C("provinces", required=True),
+        C("plan_name"),
+        C("plan_year", "int"),
+        C("verification", required=True, choices=("V", "P", "U")),
+        C("description"),
+        C("specialisations"),
+        SOURCE,
+    ),
+)
 
-CITY_CLUSTER_MEMBERS = Schema("city_cluster_members.csv", (
-    C("cluster_id", required=True), C("member_en", required=True), C("member_zh", required=True),
-    C("unit_type", required=True, choices=("MUN", "PREF", "AUTPREF", "SAR", "PCL", "XPCC", "ZONE")),
-    C("coverage", required=True), C("adcode", "adcode", required=True),
-    C("verification", required=True, choices=("V", "P", "U")), SOURCE,
-), id_column=None, extra=(_ref("city_cluster", "cluster_id"),))
+CITY_CLUSTER_MEMBERS = Schema(
+    "city_cluster_members.csv",
+    (
+        C("cluster_id", required=True),
+        C("member_en", required=True),
+        C("member_zh", required=True),
+        C("unit_type", required=True, choices=("MUN", "PREF", "AUTPREF", "SAR", "PCL", "XPCC", "ZONE")),
+        C("coverage", required=True),
+        C("adcode", "adcode", required=True),
+        C("verification", required=True, choices=("V", "P", "U")),
+        SOURCE,
+    ),
+    id_column=None,
+    extra=(_ref("city_cluster", "cluster_id"),),
+)
 
 EVENT_KINDS = ("matchmaking", "mission", "workshop", "conference", "fair", "delegation", "dialogue", "milestone")
 # Where a place comes from: the document names it, a cited footnote's title names it, a public page gives it,
@@ -105,68 +171,168 @@ def _basis_explained(df: pd.DataFrame, ctx: Context):
             yield i, "location_why", f"{rec['location_basis']!r} needs the passage, page or reasoning"
 
 
-ZONES = Schema("zones.csv", (
-    C("id", required=True), C("name_en", required=True), C("kind", required=True),
-    C("sectors", "sectors"), C("priority_sectors", "priority"), *POINT, C("year_established", "int"),
-    C("location_basis", choices=LOCATION_BASES), C("location_why"), SOURCE,
-), extra=(coordinates_pair, points_in_china, _basis_explained))
+ZONES = Schema(
+    "zones.csv",
+    (
+        C("id", required=True),
+        C("name_en", required=True),
+        C("kind", required=True),
+        C("sectors", "sectors"),
+        C("priority_sectors", "priority"),
+        *POINT,
+        C("year_established", "int"),
+        C("location_basis", choices=LOCATION_BASES),
+        C("location_why"),
+        SOURCE,
+    ),
+    extra=(coordinates_pair, points_in_china, _basis_explained),
+)
 
-EVENTS = Schema("cooperation/events.csv", (
-    C("id", required=True), C("title", required=True), C("kind", required=True, choices=EVENT_KINDS),
-    C("year", "int"), C("sectors", "sectors"), *POINT, C("location_basis", choices=LOCATION_BASES),
-    C("location_why"), SOURCE,
-), extra=(coordinates_pair, points_in_china, _basis_explained))
+EVENTS = Schema(
+    "cooperation/events.csv",
+    (
+        C("id", required=True),
+        C("title", required=True),
+        C("kind", required=True, choices=EVENT_KINDS),
+        C("year", "int"),
+        C("sectors", "sectors"),
+        *POINT,
+        C("location_basis", choices=LOCATION_BASES),
+        C("location_why"),
+        SOURCE,
+    ),
+    extra=(coordinates_pair, points_in_china, _basis_explained),
+)
 
-ORGANISATIONS = Schema("cooperation/organisations.csv", (
-    C("id", required=True), C("name", required=True), C("category", required=True),
-    C("sector", "sectors"), C("priority_sector", "priority"), *POINT, C("location_basis", choices=LOCATION_BASES),
-    C("location_why"), SOURCE,
-), extra=(coordinates_pair, points_in_china, _basis_explained))
+ORGANISATIONS = Schema(
+    "cooperation/organisations.csv",
+    (
+        C("id", required=True),
+        C("name", required=True),
+        C("category", required=True),
+        C("sector", "sectors"),
+        C("priority_sector", "priority"),
+        *POINT,
+        C("location_basis", choices=LOCATION_BASES),
+        C("location_why"),
+        SOURCE,
+    ),
+    extra=(coordinates_pair, points_in_china, _basis_explained),
+)
 
-PARTNERSHIPS = Schema("cooperation/partnerships.csv", (
-    C("id", required=True), C("name", required=True), C("sector", "sectors"),
-    C("priority_sector", "priority"), C("smes", "int"), C("partners", "int"), SOURCE,
-))
+PARTNERSHIPS = Schema(
+    "cooperation/partnerships.csv",
+    (
+        C("id", required=True),
+        C("name", required=True),
+        C("sector", "sectors"),
+        C("priority_sector", "priority"),
+        C("smes", "int"),
+        C("partners", "int"),
+        SOURCE,
+    ),
+)
 
-PROJECTS = Schema("cooperation/projects.csv", (
-    C("id", required=True), C("acronym", required=True), C("start_year", "int"), C("end_year", "int"),
-    C("sector", "sectors"), C("priority_sector", "priority"), SOURCE,
-))
+PROJECTS = Schema(
+    "cooperation/projects.csv",
+    (
+        C("id", required=True),
+        C("acronym", required=True),
+        C("start_year", "int"),
+        C("end_year", "int"),
+        C("sector", "sectors"),
+        C("priority_sector", "priority"),
+        SOURCE,
+    ),
+)
 
-SUCCESS_STORIES = Schema("cooperation/success_stories.yaml", (
-    C("id", required=True), C("title", required=True), SOURCE,
-))
+SUCCESS_STORIES = Schema(
+    "cooperation/success_stories.yaml",
+    (
+        C("id", required=True),
+        C("title", required=True),
+        SOURCE,
+    ),
+)
 
 POLICY_LEVELS = ("national", "regional", "local", "cluster", "eu_china")
-POLICY_KINDS = ("cluster_programme", "strategy", "plan", "sector_policy", "guideline", "regulation",
-                "agreement", "dialogue")
-POLICIES = Schema("policies.yaml", (
-    C("id", required=True), C("name_en", required=True), C("level", required=True, choices=POLICY_LEVELS),
-    C("kind", required=True, choices=POLICY_KINDS), C("year_start", "int"), C("year_end", "int"), SOURCE,
-))
+POLICY_KINDS = (
+    "cluster_programme",
+    "strategy",
+    "plan",
+    "sector_policy",
+    "guideline",
+    "regulation",
+    "agreement",
+    "dialogue",
+)
+POLICIES = Schema(
+    "policies.yaml",
+    (
+        C("id", required=True),
+        C("name_en", required=True),
+        C("level", required=True, choices=POLICY_LEVELS),
+        C("kind", required=True, choices=POLICY_KINDS),
+        C("year_start", "int"),
+        C("year_end", "int"),
+        SOURCE,
+    ),
+)
 
-POLICY_MATURITY = Schema("policy_maturity.csv", (
-    C("dimension", required=True), C("score", "float", required=True),
-    C("max_score", "float", required=True), SOURCE,
-), id_column="dimension")
+POLICY_MATURITY = Schema(
+    "policy_maturity.csv",
+    (
+        C("dimension", required=True),
+        C("score", "float", required=True),
+        C("max_score", "float", required=True),
+        SOURCE,
+    ),
+    id_column="dimension",
+)
 
-SECTOR_FIGURES = Schema("facts/sector_figures.csv", (
-    C("id", required=True), C("priority_sector", "priority", required=True), C("metric", required=True),
-    C("value_text", required=True), C("year", "int"), C("as_of", required=True), SOURCE,
-))
+SECTOR_FIGURES = Schema(
+    "facts/sector_figures.csv",
+    (
+        C("id", required=True),
+        C("priority_sector", "priority", required=True),
+        C("metric", required=True),
+        C("value_text", required=True),
+        C("year", "int"),
+        C("as_of", required=True),
+        SOURCE,
+    ),
+)
 
-COUNTRY_FACTS = Schema("facts/country_facts.csv", (
-    C("id", required=True), C("metric", required=True), C("value_text", required=True),
-    C("as_of", required=True), SOURCE,
-))
+COUNTRY_FACTS = Schema(
+    "facts/country_facts.csv",
+    (
+        C("id", required=True),
+        C("metric", required=True),
+        C("value_text", required=True),
+        C("as_of", required=True),
+        SOURCE,
+    ),
+)
 
-MIC2025 = Schema("facts/mic2025_sectors.csv", (
-    C("id", required=True), C("name_en", required=True), C("sectors", "sectors"), SOURCE,
-))
+MIC2025 = Schema(
+    "facts/mic2025_sectors.csv",
+    (
+        C("id", required=True),
+        C("name_en", required=True),
+        C("sectors", "sectors"),
+        SOURCE,
+    ),
+)
 
-SEI = Schema("facts/strategic_emerging_industries.csv", (
-    C("id", required=True), C("name_en", required=True), C("sectors", "sectors"), SOURCE,
-))
+SEI = Schema(
+    "facts/strategic_emerging_industries.csv",
+    (
+        C("id", required=True),
+        C("name_en", required=True),
+        C("sectors", "sectors"),
+        SOURCE,
+    ),
+)
 
 
 # ---------------------------------------------------------------- workflow files and derived data
@@ -179,21 +345,41 @@ def _points_pair(df: pd.DataFrame, ctx: Context):
             yield i, "lat", "latitude and longitude must be given together"
 
 
-TALKING_POINTS = Schema("talking_points.csv", (
-    C("id", required=True), C("priority_sector", "priority"), C("sectors", "sectors"),
-    C("text", required=True), SOURCE,
-))
+TALKING_POINTS = Schema(
+    "talking_points.csv",
+    (
+        C("id", required=True),
+        C("priority_sector", "priority"),
+        C("sectors", "sectors"),
+        C("text", required=True),
+        SOURCE,
+    ),
+)
 
-TOUR = Schema("tour.yaml", (
-    C("id", required=True), C("title", required=True), C("lat", "lat", required=True),
-    C("lon", "lon", required=True), C("zoom", "int", required=True), C("caption", required=True),
-))
+TOUR = Schema(
+    "tour.yaml",
+    (
+        C("id", required=True),
+        C("title", required=True),
+        C("lat", "lat", required=True),
+        C("lon", "lon", required=True),
+        C("zoom", "int", required=True),
+        C("caption", required=True),
+    ),
+)
 
-DIVISION_SEATS = Schema("geo/division_seats.csv", (
-    C("adcode", "adcode", required=True),
-    C("level", required=True, choices=("province", "prefecture", "county", "former_county")),
-    C("name_zh", required=True), C("lon", "lon"), C("lat", "lat"),
-), id_column="adcode", extra=(_points_pair, points_in_china))
+DIVISION_SEATS = Schema(
+    "geo/division_seats.csv",
+    (
+        C("adcode", "adcode", required=True),
+        C("level", required=True, choices=("province", "prefecture", "county", "former_county")),
+        C("name_zh", required=True),
+        C("lon", "lon"),
+        C("lat", "lat"),
+    ),
+    id_column="adcode",
+    extra=(_points_pair, points_in_china),
+)
 
 _DIVISION = ("adcode", "level", "name_zh", "province_zh", "province_code")
 LAYERS = {
@@ -206,5 +392,7 @@ STATIC_LAYERS = (  # the web outlines the browser fetches (built by geo.web)
     LayerSchema("static/geo/provinces.json", ("adcode", "name_zh"), "adcode"),
     LayerSchema("static/geo/city_clusters.json", ("kind", "id", "tier", "label"), "id"),
 )
-BOUNDARIES_META = ("geo/boundaries_meta.json", {"source_package": str, "source_version": str, "transform": str,
-                                                 "tolerance_degrees": dict, "decimals": int})
+BOUNDARIES_META = (
+    "geo/boundaries_meta.json",
+    {"source_package": str, "source_version": str, "transform": str, "tolerance_degrees": dict, "decimals": int},
+)

@@ -17,6 +17,7 @@ from atlas.load import Atlas
 from atlas.paths import SEED_FILES
 from atlas.policy_views import year_of
 from atlas.provenance import SEED_PART  # the one seed-file pattern
+
 DOCUMENT_LABEL = {"000": "2019 briefing (000)", "001": "earlier D3.2 briefing (001)"}
 
 
@@ -28,8 +29,7 @@ def source_summary(sources: Iterable[str], limit: int = 4) -> str:
     other = [p for p in parts if not SEED_PART.match(p)]
     if len(seed) > limit:
         files = Counter(SEED_PART.match(p).group(1) for p in seed)
-        seed = [f"{SEED_FILES.get(f, f)} ({f}, {n} section{'s' * (n > 1)})"
-                for f, n in sorted(files.items())]
+        seed = [f"{SEED_FILES.get(f, f)} ({f}, {n} section{'s' * (n > 1)})" for f, n in sorted(files.items())]
     text = "; ".join(seed)
     if other:
         text += f"{'; ' if text else ''}{len(other)} further reference{'s' * (len(other) > 1)} cited in the rows"
@@ -46,14 +46,17 @@ def clusters_by_province(atlas: Atlas) -> pd.DataFrame:
     """Long table province x sector -> clusters, with Table 4's printed province count beside it.
     Provinces are ordered by their number of clusters (largest first)."""
     c = atlas.clusters.assign(province_code=atlas.clusters["adcode"].str[:2] + "0000")
-    df = (c.groupby(["province", "province_code", "sector"]).size().rename("clusters").reset_index())
+    df = c.groupby(["province", "province_code", "sector"]).size().rename("clusters").reset_index()
     printed = c.groupby("province")["province_count_printed"].first()
     df["province_total"] = df.groupby("province")["clusters"].transform("sum")
     df["province_count_printed"] = df["province"].map(printed).astype(int)
     rank = {s: i for i, s in enumerate(atlas.taxonomy.order)}
     df["sector_rank"] = df["sector"].map(rank)
-    return (df.sort_values(["province_total", "province", "sector_rank"], ascending=[False, True, True])
-            .drop(columns="sector_rank").reset_index(drop=True))
+    return (
+        df.sort_values(["province_total", "province", "sector_rank"], ascending=[False, True, True])
+        .drop(columns="sector_rank")
+        .reset_index(drop=True)
+    )
 
 
 def hierarchy(atlas: Atlas) -> pd.DataFrame:
@@ -65,16 +68,25 @@ def hierarchy(atlas: Atlas) -> pd.DataFrame:
         rows.append({"id": prov, "label": prov, "parent": "", "value": len(pdf), "sector": ""})
         for sector, sdf in pdf.groupby("sector", sort=False):
             sid = f"{prov}/{sector}"
-            rows.append({"id": sid, "label": atlas.taxonomy.label(sector), "parent": prov,
-                         "value": len(sdf), "sector": sector})
+            rows.append(
+                {"id": sid, "label": atlas.taxonomy.label(sector), "parent": prov, "value": len(sdf), "sector": sector}
+            )
             for industry, idf in sdf.groupby("industry", sort=False):
                 places = ", ".join(idf["name_en"].str.split(",").str[0])
-                rows.append({"id": f"{sid}/{industry}", "label": f"{industry} ({places})",
-                             "parent": sid, "value": len(idf), "sector": sector})
+                rows.append(
+                    {
+                        "id": f"{sid}/{industry}",
+                        "label": f"{industry} ({places})",
+                        "parent": sid,
+                        "value": len(idf),
+                        "sector": sector,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 # --- the four priority sectors -------------------------------------------------------------
+
 
 def priority_sectors(atlas: Atlas) -> dict[str, list[str]]:
     """Priority-sector id -> the sector ids it corresponds to (data/priority_sectors.csv)."""
@@ -83,8 +95,7 @@ def priority_sectors(atlas: Atlas) -> dict[str, list[str]]:
 
 def document_of(source: str) -> str:
     """Which briefing version a figure comes from, for labelling figures that differ."""
-    files = [SEED_PART.match(p.strip()).group(1)[:3] for p in str(source).split(" | ")
-             if SEED_PART.match(p.strip())]
+    files = [SEED_PART.match(p.strip()).group(1)[:3] for p in str(source).split(" | ") if SEED_PART.match(p.strip())]
     if {"000", "001"} <= set(files):
         return "both briefings (000, 001)"
     return ", ".join(DOCUMENT_LABEL.get(f, f) for f in dict.fromkeys(files)) or "other"
@@ -104,10 +115,28 @@ def priority_figures(atlas: Atlas, priority: str) -> pd.DataFrame:
     out["document"] = out["source"].map(document_of)
     partner = out.set_index("id")
     out["other_version"] = [
-        (f"{with_as_of(partner.at[m, 'value_text'], partner.at[m, 'as_of'])}, {partner.at[m, 'document']}"
-         if m in partner.index else "") for m in out["same_metric_as"]]
-    return out[["id", "metric", "value_text", "as_of", "year", "document", "other_version", "value_text_corrected",
-                "note", "source", "same_metric_as"]]
+        (
+            f"{with_as_of(partner.at[m, 'value_text'], partner.at[m, 'as_of'])}, {partner.at[m, 'document']}"
+            if m in partner.index
+            else ""
+        )
+        for m in out["same_metric_as"]
+    ]
+    return out[
+        [
+            "id",
+            "metric",
+            "value_text",
+            "as_of",
+            "year",
+            "document",
+            "other_version",
+            "value_text_corrected",
+            "note",
+            "source",
+            "same_metric_as",
+        ]
+    ]
 
 
 def figure_differences(figures: pd.DataFrame) -> list[dict]:
@@ -118,10 +147,22 @@ def figure_differences(figures: pd.DataFrame) -> list[dict]:
         other = r["same_metric_as"]
         if other in rows.index and ident < other:
             versions = sorted([(ident, r), (other, rows.loc[other])], key=lambda x: x[1]["document"])
-            pairs.append({"metric": r["metric"], "versions": [
-                {"document": v["document"], "value_text": v["value_text"], "year": v["year"],
-                 "as_of": v["as_of"], "corrected": v["value_text_corrected"], "source": v["source"]}
-                for _, v in versions]})
+            pairs.append(
+                {
+                    "metric": r["metric"],
+                    "versions": [
+                        {
+                            "document": v["document"],
+                            "value_text": v["value_text"],
+                            "year": v["year"],
+                            "as_of": v["as_of"],
+                            "corrected": v["value_text_corrected"],
+                            "source": v["source"],
+                        }
+                        for _, v in versions
+                    ],
+                }
+            )
     return pairs
 
 
@@ -135,8 +176,17 @@ def sector_policies(atlas: Atlas, sectors: list[str], priority: list[str]) -> li
     for p in atlas.policies.to_dict("records"):
         a = p.get("applies_to") or {}
         if set(a.get("priority_sectors") or []) & set(priority) or set(a.get("sectors") or []) & set(sectors):
-            out.append({"id": p["id"], "name": p["name_en"], "level": p["level"], "kind": p["kind"],
-                        "years": years_text(p), "start": year_of(p.get("year_start")), "source": p["source"]})
+            out.append(
+                {
+                    "id": p["id"],
+                    "name": p["name_en"],
+                    "level": p["level"],
+                    "kind": p["kind"],
+                    "years": years_text(p),
+                    "start": year_of(p.get("year_start")),
+                    "source": p["source"],
+                }
+            )
     return sorted(out, key=lambda p: (p["start"] is None, p["start"] or 0, p["name"]))
 
 
@@ -163,9 +213,13 @@ def priority_overview(atlas: Atlas, priority: str) -> dict:
     zones = atlas.zones[atlas.zones["priority_sectors"].map(lambda c: in_priority(c, priority))]
     wider = atlas.clusters[atlas.clusters["sector"].isin(sectors)]
     return {
-        "id": priority, "label": atlas.taxonomy.priority_label(priority), "sectors": sectors,
+        "id": priority,
+        "label": atlas.taxonomy.priority_label(priority),
+        "sectors": sectors,
         "figures": priority_figures(atlas, priority),
-        "clusters": clusters, "zones": zones, "sector_clusters": len(wider),
+        "clusters": clusters,
+        "zones": zones,
+        "sector_clusters": len(wider),
         "policies": sector_policies(atlas, sectors, [priority]),
         "cooperation": sector_cooperation(atlas, sectors, [priority]),
         "source": atlas.taxonomy.priority.at[priority, "source"],
@@ -173,6 +227,7 @@ def priority_overview(atlas: Atlas, priority: str) -> dict:
 
 
 # --- Made in China 2025 sectors and the strategic emerging industries -----------------------
+
 
 def programme_matches(atlas: Atlas, table: pd.DataFrame) -> pd.DataFrame:
     """Each row of a national sector list with the top-100 clusters and the zones in its sectors."""
@@ -182,12 +237,19 @@ def programme_matches(atlas: Atlas, table: pd.DataFrame) -> pd.DataFrame:
         sectors = split(r["sectors"])
         cl = atlas.clusters[atlas.clusters["sector"].isin(sectors)]
         zo = atlas.zones[atlas.zones["sectors"].map(lambda c: bool(set(split(c)) & set(sectors)))]
-        rows.append({
-            "id": r["id"], "name": r["name_en"], "sectors": sectors,
-            "sector_labels": ", ".join(tax.label(s) for s in sectors),
-            "priority": tax.priority_label(r["priority_sector"]) if r["priority_sector"] else "",
-            "clusters": len(cl), "zones": len(zo),
-            "cluster_names": "; ".join(f"{i} ({n.split(',')[0]})" for i, n in zip(cl["industry"], cl["name_en"])),
-            "zone_names": "; ".join(zo["name_en"]),
-            "note": r.get("note", ""), "source": r["source"]})
+        rows.append(
+            {
+                "id": r["id"],
+                "name": r["name_en"],
+                "sectors": sectors,
+                "sector_labels": ", ".join(tax.label(s) for s in sectors),
+                "priority": tax.priority_label(r["priority_sector"]) if r["priority_sector"] else "",
+                "clusters": len(cl),
+                "zones": len(zo),
+                "cluster_names": "; ".join(f"{i} ({n.split(',')[0]})" for i, n in zip(cl["industry"], cl["name_en"])),
+                "zone_names": "; ".join(zo["name_en"]),
+                "note": r.get("note", ""),
+                "source": r["source"],
+            }
+        )
     return pd.DataFrame(rows)

@@ -21,9 +21,7 @@ STANDING_LABEL = {
     "user_encyclopedia": "user-edited encyclopaedia",
     "mirror": "unofficial copy of another site",
 }
-URL_HOST = re.compile(
-    r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE
-)
+URL_HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=2)
@@ -49,8 +47,5 @@ def weak_note(source: str, data_dir: Path = DATA_DIR) -> str:
     weak = weak_sources(source, data_dir)
     if not weak:
         return ""
-    parts = [
-        f"{w['domain']} ({STANDING_LABEL.get(w['standing'], w['standing'])})"
-        for w in weak
-    ]
+    parts = [f"{w['domain']} ({STANDING_LABEL.get(w['standing'], w['standing'])})" for w in weak]
     return f"Weak source{'s' if len(parts) > 1 else ''}: {', '.join(parts)}."

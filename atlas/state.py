@@ -107,8 +107,9 @@ def url_params(known: Known) -> list[Param]:
     ]
 
 
-def view_from_url(params: Mapping[str, str | Iterable[str]], known: Known,
-                  page_keys: Iterable[str] = ()) -> tuple[ViewState, str | None]:
+def view_from_url(
+    params: Mapping[str, str | Iterable[str]], known: Known, page_keys: Iterable[str] = ()
+) -> tuple[ViewState, str | None]:
     """Address parameters -> (view, one notice of what was ignored or None). Never raises."""
     page_keys = frozenset(page_keys)
     values, ignored = parse(params, url_params(known), ignore=page_keys)
@@ -157,8 +158,9 @@ def to_params(state: ViewState) -> dict[str, str]:
 # --- transitions -------------------------------------------------------------------------------
 
 
-def from_url(params: Mapping[str, str | Iterable[str]], known: Known, locate=None,
-             page_keys: Iterable[str] = ()) -> tuple[ExplorerState, str | None]:
+def from_url(
+    params: Mapping[str, str | Iterable[str]], known: Known, locate=None, page_keys: Iterable[str] = ()
+) -> tuple[ExplorerState, str | None]:
     """A session opened from an address. ``locate(sel)`` gives a selection's (lat, lon) or None:
     the map pans to the position the address names, else to the selection."""
     view, note = view_from_url(params, known, page_keys)

@@ -75,13 +75,24 @@ def load_tour(path: Path = TOUR_FILE) -> Tour:
         if unknown:
             raise TourError(f"step {n} has unknown field(s) {', '.join(sorted(unknown))}")
         try:
-            steps.append(Step(
-                id=str(s["id"]), title=str(s["title"]), lat=float(s["lat"]), lon=float(s["lon"]),
-                zoom=int(s["zoom"]), layers=tuple(s.get("layers") or ()), caption=str(s["caption"]).strip(),
-                source=str(s.get("source") or "").strip(), sel=str(s.get("sel") or ""),
-                filters={k: tuple(v) if isinstance(v, (list, tuple)) else (str(v),)
-                         for k, v in (s.get("filters") or {}).items()},
-                panel=str(s.get("panel") or "")))
+            steps.append(
+                Step(
+                    id=str(s["id"]),
+                    title=str(s["title"]),
+                    lat=float(s["lat"]),
+                    lon=float(s["lon"]),
+                    zoom=int(s["zoom"]),
+                    layers=tuple(s.get("layers") or ()),
+                    caption=str(s["caption"]).strip(),
+                    source=str(s.get("source") or "").strip(),
+                    sel=str(s.get("sel") or ""),
+                    filters={
+                        k: tuple(v) if isinstance(v, (list, tuple)) else (str(v),)
+                        for k, v in (s.get("filters") or {}).items()
+                    },
+                    panel=str(s.get("panel") or ""),
+                )
+            )
         except KeyError as exc:
             raise TourError(f"step {n} lacks `{exc.args[0]}`") from None
         except (TypeError, ValueError) as exc:
@@ -90,17 +101,21 @@ def load_tour(path: Path = TOUR_FILE) -> Tour:
 
 
 def selectable(atlas: Atlas) -> set[str]:
-    return ({f"ic:{i}" for i in atlas.clusters["id"]} | {f"cc:{i}" for i in atlas.city_clusters["id"]}
-            | {f"z:{i}" for i in atlas.zones["id"]} | {f"ev:{i}" for i in atlas.events["id"]}
-            | {f"org:{i}" for i in atlas.organisations["id"]})
+    return (
+        {f"ic:{i}" for i in atlas.clusters["id"]}
+        | {f"cc:{i}" for i in atlas.city_clusters["id"]}
+        | {f"z:{i}" for i in atlas.zones["id"]}
+        | {f"ev:{i}" for i in atlas.events["id"]}
+        | {f"org:{i}" for i in atlas.organisations["id"]}
+    )
 
 
 def _names_a_source(source: str) -> bool:
     """Each part is a seed section, the reference sheet or a public page (title + URL)."""
     parts = [p.strip() for p in source.split(" | ") if p.strip()]
     return bool(parts) and all(
-        any(p.startswith(f) for f in SEED_FILES) or p.startswith("shared/reference/") or "http" in p
-        for p in parts)
+        any(p.startswith(f) for f in SEED_FILES) or p.startswith("shared/reference/") or "http" in p for p in parts
+    )
 
 
 def validate_tour(tour: Tour, atlas: Atlas) -> list[str]:
@@ -111,9 +126,12 @@ def validate_tour(tour: Tour, atlas: Atlas) -> list[str]:
         problems.append(f"the tour has {len(tour.steps)} steps; it should have {MIN_STEPS} to {MAX_STEPS}")
     known = selectable(atlas)
     seats = load_seats()
-    allowed = {"sector": set(atlas.taxonomy.order), "priority": set(atlas.taxonomy.priority.index),
-               "province": set(seats.loc[seats["level"] == "province", "adcode"]),
-               "cc": set(atlas.city_clusters["id"])}
+    allowed = {
+        "sector": set(atlas.taxonomy.order),
+        "priority": set(atlas.taxonomy.priority.index),
+        "province": set(seats.loc[seats["level"] == "province", "adcode"]),
+        "cc": set(atlas.city_clusters["id"]),
+    }
     ids = [s.id for s in tour.steps]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"step id {dup} is used twice")
@@ -148,8 +166,14 @@ def validate_tour(tour: Tour, atlas: Atlas) -> list[str]:
 def step_view(step: Step) -> ViewState:
     """The map view of a step: position, layers, filters and highlighted selection."""
     filters = {FILTERS[k]: tuple(v) for k, v in step.filters.items() if k in FILTERS}
-    return ViewState(layers=tuple(l for l in LAYERS if l in step.layers), sel=step.sel,
-                     lat=step.lat, lon=step.lon, zoom=step.zoom, **filters)
+    return ViewState(
+        layers=tuple(l for l in LAYERS if l in step.layers),
+        sel=step.sel,
+        lat=step.lat,
+        lon=step.lon,
+        zoom=step.zoom,
+        **filters,
+    )
 
 
 def step_counts(filtered: Filtered, view: ViewState) -> dict[str, int]:
@@ -182,6 +206,7 @@ def step_number(values: dict, total: int) -> int:
 
 # ---------------------------------------------------------------- ready to present
 
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -189,25 +214,47 @@ class Check:
     detail: str
 
 
-def readiness(missing_assets: list[str], data_dir: Path = DATA_DIR, geo_dir: Path = GEO_DIR,
-              tour_path: Path = TOUR_FILE, load: Callable[[Path, Path], Atlas] = load_atlas) -> list[Check]:
+def readiness(
+    missing_assets: list[str],
+    data_dir: Path = DATA_DIR,
+    geo_dir: Path = GEO_DIR,
+    tour_path: Path = TOUR_FILE,
+    load: Callable[[Path, Path], Atlas] = load_atlas,
+) -> list[Check]:
     """Offline checks before presenting: local map assets, boundaries, data, and the tour itself.
     Each says plainly what is missing or broken."""
-    checks = [Check("Map assets (Leaflet, served by the app)", not missing_assets,
-                    "all present" if not missing_assets else "missing: " + ", ".join(missing_assets))]
+    checks = [
+        Check(
+            "Map assets (Leaflet, served by the app)",
+            not missing_assets,
+            "all present" if not missing_assets else "missing: " + ", ".join(missing_assets),
+        )
+    ]
     missing_geo = [f for f in BOUNDARY_FILES if not (geo_dir / f).exists()]
-    checks.append(Check("Boundaries (data/geo)", not missing_geo,
-                        f"{len(BOUNDARY_FILES)} files present" if not missing_geo
-                        else "missing: " + ", ".join(str(geo_dir / f) for f in missing_geo)))
+    checks.append(
+        Check(
+            "Boundaries (data/geo)",
+            not missing_geo,
+            f"{len(BOUNDARY_FILES)} files present"
+            if not missing_geo
+            else "missing: " + ", ".join(str(geo_dir / f) for f in missing_geo),
+        )
+    )
     atlas = None
     if missing_geo:
         checks.append(Check("Data (data/)", False, "not checked: the data are checked against the boundaries"))
     else:
         try:
             atlas = load(data_dir, geo_dir)
-            checks.append(Check("Data (data/)", True, f"loaded and valid: {len(atlas.clusters)} clusters, "
-                                f"{len(atlas.zones)} zones, {len(atlas.city_clusters)} city clusters, "
-                                f"{len(atlas.policies)} policies"))
+            checks.append(
+                Check(
+                    "Data (data/)",
+                    True,
+                    f"loaded and valid: {len(atlas.clusters)} clusters, "
+                    f"{len(atlas.zones)} zones, {len(atlas.city_clusters)} city clusters, "
+                    f"{len(atlas.policies)} policies",
+                )
+            )
         except DataFileError as exc:
             checks.append(Check("Data (data/)", False, str(exc)))
         except Exception as exc:  # a presenter needs the reason, not a traceback

@@ -30,31 +30,112 @@ MAX_ROWS = 500
 MAX_NAME = 120
 FAR_KM = 100  # coordinates this far from the named place get a warning
 COLUMNS = {
-    "name": {"name", "title", "label", "organisation", "organization", "company", "partner", "名称", "名字", "单位", "名稱", "單位"},
-    "place": {"place", "city", "county", "district", "location", "town", "city or county", "city/county",
-              "地点", "城市", "区县", "地区", "所在地", "地點", "區縣", "地區"},
+    "name": {
+        "name",
+        "title",
+        "label",
+        "organisation",
+        "organization",
+        "company",
+        "partner",
+        "名称",
+        "名字",
+        "单位",
+        "名稱",
+        "單位",
+    },
+    "place": {
+        "place",
+        "city",
+        "county",
+        "district",
+        "location",
+        "town",
+        "city or county",
+        "city/county",
+        "地点",
+        "城市",
+        "区县",
+        "地区",
+        "所在地",
+        "地點",
+        "區縣",
+        "地區",
+    },
     "lat": {"lat", "latitude", "纬度", "緯度"},
     "lon": {"lon", "lng", "long", "longitude", "经度", "經度"},
     "note": {"note", "notes", "comment", "comments", "description", "备注", "说明", "備註", "說明"},
 }
-LEVEL_WORDS = {"city": "市", "shi": "市", "district": "区", "qu": "区", "county": "县", "xian": "县",
-               "province": "省", "sheng": "省"}
+LEVEL_WORDS = {
+    "city": "市",
+    "shi": "市",
+    "district": "区",
+    "qu": "区",
+    "county": "县",
+    "xian": "县",
+    "province": "省",
+    "sheng": "省",
+}
 # English names that are not the pinyin (Shaanxi spells 陕西 apart from 山西; Harbin is Ha'erbin).
-EXONYMS = {"innermongolia": "内蒙古自治区", "tibet": "西藏自治区", "hongkong": "香港特别行政区",
-           "macao": "澳门特别行政区", "macau": "澳门特别行政区", "shaanxi": "陕西省", "shanxi": "山西省",
-           "harbin": "哈尔滨市", "urumqi": "乌鲁木齐市", "hohhot": "呼和浩特市", "lhasa": "拉萨市"}
+EXONYMS = {
+    "innermongolia": "内蒙古自治区",
+    "tibet": "西藏自治区",
+    "hongkong": "香港特别行政区",
+    "macao": "澳门特别行政区",
+    "macau": "澳门特别行政区",
+    "shaanxi": "陕西省",
+    "shanxi": "山西省",
+    "harbin": "哈尔滨市",
+    "urumqi": "乌鲁木齐市",
+    "hohhot": "呼和浩特市",
+    "lhasa": "拉萨市",
+}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 AUTONOMOUS = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?族|维吾尔|柯尔克孜|蒙古)*自治(?:县|州|旗|区)$|特别行政区$")
 SUFFIX = re.compile(r"(?:地区|林区|新区|市|区|县|旗|盟|省)$")
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
-ENCODING_LABELS = {"utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-32": "UTF-32", "gb18030": "GB18030",
-                   "big5": "Big5", "cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250",
-                   "cp1251": "Windows-1251 (Cyrillic)", "utf_16": "UTF-16", "shift_jis": "Shift JIS",
-                   "cp932": "Shift JIS (Windows)", "euc_kr": "EUC-KR", "cp949": "Korean (cp949)"}
-LATIN_SINGLE_BYTE = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
-                     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
-                     "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp437", "cp775", "cp850",
-                     "cp852", "cp858", "cp1006", "hp_roman8"}
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "utf_16": "UTF-16",
+    "shift_jis": "Shift JIS",
+    "cp932": "Shift JIS (Windows)",
+    "euc_kr": "EUC-KR",
+    "cp949": "Korean (cp949)",
+}
+LATIN_SINGLE_BYTE = {
+    "cp1250",
+    "cp1252",
+    "cp1254",
+    "cp1257",
+    "latin_1",
+    "iso8859_2",
+    "iso8859_3",
+    "iso8859_4",
+    "iso8859_9",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
+    "iso8859_15",
+    "iso8859_16",
+    "mac_roman",
+    "mac_latin2",
+    "mac_iceland",
+    "mac_turkish",
+    "cp437",
+    "cp775",
+    "cp850",
+    "cp852",
+    "cp858",
+    "cp1006",
+    "hp_roman8",
+}
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx / .ods (zip), .xls (OLE)
 
 
@@ -96,6 +177,7 @@ def _refuse(message: str, encoding: str | None = None) -> Upload:
 
 # --- bytes to rows ----------------------------------------------------------------------------
 
+
 def _mostly_common_hanzi(text: str, codec: str, leads: range | None = None) -> bool:
     """Text decoded as Chinese is meant as Chinese when its characters are common ones (in GB2312,
     or Big5's frequent range): Latin-1 bytes read as GB18030 make rare characters (Zürich -> Z黵ich)."""
@@ -121,9 +203,13 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     with BOM first; then Chinese (GB18030, Big5) when it reads as common characters; then what
     charset-normalizer detects, taking Windows-1252 when it finds a Latin single-byte code page
     (short texts do not tell cp1250 from cp1252, and Western European spreadsheets write cp1252)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-                       (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec), _label(codec)
@@ -156,18 +242,26 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
 def read_upload(data: bytes) -> Upload:
     """An uploaded file: size and encoding first, then the rows."""
     if len(data) > MAX_BYTES:
-        return _refuse(f"The file is {len(data) / 1e6:,.1f} MB; the limit is {MAX_BYTES / 1e6:,.0f} MB. "
-                       f"Split it into smaller files (up to {MAX_ROWS:,} rows each).")
+        return _refuse(
+            f"The file is {len(data) / 1e6:,.1f} MB; the limit is {MAX_BYTES / 1e6:,.0f} MB. "
+            f"Split it into smaller files (up to {MAX_ROWS:,} rows each)."
+        )
     if data.startswith(SPREADSHEET_MAGIC):
-        return _refuse("This is a spreadsheet file (Excel or LibreOffice), not CSV text. In your spreadsheet "
-                       "program, save it as “CSV UTF-8” and upload that.")
+        return _refuse(
+            "This is a spreadsheet file (Excel or LibreOffice), not CSV text. In your spreadsheet "
+            "program, save it as “CSV UTF-8” and upload that."
+        )
     text, encoding = decode(data)
     if text is None:
-        return _refuse("Could not read the file as text in any known encoding (UTF-8, UTF-16, GB18030, Big5, "
-                       "Windows-1252 …). Save it as “CSV UTF-8” and try again.")
+        return _refuse(
+            "Could not read the file as text in any known encoding (UTF-8, UTF-16, GB18030, Big5, "
+            "Windows-1252 …). Save it as “CSV UTF-8” and try again."
+        )
     upload = read_text(text)
     upload.encoding = encoding
-    note = "" if encoding.startswith("UTF") else " If names look wrong, save the file as “CSV UTF-8” and upload it again."
+    note = (
+        "" if encoding.startswith("UTF") else " If names look wrong, save the file as “CSV UTF-8” and upload it again."
+    )
     upload.issues.insert(0, Issue(None, f"Read as {encoding} text.{note}", "info"))
     return upload
 
@@ -221,17 +315,21 @@ def _number(text: str) -> float | None:
 def read_text(text: str) -> Upload:
     """Pasted or decoded text: a header row (name, place and/or lat, lon) or plain rows."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        return _refuse(f"The text is longer than {MAX_BYTES / 1e6:,.0f} MB. Paste fewer rows "
-                       f"(up to {MAX_ROWS:,}).")
+        return _refuse(f"The text is longer than {MAX_BYTES / 1e6:,.0f} MB. Paste fewer rows (up to {MAX_ROWS:,}).")
     text = text.lstrip("\ufeff")
     first = next((line for line in re.split(r"\r\n|\r|\n", text) if line.strip()), "")
     issues: list[Issue] = []
     opened = unclosed_quote(text)
     if opened is not None:  # read the rows before it; the swallowed rows are reported, not guessed at
         lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
-        issues.append(Issue(opened, f"A quote (\") opens a cell on this row and is never closed, so this row and "
-                                    f"the {sum(1 for line in lines[opened:] if line.strip())} line(s) after it were read as one cell and "
-                                    "left out. Close the quote (or remove it) and upload again."))
+        issues.append(
+            Issue(
+                opened,
+                f'A quote (") opens a cell on this row and is never closed, so this row and '
+                f"the {sum(1 for line in lines[opened:] if line.strip())} line(s) after it were read as one cell and "
+                "left out. Close the quote (or remove it) and upload again.",
+            )
+        )
         text = "".join(lines[: opened - 1])
     try:  # newline="": old Mac (CR) line ends and a CR inside a quoted cell read as the csv module means
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)))
@@ -267,8 +365,10 @@ def _missing_columns(columns: dict, header: list[str]) -> str | None:
     if "name" not in columns:
         found = [c[:40] for c in header if c][:12]
         listed = ", ".join(f"“{c}”" for c in found) + (" …" if len([c for c in header if c]) > 12 else "")
-        return (f"No name column: the first row has the columns {listed}. Name the column of names “name” "
-                "(or title, organisation, company, partner), e.g. name,place or name,lat,lon.")
+        return (
+            f"No name column: the first row has the columns {listed}. Name the column of names “name” "
+            "(or title, organisation, company, partner), e.g. name,place or name,lat,lon."
+        )
     if ("lat" in columns) != ("lon" in columns):
         return "There is a “lat” column without “lon” (or the other way round): give both."
     if "place" not in columns and "lat" not in columns:
@@ -283,6 +383,7 @@ def _guess_columns(cells: list[str]) -> dict[str, int]:
 
 
 # --- one row ----------------------------------------------------------------------------------
+
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[\x00-\x1f\x7f]", " ", text)).strip()
@@ -313,8 +414,16 @@ def _read_row(number: int, cells: list[str], columns: dict, issues: list) -> Pla
     seat = found.seats[0]
     if found.message:
         issues.append(Issue(number, found.message, "warning"))
-    return Place(number, name, float(seat["lat"]), float(seat["lon"]), place_text,
-                 f"seat of {describe(seat)}", seat["adcode"], note)
+    return Place(
+        number,
+        name,
+        float(seat["lat"]),
+        float(seat["lon"]),
+        place_text,
+        f"seat of {describe(seat)}",
+        seat["adcode"],
+        note,
+    )
 
 
 def _from_coordinates(number, name, lat_text, lon_text, place_text, note, issues) -> Place | None:
@@ -322,8 +431,11 @@ def _from_coordinates(number, name, lat_text, lon_text, place_text, note, issues
         issues.append(Issue(number, "Latitude and longitude must be given together."))
         return None
     lat, lon = _number(lat_text), _number(lon_text)
-    bad = [f"{label} “{text}”" for label, text, v in (("latitude", lat_text, lat), ("longitude", lon_text, lon))
-           if v is None]
+    bad = [
+        f"{label} “{text}”"
+        for label, text, v in (("latitude", lat_text, lat), ("longitude", lon_text, lon))
+        if v is None
+    ]
     if bad:
         issues.append(Issue(number, f"Not a number: {' and '.join(bad)}."))
         return None
@@ -339,8 +451,13 @@ def _from_coordinates(number, name, lat_text, lon_text, place_text, note, issues
         if found.status == "ok":
             km = haversine_km(lat, lon, float(found.seats[0]["lat"]), float(found.seats[0]["lon"]))
             if km > FAR_KM:
-                issues.append(Issue(number, f"The coordinates are {km:,.0f} km from {describe(found.seats[0])}; "
-                                            "the coordinates are used.", "warning"))
+                issues.append(
+                    Issue(
+                        number,
+                        f"The coordinates are {km:,.0f} km from {describe(found.seats[0])}; the coordinates are used.",
+                        "warning",
+                    )
+                )
     return Place(number, name, lat, lon, place_text, "coordinates as given", "", note)
 
 
@@ -354,15 +471,14 @@ def in_china(lat: float, lon: float) -> bool:
 
 # --- place names ------------------------------------------------------------------------------
 
+
 def core(name_zh: str) -> str:
     """A division name without its level (广州市 -> 广州, 道真仡佬族苗族自治县 -> 道真); two characters stay."""
     for pattern in (AUTONOMOUS, SUFFIX):
         m = pattern.search(name_zh, 2)
         if m:
-            return name_zh[:m.start()]
+            return name_zh[: m.start()]
     return name_zh
-
-
 
 
 def readings(text: str, others: bool = False, limit: int = 8) -> set[str]:
@@ -389,16 +505,21 @@ class PlaceIndex:
         records = seats.to_dict("records")
         self.seats = [s for s in records if s["level"] in LEVEL_RANK]
         # A unit renamed since 2020 may lack a seat; its former county (永年县 for 永年区) has one.
-        self.former = {(core(s["name_zh"]), s["adcode"][:4]): s for s in records
-                       if s["level"] == "former_county" and s["lon"]}
+        self.former = {
+            (core(s["name_zh"]), s["adcode"][:4]): s for s in records if s["level"] == "former_county" and s["lon"]
+        }
         self.zh: dict[str, list[int]] = {}
         self.full: dict[str, list[int]] = {}
         self.short: dict[str, list[int]] = {}
         self.other: dict[str, list[int]] = {}  # other readings, tried last
         for i, s in enumerate(self.seats):
             c = core(s["name_zh"])
-            for table, keys in ((self.zh, {s["name_zh"], c}), (self.full, readings(s["name_zh"]) | {latin(s["pinyin"])}),
-                                (self.short, readings(c)), (self.other, readings(c, others=True))):
+            for table, keys in (
+                (self.zh, {s["name_zh"], c}),
+                (self.full, readings(s["name_zh"]) | {latin(s["pinyin"])}),
+                (self.short, readings(c)),
+                (self.other, readings(c, others=True)),
+            ):
                 for key in keys:
                     table.setdefault(key, []).append(i)
 
@@ -407,19 +528,34 @@ class PlaceIndex:
         if seat["lon"]:
             return seat, ""
         former = self.former.get((core(seat["name_zh"]), seat["adcode"][:4]))
-        return (former, f"placed at the seat of the former {former['name_zh']} ({seat['name_zh']} has no seat "
-                        "in the division list)") if former else (None, "")
+        return (
+            (
+                former,
+                f"placed at the seat of the former {former['name_zh']} ({seat['name_zh']} has no seat "
+                "in the division list)",
+            )
+            if former
+            else (None, "")
+        )
 
     def lookup(self, text: str) -> list[dict]:
         """Seats whose name is this text, the most literal reading first."""
         if HAN.search(text):  # traditional characters meet the simplified names through pinyin
-            stages = [self.zh.get(text, []), self.zh.get(core(text), []), self._path(text),
-                      [i for r in readings(text) for i in self.full.get(r, []) + self.short.get(r, [])],
-                      [i for r in readings(text, others=True) for i in self.other.get(r, [])]]
+            stages = [
+                self.zh.get(text, []),
+                self.zh.get(core(text), []),
+                self._path(text),
+                [i for r in readings(text) for i in self.full.get(r, []) + self.short.get(r, [])],
+                [i for r in readings(text, others=True) for i in self.other.get(r, [])],
+            ]
         else:
             key = latin(text)
-            stages = [self.zh.get(EXONYMS.get(key, ""), []), self.full.get(key, []), self.short.get(key, []),
-                      self.other.get(key, [])]
+            stages = [
+                self.zh.get(EXONYMS.get(key, ""), []),
+                self.full.get(key, []),
+                self.short.get(key, []),
+                self.other.get(key, []),
+            ]
         for stage in stages:
             if stage:
                 return [self.seats[i] for i in dict.fromkeys(stage)]
@@ -452,8 +588,14 @@ def place_index() -> PlaceIndex:
     return PlaceIndex(load_seats())
 
 
-ROMAN = {"内蒙古自治区": "Inner Mongolia", "西藏自治区": "Tibet", "香港特别行政区": "Hong Kong",
-         "澳门特别行政区": "Macao", "陕西省": "Shaanxi", "山西省": "Shanxi"}
+ROMAN = {
+    "内蒙古自治区": "Inner Mongolia",
+    "西藏自治区": "Tibet",
+    "香港特别行政区": "Hong Kong",
+    "澳门特别行政区": "Macao",
+    "陕西省": "Shaanxi",
+    "山西省": "Shanxi",
+}
 
 
 def romanise(name_zh: str) -> str:
@@ -510,27 +652,39 @@ def resolve(text: str) -> Resolved:
     seats = index.lookup(main) or (index.lookup(main + " " + words[-1]) if level else [])
     if not seats:
         close = "; ".join(describe(s) for s in index.suggest(main))
-        return Resolved("unknown", (), f"Unknown place “{text}”: no Chinese city or county has that name."
-                     + (f" Did you mean {close}?" if close else " Check the spelling, or give lat and lon."))
+        return Resolved(
+            "unknown",
+            (),
+            f"Unknown place “{text}”: no Chinese city or county has that name."
+            + (f" Did you mean {close}?" if close else " Check the spelling, or give lat and lon."),
+        )
     narrowed = _narrow(seats, qualifier, level)
     if not narrowed:
         return Resolved("unknown", (), f"No place “{main}” in “{qualifier}”: check both names.")
     note = ""
     city, others = _city_first(narrowed) if len(narrowed) > 1 else (None, [])
     if city is not None:
-        note = (f"“{text}” read as {describe(city)}; {len(others)} other place"
-                f"{'s have' if len(others) > 1 else ' has'} the name ({'; '.join(describe(s) for s in others[:3])}): "
-                "add the province or city if you meant one of them.")
+        note = (
+            f"“{text}” read as {describe(city)}; {len(others)} other place"
+            f"{'s have' if len(others) > 1 else ' has'} the name ({'; '.join(describe(s) for s in others[:3])}): "
+            "add the province or city if you meant one of them."
+        )
         narrowed = [city]
     if len(narrowed) > 1:
         shown = "; ".join(describe(s) for s in narrowed[:4]) + (" …" if len(narrowed) > 4 else "")
-        return Resolved("ambiguous", tuple(narrowed),
-                     f"Ambiguous place “{text}”: {len(narrowed)} places have that name: {shown}. "
-                     f"Add the province or city, e.g. {_hint(main, narrowed[0])}, or write it in Chinese.")
+        return Resolved(
+            "ambiguous",
+            tuple(narrowed),
+            f"Ambiguous place “{text}”: {len(narrowed)} places have that name: {shown}. "
+            f"Add the province or city, e.g. {_hint(main, narrowed[0])}, or write it in Chinese.",
+        )
     point, moved = index.seat_of(narrowed[0])
     if point is None:
-        return Resolved("no_seat", (narrowed[0],), f"“{text}” is {describe(narrowed[0])}, but the atlas has no "
-                                                   "seat point for it: give lat and lon.")
+        return Resolved(
+            "no_seat",
+            (narrowed[0],),
+            f"“{text}” is {describe(narrowed[0])}, but the atlas has no seat point for it: give lat and lon.",
+        )
     located = {**narrowed[0], "lon": point["lon"], "lat": point["lat"]}
     return Resolved("ok", (located,), "; ".join(x for x in (note, moved) if x))
 

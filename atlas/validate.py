@@ -17,9 +17,7 @@ CHINA_BBOX = (73.4, 3.3, 135.1, 53.6)
 
 SEED_RE = re.compile(r"00[0-4]_[0-9a-f]{16}\.txt")
 # A source must name a seed, the shared reference sheet, or a public page/standard.
-SOURCE_RE = re.compile(
-    r"00[0-4]_[0-9a-f]{16}\.txt|shared/reference/|https?://|NACE Rev\. 2|Eurostat"
-)
+SOURCE_RE = re.compile(r"00[0-4]_[0-9a-f]{16}\.txt|shared/reference/|https?://|NACE Rev\. 2|Eurostat")
 
 
 class DataFileError(ValueError):
@@ -214,8 +212,11 @@ def _bounds(geometry: dict) -> tuple[float, float, float, float]:
 
 def validate_geojson(data: object, schema: LayerSchema) -> None:
     """A parsed GeoJSON file: features numbered from 1, named by the key property where it has one."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-            data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise DataFileError(schema.file, "top level", "type", "expected a GeoJSON FeatureCollection")
     if not data["features"]:
         raise DataFileError(schema.file, "top level", "features", "has no features")
@@ -239,11 +240,16 @@ def validate_geojson(data: object, schema: LayerSchema) -> None:
         try:
             x0, y0, x1, y1 = _bounds(geometry)
         except (ValueError, TypeError):
-            raise DataFileError(schema.file, where, "geometry", "coordinates are not rings of [lon, lat] "
-                                                                "numbers") from None
+            raise DataFileError(
+                schema.file, where, "geometry", "coordinates are not rings of [lon, lat] numbers"
+            ) from None
         if x0 < lon0 or x1 > lon1 or y0 < lat0 or y1 > lat1:
-            raise DataFileError(schema.file, where, "geometry", f"reaches ({y0:.2f}, {x0:.2f}) – ({y1:.2f}, "
-                                                                f"{x1:.2f}) (lat, lon), outside China")
+            raise DataFileError(
+                schema.file,
+                where,
+                "geometry",
+                f"reaches ({y0:.2f}, {x0:.2f}) – ({y1:.2f}, {x1:.2f}) (lat, lon), outside China",
+            )
 
 
 def validate_mapping(data: object, file: str, required: dict[str, type]) -> None:

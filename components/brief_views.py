@@ -42,20 +42,52 @@ def render_result(p: Prepared) -> None:
     b = p.brief
     stem = p.stem
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Download PDF", p.pdf, file_name=f"{stem}.pdf", mime="application/pdf",
-                       type="primary", width="stretch", on_click="ignore", key="dl_brief_pdf")
-    c2.download_button("Download Markdown + map (zip)", p.zip, file_name=f"{stem}.zip",
-                       mime="application/zip", width="stretch", on_click="ignore", key="dl_brief_zip")
-    c3.download_button("Download Markdown", p.markdown.encode("utf-8"), file_name=f"{stem}.md",
-                       mime="text/markdown", width="stretch", on_click="ignore", key="dl_brief_md")
-    c4.download_button("Download map (PNG)", p.png, file_name=f"{stem}.png", mime="image/png",
-                       width="stretch", on_click="ignore", key="dl_brief_png")
-    st.caption(f"PDF {len(p.pdf) / 1024:,.0f} KB · Markdown {len(p.markdown.encode()) / 1024:,.0f} KB "
-               f"(its map is the PNG beside it: {len(p.png) / 1024:,.0f} KB) · prepared in {p.seconds:.1f} s")
+    c1.download_button(
+        "Download PDF",
+        p.pdf,
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        type="primary",
+        width="stretch",
+        on_click="ignore",
+        key="dl_brief_pdf",
+    )
+    c2.download_button(
+        "Download Markdown + map (zip)",
+        p.zip,
+        file_name=f"{stem}.zip",
+        mime="application/zip",
+        width="stretch",
+        on_click="ignore",
+        key="dl_brief_zip",
+    )
+    c3.download_button(
+        "Download Markdown",
+        p.markdown.encode("utf-8"),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        width="stretch",
+        on_click="ignore",
+        key="dl_brief_md",
+    )
+    c4.download_button(
+        "Download map (PNG)",
+        p.png,
+        file_name=f"{stem}.png",
+        mime="image/png",
+        width="stretch",
+        on_click="ignore",
+        key="dl_brief_png",
+    )
+    st.caption(
+        f"PDF {len(p.pdf) / 1024:,.0f} KB · Markdown {len(p.markdown.encode()) / 1024:,.0f} KB "
+        f"(its map is the PNG beside it: {len(p.png) / 1024:,.0f} KB) · prepared in {p.seconds:.1f} s"
+    )
     map_link(f"Open {b.scope.name} on the interactive map", **map_filters(b.scope))
     if not find_fonts().cjk:
-        st.caption("No CJK font is installed on this server, so the PDF leaves Chinese names out; "
-                   "the Markdown keeps them.")
+        st.caption(
+            "No CJK font is installed on this server, so the PDF leaves Chinese names out; the Markdown keeps them."
+        )
     st.subheader(md(b.title), anchor=False)
     map_col, text_col = st.columns([3, 2], gap="medium")
     with map_col:
@@ -64,14 +96,19 @@ def render_result(p: Prepared) -> None:
     with text_col:
         st.markdown(md(b.summary))
         if not b.empty:
-            figures = (("Industrial clusters", b.counts["clusters"]), ("Zones and parks", b.counts["zones"]),
-                       ("Policies of its own", b.counts["own_policies"]),
-                       ("EU-China events here", b.counts["events_here"]))
+            figures = (
+                ("Industrial clusters", b.counts["clusters"]),
+                ("Zones and parks", b.counts["zones"]),
+                ("Policies of its own", b.counts["own_policies"]),
+                ("EU-China events here", b.counts["events_here"]),
+            )
             cols = st.columns(2)
             for i, (label, n) in enumerate(figures):
                 cols[i % 2].metric(label, f"{n:,}")
-            st.caption("How to read: what the brief lists for this scope, counted from the atlas datasets. "
-                       "Source: the numbered sources at the end of the brief.")
+            st.caption(
+                "How to read: what the brief lists for this scope, counted from the atlas datasets. "
+                "Source: the numbered sources at the end of the brief."
+            )
     if b.empty:
         return
     with st.expander("Preview the brief's text", expanded=False):

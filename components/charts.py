@@ -10,19 +10,33 @@ FONT = dict(family="sans-serif", size=15, color="#1F2933")
 
 
 def layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT,
-                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", showlegend=False)
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+        showlegend=False,
+    )
     return fig
 
 
 def sector_bar(taxonomy: Taxonomy, counts: dict[str, int], height: int = 320) -> go.Figure:
     """Horizontal bars, one per sector, in taxonomy order and colours."""
     sectors = [s for s in taxonomy.order if counts.get(s)]
-    fig = go.Figure(go.Bar(
-        x=[counts[s] for s in sectors], y=[taxonomy.label(s) for s in sectors], orientation="h",
-        marker_color=[taxonomy.colour(s) for s in sectors], text=[counts[s] for s in sectors],
-        textposition="outside", cliponaxis=False, customdata=sectors,
-        hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[counts[s] for s in sectors],
+            y=[taxonomy.label(s) for s in sectors],
+            orientation="h",
+            marker_color=[taxonomy.colour(s) for s in sectors],
+            text=[counts[s] for s in sectors],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=sectors,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(visible=False, range=[0, max(counts.values(), default=1) * 1.15])
     return layout(fig, height)

@@ -20,6 +20,8 @@ from components.text import h, md, source_md
 # Okabe-Ito colours, for categories that are not sectors (zone kinds, policy reasons, measures).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
 CHART_CONFIG = {"displayModeBar": False}
+
+
 def cite(text: str) -> str:
     return "Source: " + source_md(text)
 
@@ -51,17 +53,39 @@ def facet_bars(table: pd.DataFrame, category: str, colours: dict[str, str]) -> g
     titles = table.drop_duplicates("key").set_index("key")["place"]
     cats = list(dict.fromkeys(table[category]))
     labels = table.drop_duplicates(category).set_index(category)["label"]
-    fig = make_subplots(rows=1, cols=max(len(keys), 1), shared_yaxes=True, horizontal_spacing=0.025,
-                        subplot_titles=[_wrap(titles[k]) for k in keys])
+    fig = make_subplots(
+        rows=1,
+        cols=max(len(keys), 1),
+        shared_yaxes=True,
+        horizontal_spacing=0.025,
+        subplot_titles=[_wrap(titles[k]) for k in keys],
+    )
     for i, key in enumerate(keys, start=1):
         counts = table[table["key"] == key].set_index(category)["count"].reindex(cats).fillna(0).astype(int)
-        fig.add_trace(go.Bar(
-            x=list(counts), y=[labels[c] for c in cats], orientation="h",
-            marker_color=[colours.get(c, "#777777") for c in cats], text=list(counts), textposition="outside",
-            cliponaxis=False, customdata=cats, name=h(titles[key]),
-            hovertemplate=h(titles[key]) + "<br>%{y}: %{x}<extra></extra>"), row=1, col=i)
-    fig.update_xaxes(range=[0, x_max * 1.3 + 0.5], showgrid=True, gridcolor="#E4E7EB", zeroline=True,
-                     zerolinecolor="#8A99A8", tickformat=",d")
+        fig.add_trace(
+            go.Bar(
+                x=list(counts),
+                y=[labels[c] for c in cats],
+                orientation="h",
+                marker_color=[colours.get(c, "#777777") for c in cats],
+                text=list(counts),
+                textposition="outside",
+                cliponaxis=False,
+                customdata=cats,
+                name=h(titles[key]),
+                hovertemplate=h(titles[key]) + "<br>%{y}: %{x}<extra></extra>",
+            ),
+            row=1,
+            col=i,
+        )
+    fig.update_xaxes(
+        range=[0, x_max * 1.3 + 0.5],
+        showgrid=True,
+        gridcolor="#E4E7EB",
+        zeroline=True,
+        zerolinecolor="#8A99A8",
+        tickformat=",d",
+    )
     fig.update_yaxes(autorange="reversed")
     title_lines = max(t.count("<br>") + 1 for t in (_wrap(titles[k]) for k in keys)) if keys else 1
     layout(fig, height=max(200, 34 * len(cats) + 50 + 22 * title_lines))
@@ -70,14 +94,14 @@ def facet_bars(table: pd.DataFrame, category: str, colours: dict[str, str]) -> g
     return fig
 
 
-def render_facets(title: str, table: pd.DataFrame, category: str, colours: dict[str, str],
-                  how_to_read: str, source: str, key: str) -> None:
+def render_facets(
+    title: str, table: pd.DataFrame, category: str, colours: dict[str, str], how_to_read: str, source: str, key: str
+) -> None:
     st.subheader(title, anchor=False)
     if table.empty:
         st.write("None of the selected places has any.")
         return
-    st.plotly_chart(facet_bars(table, category, colours), width="stretch",
-                    config=CHART_CONFIG, key=f"fig_{key}")
+    st.plotly_chart(facet_bars(table, category, colours), width="stretch", config=CHART_CONFIG, key=f"fig_{key}")
     st.caption(how_to_read)
     source_caption(source)
     wide = table.pivot_table(index="label", columns="place", values="count", sort=False).reset_index()
@@ -86,9 +110,11 @@ def render_facets(title: str, table: pd.DataFrame, category: str, colours: dict[
 
 def render_summary(summary: pd.DataFrame, source: str) -> None:
     st.dataframe(summary, hide_index=True, width="stretch")
-    st.caption("How to read this: one row per place. Clusters and zones are counted where their point lies; "
-               "events and organisations likewise; partnerships and projects count when they share a "
-               "sector with the place's clusters or zones.")
+    st.caption(
+        "How to read this: one row per place. Clusters and zones are counted where their point lies; "
+        "events and organisations likewise; partnerships and projects count when they share a "
+        "sector with the place's clusters or zones."
+    )
     source_caption(source)
     download_rows(summary, "comparison summary", source, key="dl_cmp_summary")
 
@@ -96,8 +122,10 @@ def render_summary(summary: pd.DataFrame, source: str) -> None:
 def render_policy_matrix(matrix: pd.DataFrame, source: str) -> None:
     with st.expander(f"All {len(matrix)} policies and where each applies", expanded=False):
         st.dataframe(matrix, hide_index=True, width="stretch")
-        st.caption("How to read this: each row is a policy; a cell says why it applies to that place "
-                   "(empty: it does not). Policies naming a zone, city, province or city cluster come first.")
+        st.caption(
+            "How to read this: each row is a policy; a cell says why it applies to that place "
+            "(empty: it does not). Policies naming a zone, city, province or city cluster come first."
+        )
         source_caption(source)
         download_rows(matrix, "policies by place", source, key="dl_cmp_policies")
 

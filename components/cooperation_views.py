@@ -30,6 +30,7 @@ CROSS_CUTTING = "all sectors"
 
 # ---------------------------------------------------------------- partnerships
 
+
 def sector_counts(df: pd.DataFrame, column: str = "sector") -> dict[str, int]:
     """Records per sector; a record with two sectors counts in both."""
     out: dict[str, int] = {}
@@ -43,14 +44,25 @@ def partnership_size_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
     """SMEs and partners side by side, only for the partnerships whose counts are given."""
     given = df[df["smes"].notna() | df["partners"].notna()]
     colours = [taxonomy.colour(split(s)[0]) for s in given["sector"]]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=["SMEs involved", "Partners"])
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=["SMEs involved", "Partners"]
+    )
     for col, field in ((1, "smes"), (2, "partners")):
         values = [int(v) if pd.notna(v) else None for v in given[field]]
-        fig.add_trace(go.Bar(x=values, y=list(given["acronym"]), orientation="h", marker_color=colours,
-                             text=[f"{v:,}" if v is not None else "not given" for v in values],
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate="%{y}: %{x:,}<extra></extra>"), row=1, col=col)
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=list(given["acronym"]),
+                orientation="h",
+                marker_color=colours,
+                text=[f"{v:,}" if v is not None else "not given" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:,}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
         top = max([v for v in values if v is not None] + [1])
         fig.update_xaxes(range=[0, top * 1.3], row=1, col=col, tickformat=",d")
     fig.update_yaxes(autorange="reversed")
@@ -61,16 +73,21 @@ def partnership_size_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
 
 # ---------------------------------------------------------------- projects
 
+
 def project_timeline_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
     """One bar per project from the start of its first year to the end of its last."""
     df = df.sort_values(["start_year", "end_year"])
-    fig = go.Figure(go.Bar(
-        base=list(df["start_year"].astype(int)),
-        x=list((df["end_year"] - df["start_year"] + 1).astype(int)),
-        y=list(df["acronym"]), orientation="h",
-        marker_color=[taxonomy.colour(split(s)[0]) for s in df["sector"]],
-        customdata=list(zip(df["years_text"], df["programme"])),
-        hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            base=list(df["start_year"].astype(int)),
+            x=list((df["end_year"] - df["start_year"] + 1).astype(int)),
+            y=list(df["acronym"]),
+            orientation="h",
+            marker_color=[taxonomy.colour(split(s)[0]) for s in df["sector"]],
+            customdata=list(zip(df["years_text"], df["programme"])),
+            hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1, showgrid=True, gridcolor="#E4E7EB", tickformat="d")
     return layout(fig, max(220, 34 * len(df) + 60))
@@ -78,21 +95,31 @@ def project_timeline_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
 
 # ---------------------------------------------------------------- events
 
+
 def event_groups(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event (``event_group``): a mission visiting three cities is one event."""
     rows = []
     for group, stops in events.groupby("event_group", sort=False):
         first = stops.sort_values("stop").iloc[0]
-        places = [p for p in dict.fromkeys(
-            (r["city_en"] or r["country"]) for r in stops.to_dict("records")) if p]
+        places = [p for p in dict.fromkeys((r["city_en"] or r["country"]) for r in stops.to_dict("records")) if p]
         month = first["month"]
-        rows.append({
-            "event_group": group, "title": first["title"], "kind": first["kind"], "status": first["status"],
-            "date": first["date_text"], "year": int(first["year"]), "month": int(month) if month else None,
-            "places": "; ".join(places) or "not given", "stops": len(stops),
-            "sectors": first["sectors_text"], "organisers": first["organisers"], "outcome": first["outcome"],
-            "source": " | ".join(dict.fromkeys(p for s in stops["source"] for p in s.split(" | "))),
-        })
+        rows.append(
+            {
+                "event_group": group,
+                "title": first["title"],
+                "kind": first["kind"],
+                "status": first["status"],
+                "date": first["date_text"],
+                "year": int(first["year"]),
+                "month": int(month) if month else None,
+                "places": "; ".join(places) or "not given",
+                "stops": len(stops),
+                "sectors": first["sectors_text"],
+                "organisers": first["organisers"],
+                "outcome": first["outcome"],
+                "source": " | ".join(dict.fromkeys(p for s in stops["source"] for p in s.split(" | "))),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["year", "month"], na_position="last").reset_index(drop=True)
 
 
@@ -104,8 +131,15 @@ def events_per_year_figure(groups: pd.DataFrame) -> go.Figure:
         counts = groups[groups["kind"] == kind]["year"].value_counts()
         if counts.empty:
             continue
-        fig.add_trace(go.Bar(x=years, y=[int(counts.get(y, 0)) for y in years], name=kind,
-                             marker_color=KIND_COLOURS[kind], hovertemplate=f"{kind}: %{{y}} in %{{x}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=years,
+                y=[int(counts.get(y, 0)) for y in years],
+                name=kind,
+                marker_color=KIND_COLOURS[kind],
+                hovertemplate=f"{kind}: %{{y}} in %{{x}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(title_text="events", tickformat="d")
@@ -122,13 +156,23 @@ def event_timeline_figure(groups: pd.DataFrame) -> go.Figure:
         rows = g[g["kind"] == kind]
         if rows.empty:
             continue
-        symbols = ["x" if s == "planned" else ("circle-open" if pd.isna(m) else "circle")
-                   for s, m in zip(rows["status"], rows["month"])]
-        fig.add_trace(go.Scatter(
-            x=list(rows["when"]), y=[kind] * len(rows), mode="markers", name=kind,
-            marker=dict(size=15, color=KIND_COLOURS[kind], symbol=symbols, line=dict(width=2, color=KIND_COLOURS[kind])),
-            customdata=[h(f"{t} · {d} · {p}") for t, d, p in zip(rows["title"], rows["date"], rows["places"])],
-            hovertemplate="%{customdata}<extra></extra>"))
+        symbols = [
+            "x" if s == "planned" else ("circle-open" if pd.isna(m) else "circle")
+            for s, m in zip(rows["status"], rows["month"])
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["when"]),
+                y=[kind] * len(rows),
+                mode="markers",
+                name=kind,
+                marker=dict(
+                    size=15, color=KIND_COLOURS[kind], symbol=symbols, line=dict(width=2, color=KIND_COLOURS[kind])
+                ),
+                customdata=[h(f"{t} · {d} · {p}") for t, d, p in zip(rows["title"], rows["date"], rows["places"])],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
     fig.update_xaxes(dtick=1, tickformat="d", showgrid=True, gridcolor="#E4E7EB")
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(EVENT_KINDS)))
     return layout(fig, 300)
@@ -136,8 +180,10 @@ def event_timeline_figure(groups: pd.DataFrame) -> go.Figure:
 
 # ---------------------------------------------------------------- organisations
 
+
 def directory(orgs: pd.DataFrame) -> pd.DataFrame:
     """Organisations with their directory groups (``;``-separated; one may be in two)."""
+
     def groups(r) -> str:
         lists = r["lists"]
         out = []
@@ -179,13 +225,17 @@ def directory_markdown(rows: pd.DataFrame, taxonomy: Taxonomy) -> str:
         for r in part.sort_values("name").to_dict("records"):
             abbr = f" ({r['abbreviation']})" if r["abbreviation"] else ""
             where = ", ".join(x for x in (r["city_en"], r["country"]) if x)
-            lines.append(f"- {md_link(r['name'] + abbr, r['link'])}" + (f" — {md(where)}" if where else "")
-                         + (f"  \n  {md(r['role'])}" if r["role"] else ""))
+            lines.append(
+                f"- {md_link(r['name'] + abbr, r['link'])}"
+                + (f" — {md(where)}" if where else "")
+                + (f"  \n  {md(r['role'])}" if r["role"] else "")
+            )
         lines.append("")
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- success stories
+
 
 def _party(p: dict) -> str:
     name = p.get("name", "")
@@ -200,9 +250,11 @@ def render_story(story: dict, taxonomy: Taxonomy) -> None:
     with st.container(border=True):
         st.subheader(md(story["title"]), anchor=False)
         sector = taxonomy.label(story["sector"]) if story.get("sector") else "no sector id"
-        st.markdown(f"**Type of cooperation:** {md(story.get('cooperation_type', ''))}  \n"
-                    f"**Sector:** {md(story.get('sector_text', ''))} ({md(sector)})  \n"
-                    f"**When:** {md(story.get('years', ''))}")
+        st.markdown(
+            f"**Type of cooperation:** {md(story.get('cooperation_type', ''))}  \n"
+            f"**Sector:** {md(story.get('sector_text', ''))} ({md(sector)})  \n"
+            f"**When:** {md(story.get('years', ''))}"
+        )
         for title, key in (("European partners", "eu_partners"), ("Chinese partners", "chinese_partners")):
             st.markdown(f"**{title}**\n\n" + "\n".join(_party(p) for p in story.get(key) or []))
         if story.get("objective"):

@@ -19,9 +19,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
 
 
-def download_rows(
-    df: pd.DataFrame, name: str, source: str, key: str | None = None
-) -> None:
+def download_rows(df: pd.DataFrame, name: str, source: str, key: str | None = None) -> None:
     """Two small buttons for exactly the rows shown, named after what they are."""
     key = key or f"dl_{slug(name)}"
     stem = f"china-cluster-atlas-{slug(name)}"
@@ -43,6 +41,5 @@ def download_rows(
             key=f"{key}_pkg",
             on_click="ignore",
             type="tertiary",
-            help="The same rows with a Frictionless datapackage.json: title, sources, "
-            "licence and each column's type.",
+            help="The same rows with a Frictionless datapackage.json: title, sources, licence and each column's type.",
         )

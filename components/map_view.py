@@ -28,10 +28,17 @@ RETURNED = ["last_object_clicked_count", "last_active_drawing", "center", "zoom"
 
 def cluster_points(atlas: Atlas, df) -> list[dict]:
     tax = atlas.taxonomy
-    return [{"kind": "ic", "id": r["id"], "lat": r["lat"], "lon": r["lon"],
-             "colour": tax.colour(r["sector"]),
-             "label": ml.label_text(r["industry"], r["name_en"])}
-            for r in df.to_dict("records")]
+    return [
+        {
+            "kind": "ic",
+            "id": r["id"],
+            "lat": r["lat"],
+            "lon": r["lon"],
+            "colour": tax.colour(r["sector"]),
+            "label": ml.label_text(r["industry"], r["name_en"]),
+        }
+        for r in df.to_dict("records")
+    ]
 
 
 def zone_sector(cell) -> str:
@@ -41,19 +48,44 @@ def zone_sector(cell) -> str:
 
 def zone_points(atlas: Atlas, df) -> list[dict]:
     tax = atlas.taxonomy
-    return [{"kind": "z", "id": r["id"], "lat": r["lat"], "lon": r["lon"],
-             "colour": tax.colour(zone_sector(r["sectors"])),
-             "label": ml.label_text(r["name_en"], r.get("city_en", ""))}
-            for r in df.to_dict("records") if r["lat"] == r["lat"]]
+    return [
+        {
+            "kind": "z",
+            "id": r["id"],
+            "lat": r["lat"],
+            "lon": r["lon"],
+            "colour": tax.colour(zone_sector(r["sectors"])),
+            "label": ml.label_text(r["name_en"], r.get("city_en", "")),
+        }
+        for r in df.to_dict("records")
+        if r["lat"] == r["lat"]
+    ]
 
 
 def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
-    pts = [{"kind": "ev", "id": r["id"], "lat": r["lat"], "lon": r["lon"], "colour": "#1F2933",
-            "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", ""))}
-           for r in events.to_dict("records")]
-    pts += [{"kind": "org", "id": r["id"], "lat": r["lat"], "lon": r["lon"], "colour": "#6B7785",
-             "label": ml.label_text(r["name"], r.get("city_en", ""))}
-            for r in orgs.to_dict("records") if r["category"] == "eu_support"]
+    pts = [
+        {
+            "kind": "ev",
+            "id": r["id"],
+            "lat": r["lat"],
+            "lon": r["lon"],
+            "colour": "#1F2933",
+            "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", "")),
+        }
+        for r in events.to_dict("records")
+    ]
+    pts += [
+        {
+            "kind": "org",
+            "id": r["id"],
+            "lat": r["lat"],
+            "lon": r["lon"],
+            "colour": "#6B7785",
+            "label": ml.label_text(r["name"], r.get("city_en", "")),
+        }
+        for r in orgs.to_dict("records")
+        if r["category"] == "eu_support"
+    ]
     return pts
 
 
@@ -64,15 +96,24 @@ def province_shading(atlas: Atlas, filtered: Filtered) -> dict:
     for f in fc["features"]:
         p = f["properties"]
         n = counts.get(p["adcode"][:2], 0)
-        p.update(kind="province", id=p["adcode"], n=n, share=n / top,
-                 label=ml.label_text(p["name_zh"], f"{n} industrial clusters"))
+        p.update(
+            kind="province",
+            id=p["adcode"],
+            n=n,
+            share=n / top,
+            label=ml.label_text(p["name_zh"], f"{n} industrial clusters"),
+        )
     return fc
 
 
 def province_style(feature: dict) -> dict:
     share = feature["properties"]["share"]
-    return {"color": "#8A99A8", "weight": 0.5, "fillColor": "#B45F06",
-            "fillOpacity": 0.05 + 0.45 * share if share else 0.0}
+    return {
+        "color": "#8A99A8",
+        "weight": 0.5,
+        "fillColor": "#B45F06",
+        "fillOpacity": 0.05 + 0.45 * share if share else 0.0,
+    }
 
 
 def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
@@ -82,12 +123,11 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
     points = ml.spread_colocated(
         (cluster_points(atlas, filtered.clusters) if "clusters" in view.layers else [])
         + (zone_points(atlas, filtered.zones) if "zones" in view.layers else [])
-        + (cooperation_points(atlas, filtered.events, filtered.organisations)
-           if "cooperation" in view.layers else []))
+        + (cooperation_points(atlas, filtered.events, filtered.organisations) if "cooperation" in view.layers else [])
+    )
     by_kind = {k: [p for p in points if p["kind"] in k] for k in (("ic",), ("z",), ("ev", "org"))}
     if "provinces" in view.layers:
-        groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered),
-                                       province_style))
+        groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered), province_style))
     if "city_clusters" in view.layers:
         only = sorted(filtered.city_clusters["id"]) if view.city_clusters else None
         groups.append(ml.city_cluster_layer(only))
@@ -104,15 +144,18 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
         firsts = [zone_sector(s) for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
         shown |= set(firsts) - {""}
         unsectored = tax.colour("") if "" in firsts else None
-    groups.append(ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers,
-                                  unsectored))
+    groups.append(
+        ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers, unsectored)
+    )
     return groups
 
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     """What the data layers show: equal keys, equal layers."""
-    ids = tuple(tuple(df["id"]) for df in (filtered.clusters, filtered.zones, filtered.city_clusters,
-                                           filtered.events, filtered.organisations))
+    ids = tuple(
+        tuple(df["id"])
+        for df in (filtered.clusters, filtered.zones, filtered.city_clusters, filtered.events, filtered.organisations)
+    )
     return id(atlas), ids, view.layers, bool(view.city_clusters)
 
 
@@ -134,9 +177,17 @@ def _session_groups(cache_key: str, key: tuple, build) -> list:
     return cache[key]
 
 
-def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dict | None,
-               pan: Pan | tuple | None, height: int = 620, key: str = MAP_KEY,
-               extra_groups: list | None = None, on_change: Callable[[str], None] | None = None) -> str:
+def render_map(
+    atlas: Atlas,
+    filtered: Filtered,
+    view: ViewState,
+    selection: dict | None,
+    pan: Pan | tuple | None,
+    height: int = 620,
+    key: str = MAP_KEY,
+    extra_groups: list | None = None,
+    on_change: Callable[[str], None] | None = None,
+) -> str:
     """The atlas map, through st_folium's documented arguments. ``on_change(map_key)`` is called on
     a map event (the component's value is then in ``st.session_state[map_key]``); without it the
     map reports nothing (other pages' maps that only show). ``pan``: where the map should be, a
@@ -144,10 +195,10 @@ def render_map(atlas: Atlas, filtered: Filtered, view: ViewState, selection: dic
     if isinstance(pan, tuple):
         pan = Pan(*pan)
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
-    groups = _session_groups(f"{map_key}_layers", layers_key(atlas, filtered, view),
-                             lambda: data_groups(atlas, filtered, view))
-    ring = _session_groups(f"{map_key}_ring", ("ring", _ring_key(selection)),
-                           lambda: [ml.highlight_layer(selection)])
+    groups = _session_groups(
+        f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
+    )
+    ring = _session_groups(f"{map_key}_ring", ("ring", _ring_key(selection)), lambda: [ml.highlight_layer(selection)])
     st_folium(
         ml.base_map(view.basemap),
         key=map_key,

@@ -10,9 +10,15 @@ from atlas.load import Atlas
 from atlas.kinds import label as kind_label
 from components import explorer_session as session
 from components.text import h, md, md_link, source_md
-REASON_LABEL = {"zone": "covers a zone here", "prefecture": "this city", "province": "this province",
-                "city cluster": "this city cluster", "sector": "this sector",
-                "national": "national framework"}
+
+REASON_LABEL = {
+    "zone": "covers a zone here",
+    "prefecture": "this city",
+    "province": "this province",
+    "city cluster": "this city cluster",
+    "sector": "this sector",
+    "national": "national framework",
+}
 
 
 def _select_button(label: str, key: str, button_key: str) -> None:
@@ -52,16 +58,28 @@ def _policies(policies: list[dict]) -> None:
 
 def _cooperation(coop: dict, prefix: str) -> None:
     n = sum(len(v) for v in coop.values())
-    counts = [(len(coop[k]), label) for k, label in (("partnerships", "ESCP-4i partnerships"),
-              ("projects", "R&I projects"), ("events", "missions and events"), ("organisations", "contacts"))]
-    st.markdown("**EU-China cooperation around it:** " + (" · ".join(f"{c} {label}" for c, label in counts if c)
-                                                            or "none recorded yet"))
+    counts = [
+        (len(coop[k]), label)
+        for k, label in (
+            ("partnerships", "ESCP-4i partnerships"),
+            ("projects", "R&I projects"),
+            ("events", "missions and events"),
+            ("organisations", "contacts"),
+        )
+    ]
+    st.markdown(
+        "**EU-China cooperation around it:** "
+        + (" · ".join(f"{c} {label}" for c, label in counts if c) or "none recorded yet")
+    )
     with st.expander("Who, what and when", expanded=False):
         if coop["partnerships"]:
             st.markdown("**ESCP-4i partnerships in this sector**")
             for p in coop["partnerships"]:
-                counts = ", ".join(f"{v} {k}" for k, v in (("SMEs", p["smes"]), ("partners", p["partners"]))
-                                   if v == v and v is not None)
+                counts = ", ".join(
+                    f"{v} {k}"
+                    for k, v in (("SMEs", p["smes"]), ("partners", p["partners"]))
+                    if v == v and v is not None
+                )
                 st.markdown(f"- {md_link(p['name'], p['website'])}" + (f" ({md(counts)})" if counts else ""))
         if coop["projects"]:
             st.markdown("**Research and innovation projects**")
@@ -72,8 +90,9 @@ def _cooperation(coop: dict, prefix: str) -> None:
                 _select_button(f"{e['when']} · {e['name']} ({e['why']})", f"ev:{e['id']}", f"{prefix}_ev_{e['id']}")
         if coop["organisations"]:
             st.markdown("**Who to contact**")
-            st.markdown("\n".join(f"- {md_link(o['name'], o['website'])} — {md(o['why'])}"
-                                  for o in coop["organisations"][:12]))
+            st.markdown(
+                "\n".join(f"- {md_link(o['name'], o['website'])} — {md(o['why'])}" for o in coop["organisations"][:12])
+            )
         if not n:
             st.write("The documents record no cooperation here yet.")
 
@@ -83,9 +102,11 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples:
     guide (with the tour's examples when ``examples``) when nothing is selected."""
     if not key:
         st.subheader("Click anything on the map")
-        st.write("A cluster, zone, city cluster or cooperation marker opens here with what the "
-                 "documents say about it: facts, the policies that apply and the EU-China "
-                 "cooperation around it, each with its source.")
+        st.write(
+            "A cluster, zone, city cluster or cooperation marker opens here with what the "
+            "documents say about it: facts, the policies that apply and the EU-China "
+            "cooperation around it, each with its source."
+        )
         if examples:
             _start_here(atlas)
         return
@@ -97,7 +118,9 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples:
     colour = d.get("colour", "#1F2933")
     st.markdown(
         f'<div class="atlas-kind" style="border-left:6px solid {h(colour)};padding-left:8px">'
-        f"{h(kind_label(kind))}</div>", unsafe_allow_html=True)
+        f"{h(kind_label(kind))}</div>",
+        unsafe_allow_html=True,
+    )
     st.subheader(md(d["title"]), anchor=False)
     if d.get("subtitle"):
         st.caption(md(d["subtitle"]))
@@ -108,8 +131,11 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples:
     for cc in d.get("city_clusters", []):
         _select_button(f"City cluster: {cc['name']}", f"cc:{cc['id']}", f"p_cc_{cc['id']}")
     if d.get("parent"):
-        _select_button("Part of: " + atlas.zones.set_index("id")["name_en"].get(d["parent"], d["parent"]),
-                       f"z:{d['parent']}", "p_parent")
+        _select_button(
+            "Part of: " + atlas.zones.set_index("id")["name_en"].get(d["parent"], d["parent"]),
+            f"z:{d['parent']}",
+            "p_parent",
+        )
     if d.get("zones_nearby"):
         st.markdown("**Zones and parks nearby**")
         for z in d["zones_nearby"]:
@@ -150,23 +176,29 @@ def _start_here(atlas: Atlas) -> None:
         for sel, label in examples:
             _select_button(label, sel, f"p_start_{sel}")
     with st.expander("How to use this map"):
-        st.markdown("- **Click** a marker or a city cluster for its facts, policies and cooperation.\n"
-                    "- **Filter** by sector, priority sector, province or city cluster in the sidebar, or "
-                    "**search** by English name, pinyin or Chinese characters.\n"
-                    "- **Share** the view: the address bar holds the filters, layers, selection and zoom.\n"
-                    "- Every fact shows its **source**; the Data page lists them all.")
+        st.markdown(
+            "- **Click** a marker or a city cluster for its facts, policies and cooperation.\n"
+            "- **Filter** by sector, priority sector, province or city cluster in the sidebar, or "
+            "**search** by English name, pinyin or Chinese characters.\n"
+            "- **Share** the view: the address bar holds the filters, layers, selection and zoom.\n"
+            "- Every fact shows its **source**; the Data page lists them all."
+        )
 
 
 def _city_cluster_extras(atlas: Atlas, d: dict) -> None:
     from components.charts import sector_bar
 
     if d["clusters_by_sector"]:
-        st.plotly_chart(sector_bar(atlas.taxonomy, d["clusters_by_sector"], height=220),
-                        use_container_width=True, config={"displayModeBar": False})
+        st.plotly_chart(
+            sector_bar(atlas.taxonomy, d["clusters_by_sector"], height=220),
+            use_container_width=True,
+            config={"displayModeBar": False},
+        )
         st.caption("Top-100 industrial clusters (2010) inside this city cluster, by sector.")
     with st.expander(f"Member cities ({len(d['members'])})"):
-        st.markdown("\n".join(f"- {md(m['name'])} ({md(m['coverage'])}, {md(m['verification'])})"
-                              for m in d["members"]))
+        st.markdown(
+            "\n".join(f"- {md(m['name'])} ({md(m['coverage'])}, {md(m['verification'])})" for m in d["members"])
+        )
         if d.get("verification_note"):
             st.caption(md(d["verification_note"]))
     if d["clusters"]:

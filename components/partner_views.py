@@ -24,16 +24,22 @@ QUERY, SECTORS = "pf_q", "pf_sectors"  # widget keys (Streamlit drops them on ot
 SAVED = "_pf_saved"
 VISIBLE = 6  # cards per group; the rest are listed compactly
 MAP_KINDS = ("ic", "z", "cc", "ev", "org")  # what the explorer can open
-TABS = (("Industrial clusters", ("clusters",)), ("Zones and parks", ("zones",)),
-        ("City clusters", ("city_clusters",)),
-        ("EU instruments", ("partnerships", "projects", "events", "support")),
-        ("Chinese organisations", ("organisations",)))
-HOW_TO_READ = ("How to read this: results are ranked by how directly they match. A NACE code or a product "
-               "word counts most, a sector less, a mention in a description least; several matching words "
-               "add up. Each card says why it matched and cites the record's source.")
+TABS = (
+    ("Industrial clusters", ("clusters",)),
+    ("Zones and parks", ("zones",)),
+    ("City clusters", ("city_clusters",)),
+    ("EU instruments", ("partnerships", "projects", "events", "support")),
+    ("Chinese organisations", ("organisations",)),
+)
+HOW_TO_READ = (
+    "How to read this: results are ranked by how directly they match. A NACE code or a product "
+    "word counts most, a sector less, a mention in a description least; several matching words "
+    "add up. Each card says why it matched and cites the record's source."
+)
 
 
 # --- state: the URL on a session's first visit, the session after that -----------------------------
+
 
 def init_state(atlas) -> None:
     first = SHORTLIST not in st.session_state
@@ -53,8 +59,11 @@ def init_state(atlas) -> None:
 def write_url() -> None:
     """Mirror the search and the shortlist into the address bar, so a copied link restores both."""
     st.session_state[SAVED] = {QUERY: st.session_state.get(QUERY, ""), SECTORS: st.session_state.get(SECTORS, [])}
-    values = {"shortlist": encode_shortlist(st.session_state.get(SHORTLIST, [])), "q": st.session_state.get(QUERY, ""),
-              "sector": ",".join(st.session_state.get(SECTORS, []))}
+    values = {
+        "shortlist": encode_shortlist(st.session_state.get(SHORTLIST, [])),
+        "q": st.session_state.get(QUERY, ""),
+        "sector": ",".join(st.session_state.get(SECTORS, [])),
+    }
     wanted = {k: v for k, v in values.items() if v}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
@@ -78,14 +87,19 @@ def _use(text: str = "", sectors: list | None = None) -> None:
 
 # --- the query -----------------------------------------------------------------------------------
 
+
 def render_query(atlas) -> tuple[str, list[str]]:
     tax = atlas.taxonomy
     left, right = st.columns([2, 3])
     left.multiselect("Sectors", tax.order, format_func=tax.label, key=SECTORS, placeholder="Any sector")
-    right.text_input("NACE codes and keywords", key=QUERY, max_chars=MAX_TEXT,
-                     placeholder="e.g. C29 · 29.1 · C27, C28 · solar · medical devices · textile machinery",
-                     help="NACE Rev. 2 codes as you write them (C29, 29.1, C27-C29) and English words, "
-                          "separated by commas. Common synonyms and spelling slips are understood.")
+    right.text_input(
+        "NACE codes and keywords",
+        key=QUERY,
+        max_chars=MAX_TEXT,
+        placeholder="e.g. C29 · 29.1 · C27, C28 · solar · medical devices · textile machinery",
+        help="NACE Rev. 2 codes as you write them (C29, 29.1, C27-C29) and English words, "
+        "separated by commas. Common synonyms and spelling slips are understood.",
+    )
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.caption("Try:", width="content")
         for example in EXAMPLES:
@@ -117,12 +131,14 @@ def _sector_buttons(atlas, prefix: str) -> None:
 def render_guide(atlas, found: Found) -> None:
     """What to do when nothing was asked, or nothing matched."""
     if found.query.empty:
-        st.info("Start with a sector, a NACE code or an English keyword — or try one of the examples above.",
-                icon="🔎")
+        st.info("Start with a sector, a NACE code or an English keyword — or try one of the examples above.", icon="🔎")
     else:
         asked = ", ".join(f"“{p}”" for p in found.query.unmatched) or "that"
-        st.warning(md(f"Nothing in the atlas matches {asked}.") + " Check the spelling, use a NACE code "
-                   "(e.g. C29) or pick a sector.", icon="🤷")
+        st.warning(
+            md(f"Nothing in the atlas matches {asked}.") + " Check the spelling, use a NACE code "
+            "(e.g. C29) or pick a sector.",
+            icon="🤷",
+        )
         st.markdown("**Did you mean**" if list(found.suggestions) != list(EXAMPLES) else "**Try one of these**")
         with st.container(horizontal=True, gap="small"):
             for s in found.suggestions:
@@ -132,6 +148,7 @@ def render_guide(atlas, found: Found) -> None:
 
 
 # --- results ------------------------------------------------------------------------------------------
+
 
 def _card(r: Result, shortlist: list[str], prefix: str) -> None:
     with st.container(border=True):
@@ -149,9 +166,15 @@ def _card(r: Result, shortlist: list[str], prefix: str) -> None:
 
 def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = "") -> None:
     on = key in shortlist
-    st.button((md(label) + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
-              key=f"{prefix}_{key}", on_click=_toggle, args=(key,), type="primary" if on else "secondary",
-              width="stretch", help="Remove from the shortlist" if on else "Add to the shortlist")
+    st.button(
+        (md(label) + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
+        key=f"{prefix}_{key}",
+        on_click=_toggle,
+        args=(key,),
+        type="primary" if on else "secondary",
+        width="stretch",
+        help="Remove from the shortlist" if on else "Add to the shortlist",
+    )
 
 
 def render_results(atlas, found: Found) -> None:
@@ -161,8 +184,15 @@ def render_results(atlas, found: Found) -> None:
         render_guide(atlas, found)
         return
     if found.query.unmatched:
-        st.warning(md("Nothing matches " + ", ".join(f"“{p}”" for p in found.query.unmatched)
-                      + "; the results are for the rest. Try: " + ", ".join(found.suggestions[:3]) + "."))
+        st.warning(
+            md(
+                "Nothing matches "
+                + ", ".join(f"“{p}”" for p in found.query.unmatched)
+                + "; the results are for the rest. Try: "
+                + ", ".join(found.suggestions[:3])
+                + "."
+            )
+        )
     st.caption(md(_read_as(found, atlas)))
     shortlist = st.session_state[SHORTLIST]
     tabs = st.tabs([f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS])
@@ -182,13 +212,17 @@ def render_results(atlas, found: Found) -> None:
                             _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.label)
                             st.caption(md(r.reasons[0] if r.reasons else ""))
     st.caption(HOW_TO_READ)
-    download_rows(results_table(found), "partner finder results",
-                  "each row's source column (seed documents and cited pages); synonyms: NACE Rev. 2 (Eurostat) "
-                  "and the seed documents",
-                  key="dl_pf_results")
+    download_rows(
+        results_table(found),
+        "partner finder results",
+        "each row's source column (seed documents and cited pages); synonyms: NACE Rev. 2 (Eurostat) "
+        "and the seed documents",
+        key="dl_pf_results",
+    )
 
 
 # --- the shortlist -------------------------------------------------------------------------------------
+
 
 def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
     """The shortlist on the map: its points (colour = sector) and a ring or outline around each."""
@@ -198,9 +232,16 @@ def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
         d = docs[key]
         if d.lat is not None:
             sector = sorted(d.sectors)[0] if d.sectors else ""
-            points.append({"kind": "shortlist", "id": key, "lat": d.lat, "lon": d.lon,
-                           "colour": atlas.taxonomy.colour(sector),
-                           "label": ml.label_text("★ " + d.title, d.subtitle)})
+            points.append(
+                {
+                    "kind": "shortlist",
+                    "id": key,
+                    "lat": d.lat,
+                    "lon": d.lon,
+                    "colour": atlas.taxonomy.colour(sector),
+                    "label": ml.label_text("★ " + d.title, d.subtitle),
+                }
+            )
             rings.append({"lat": d.lat, "lon": d.lon})
         elif d.group == "city_clusters":
             geom = atlas.city_clusters.set_index("id")["geometry"].get(key.split(":", 1)[1])
@@ -217,16 +258,19 @@ def _shortlist_rows(table) -> None:
     for row in table.to_dict("records"):
         name, remove = st.columns([7, 1], vertical_alignment="center")
         name.markdown(f"**{md(row['name'])}**  \n{md(row['group'])} · {md(row['details'])}")
-        remove.button("✕", key=f"pf_sl_{row['key']}", on_click=_toggle, args=(row["key"],),
-                      help="Remove from the shortlist")
+        remove.button(
+            "✕", key=f"pf_sl_{row['key']}", on_click=_toggle, args=(row["key"],), help="Remove from the shortlist"
+        )
 
 
 def render_shortlist(atlas) -> None:
     keys = st.session_state[SHORTLIST]
     st.subheader(f"Your shortlist ({len(keys)})", anchor=False)
     if not keys:
-        st.write("Add results with “＋ Shortlist”. The list is kept in the page address, so a bookmark or a "
-                 "shared link brings it back.")
+        st.write(
+            "Add results with “＋ Shortlist”. The list is kept in the page address, so a bookmark or a "
+            "shared link brings it back."
+        )
         return
     table = shortlist_table(atlas, keys)
     with st.container():  # one slot however long the list, so the map below is not remounted
@@ -234,12 +278,22 @@ def render_shortlist(atlas) -> None:
     st.caption("Saved in the page address (URL): bookmark or share it to keep the list.")
     view = ViewState(layers=("clusters", "city_clusters"))
     located = [(lat, lon) for lat, lon in zip(table["lat"], table["lon"]) if lat == lat and lat is not None]
-    render_map(atlas, filter_atlas(atlas, view), view, None, fit_view(located), height=440, key="partner_map",
-               extra_groups=shortlist_layers(atlas, keys))
+    render_map(
+        atlas,
+        filter_atlas(atlas, view),
+        view,
+        None,
+        fit_view(located),
+        height=440,
+        key="partner_map",
+        extra_groups=shortlist_layers(atlas, keys),
+    )
     mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
-    st.caption(f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "
-               "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "
-               "clusters. Partnerships and projects have no place and are only listed.")
+    st.caption(
+        f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "
+        "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "
+        "clusters. Partnerships and projects have no place and are only listed."
+    )
     sources = " | ".join(dict.fromkeys(table["source"]))
     st.caption("Source: " + source_md(sources))
     download_rows(table, "partner shortlist", sources, key="dl_pf_shortlist")

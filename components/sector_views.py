@@ -17,11 +17,13 @@ from components.downloads import download_rows
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md, md_link, source_md
 from components.url_state import map_link as shared_map_link
+
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
 PROVINCE_NODE = "#E4E7EB"
 
 
 # --- shared pieces (also used by the Policies page) ----------------------------------------
+
 
 def map_link(label: str, params: dict[str, str]) -> None:
     shared_map_link(label, **params)
@@ -37,8 +39,6 @@ def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "
     labels = [label for label, _ in items]
     i = st.selectbox(prompt, range(len(items)), format_func=labels.__getitem__, key=key)
     map_link(f"Open the map: {labels[i]}", items[i][1])
-
-
 
 
 def source_caption(sources) -> None:
@@ -59,6 +59,7 @@ def province_label(code: str, printed: str) -> str:
 
 # --- figures ---------------------------------------------------------------------------------
 
+
 def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 620) -> go.Figure:
     """Horizontal bars, one per province (most clusters on top), stacked by sector in the taxonomy's
     order and colours; the printed Table 4 count stands at the end of each bar."""
@@ -70,20 +71,35 @@ def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 
         rows = by_province[by_province["sector"] == sector].set_index("province")["clusters"]
         if rows.empty:
             continue
-        fig.add_bar(x=[int(rows.get(p, 0)) for p in provinces], y=names, orientation="h", name=taxonomy.label(sector),
-                    marker_color=taxonomy.colour(sector), customdata=[sector] * len(provinces),
-                    hovertemplate="%{y} · " + taxonomy.label(sector).replace("%", "%%") + ": %{x}<extra></extra>")
+        fig.add_bar(
+            x=[int(rows.get(p, 0)) for p in provinces],
+            y=names,
+            orientation="h",
+            name=taxonomy.label(sector),
+            marker_color=taxonomy.colour(sector),
+            customdata=[sector] * len(provinces),
+            hovertemplate="%{y} · " + taxonomy.label(sector).replace("%", "%%") + ": %{x}<extra></extra>",
+        )
     totals = by_province.drop_duplicates("province").set_index("province")["province_count_printed"]
-    fig.add_scatter(x=[int(totals[p]) for p in provinces], y=names, mode="text", showlegend=False,
-                    text=[f" {int(totals[p])}" for p in provinces], textposition="middle right",
-                    hoverinfo="skip", name="Table 4 count")
+    fig.add_scatter(
+        x=[int(totals[p]) for p in provinces],
+        y=names,
+        mode="text",
+        showlegend=False,
+        text=[f" {int(totals[p])}" for p in provinces],
+        textposition="middle right",
+        hoverinfo="skip",
+        name="Table 4 count",
+    )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="Industrial clusters (Table 4, 2010)", range=[0, max(totals) * 1.12])
     layout(fig, height)
-    fig.update_layout(showlegend=True, margin=dict(l=10, r=10, t=10, b=150),
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", font=dict(size=13),
-                                  traceorder="normal"))
+    fig.update_layout(
+        showlegend=True,
+        margin=dict(l=10, r=10, t=10, b=150),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", font=dict(size=13), traceorder="normal"),
+    )
     return readable(fig)
 
 
@@ -91,11 +107,25 @@ def hierarchy_figure(taxonomy: Taxonomy, nodes: pd.DataFrame, kind: str = "treem
     """Province -> sector -> industry as a treemap or sunburst; sector and industry tiles in the sector's colour."""
     colours = [taxonomy.colour(s) if s else PROVINCE_NODE for s in nodes["sector"]]
     trace = go.Treemap if kind == "treemap" else go.Sunburst
-    extra = (dict(tiling=dict(pad=2), pathbar=dict(visible=True)) if kind == "treemap"
-             else dict(insidetextorientation="radial"))
-    fig = go.Figure(trace(ids=nodes["id"], labels=nodes["label"], parents=nodes["parent"], values=nodes["value"],
-                          branchvalues="total", marker=dict(colors=colours), textinfo="label+value",
-                          hovertemplate="%{label}: %{value} cluster(s)<extra></extra>", maxdepth=2, **extra))
+    extra = (
+        dict(tiling=dict(pad=2), pathbar=dict(visible=True))
+        if kind == "treemap"
+        else dict(insidetextorientation="radial")
+    )
+    fig = go.Figure(
+        trace(
+            ids=nodes["id"],
+            labels=nodes["label"],
+            parents=nodes["parent"],
+            values=nodes["value"],
+            branchvalues="total",
+            marker=dict(colors=colours),
+            textinfo="label+value",
+            hovertemplate="%{label}: %{value} cluster(s)<extra></extra>",
+            maxdepth=2,
+            **extra,
+        )
+    )
     return layout(fig, height)
 
 
@@ -118,10 +148,16 @@ def clicked_sector(event, sectors: list[str]) -> str | None:
 
 # --- priority-sector cards -----------------------------------------------------------------
 
-FIGURE_COLUMNS = {"metric": "Metric", "value_text": "Figure as printed", "as_of": "Year (or document)",
-                  "document": "Document",
-                  "other_version": "The other briefing version says", "value_text_corrected": "Corrected reading",
-                  "note": "Note", "source": "Source"}
+FIGURE_COLUMNS = {
+    "metric": "Metric",
+    "value_text": "Figure as printed",
+    "as_of": "Year (or document)",
+    "document": "Document",
+    "other_version": "The other briefing version says",
+    "value_text_corrected": "Corrected reading",
+    "note": "Note",
+    "source": "Source",
+}
 
 
 def _figures(o: dict) -> None:
@@ -130,20 +166,34 @@ def _figures(o: dict) -> None:
     diffs = figure_differences(figs)
     if diffs:
         st.markdown("Where the two briefing versions print different figures, both are shown:")
-        st.markdown("\n".join(
-            f"- **{md(d['metric'])}**: " + " · ".join(
-                f"{md(v['document'])}: {md(v['value_text'])}"
-                + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
-                + f" ({md(v['as_of'])})" for v in d["versions"])
-            for d in diffs))
+        st.markdown(
+            "\n".join(
+                f"- **{md(d['metric'])}**: "
+                + " · ".join(
+                    f"{md(v['document'])}: {md(v['value_text'])}"
+                    + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
+                    + f" ({md(v['as_of'])})"
+                    for v in d["versions"]
+                )
+                for d in diffs
+            )
+        )
     table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
-    st.dataframe(table, hide_index=True, height=320, column_config={
-        "Metric": st.column_config.TextColumn(width="medium"),
-        "Figure as printed": st.column_config.TextColumn(width="medium")})
-    st.caption("How to read this: each figure exactly as printed, with its year (reference, forecast or target "
-               "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
-               "other version prints differently sits right below it. "
-               "Corrected readings and doubts are in the last columns.")
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=320,
+        column_config={
+            "Metric": st.column_config.TextColumn(width="medium"),
+            "Figure as printed": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    st.caption(
+        "How to read this: each figure exactly as printed, with its year (reference, forecast or target "
+        "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
+        "other version prints differently sits right below it. "
+        "Corrected readings and doubts are in the last columns."
+    )
     source_caption(figs["source"])
     download_rows(figs, f"key figures {o['label']}", source_summary(figs["source"]), key=f"dl_fig_{o['id']}")
 
@@ -153,23 +203,33 @@ def _places(atlas: Atlas, o: dict) -> None:
     clusters, zones = o["clusters"], o["zones"]
     sector_names = ", ".join(tax.label(s) for s in o["sectors"])
     st.markdown(f"**Top-100 clusters flagged for this priority ({len(clusters)})**")
-    st.markdown("\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in clusters.to_dict("records"))
-                or "None in Table 4.")
-    st.caption(f"{len(clusters)} of the {o['sector_clusters']} clusters in {md(sector_names)} carry the priority "
-               "flag (data/industry_sectors.csv says why each industry is or is not flagged).")
+    st.markdown(
+        "\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in clusters.to_dict("records"))
+        or "None in Table 4."
+    )
+    st.caption(
+        f"{len(clusters)} of the {o['sector_clusters']} clusters in {md(sector_names)} carry the priority "
+        "flag (data/industry_sectors.csv says why each industry is or is not flagged)."
+    )
     st.markdown(f"**Zones and parks ({len(zones)})**")
-    st.markdown(" · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})"
-                           for r in zones.to_dict("records")) or "None named in the documents.")
+    st.markdown(
+        " · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})" for r in zones.to_dict("records"))
+        or "None named in the documents."
+    )
     source_caption(list(clusters["source"]) + list(zones["source"]))
 
 
 def _place_links(atlas: Atlas, o: dict) -> None:
     tax = atlas.taxonomy
     clusters, zones = o["clusters"], o["zones"]
-    map_links([(f"All of {o['label']} on the map", {"priority": o["id"]})]
-              + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]], key=f"ml_{o['id']}")
-    items = ([(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in clusters.to_dict("records")]
-             + [(r["name_en"], {"sel": f"z:{r['id']}"}) for r in zones.to_dict("records")])
+    map_links(
+        [(f"All of {o['label']} on the map", {"priority": o["id"]})]
+        + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]],
+        key=f"ml_{o['id']}",
+    )
+    items = [(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in clusters.to_dict("records")] + [
+        (r["name_en"], {"sel": f"z:{r['id']}"}) for r in zones.to_dict("records")
+    ]
     if items:
         map_links(items, key=f"pick_{o['id']}", prompt="Open one cluster or zone on the map")
 
@@ -177,11 +237,19 @@ def _place_links(atlas: Atlas, o: dict) -> None:
 def _policies_and_cooperation(o: dict) -> None:
     left, right = st.columns(2, gap="large")
     with left.expander(f"Policies for this sector ({len(o['policies'])})"):
-        st.markdown("\n".join(
-            f"- **{md(p['name'])}**" + (f" ({md(p['years'])})" if p["years"] else "")
-            + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}" for p in o["policies"]) or "None named.")
-        st.caption("Policies whose scope names this priority sector or its sectors (data/policies.yaml, "
-                   "applies_to). The Policies page has each one's factsheet.")
+        st.markdown(
+            "\n".join(
+                f"- **{md(p['name'])}**"
+                + (f" ({md(p['years'])})" if p["years"] else "")
+                + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}"
+                for p in o["policies"]
+            )
+            or "None named."
+        )
+        st.caption(
+            "Policies whose scope names this priority sector or its sectors (data/policies.yaml, "
+            "applies_to). The Policies page has each one's factsheet."
+        )
         source_caption(p["source"] for p in o["policies"])
     coop = o["cooperation"]
     n = sum(len(v) for v in coop.values())
@@ -194,13 +262,20 @@ def _policies_and_cooperation(o: dict) -> None:
             st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} ({md(p['years'])})" for p in coop["projects"]))
         if coop["events"]:
             st.markdown("**Missions, matchmaking, fairs and dialogues**")
-            st.markdown("\n".join(
-                f"- {md(e['when'])} · {md(e['name'])}" + (f" — {md(e['where'])}" if e["where"] else "")
-                + (" (planned)" if e["status"] == "planned" else "") for e in coop["events"]))
+            st.markdown(
+                "\n".join(
+                    f"- {md(e['when'])} · {md(e['name'])}"
+                    + (f" — {md(e['where'])}" if e["where"] else "")
+                    + (" (planned)" if e["status"] == "planned" else "")
+                    for e in coop["events"]
+                )
+            )
         if not n:
             st.write("The documents record no cooperation in this sector.")
-        st.caption("Partnerships, projects and events whose sector or priority sector matches; an event "
-                   "with several stops counts once.")
+        st.caption(
+            "Partnerships, projects and events whose sector or priority sector matches; an event "
+            "with several stops counts once."
+        )
         source_caption(r["source"] for v in coop.values() for r in v)
 
 
@@ -211,14 +286,22 @@ def render_priority_card(atlas: Atlas, o: dict) -> None:
     with st.container(border=True):
         st.markdown(f'<div style="height:6px;background:{colour};border-radius:3px"></div>', unsafe_allow_html=True)
         st.subheader(md(o["label"]), anchor=False)
-        st.caption(f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
-                   f"Source: {source_md(o['source'])}")
+        st.caption(
+            f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
+            f"Source: {source_md(o['source'])}"
+        )
         cols = st.columns(5)
         coop = o["cooperation"]
-        for col, (label, value) in zip(cols, (
-                ("Key figures", len(o["figures"])), ("Flagged clusters", len(o["clusters"])),
-                ("Zones and parks", len(o["zones"])), ("Policies", len(o["policies"])),
-                ("Partnerships, projects, events", sum(len(v) for v in coop.values())))):
+        for col, (label, value) in zip(
+            cols,
+            (
+                ("Key figures", len(o["figures"])),
+                ("Flagged clusters", len(o["clusters"])),
+                ("Zones and parks", len(o["zones"])),
+                ("Policies", len(o["policies"])),
+                ("Partnerships, projects, events", sum(len(v) for v in coop.values())),
+            ),
+        ):
             col.metric(label, value)
         left, right = st.columns(2, gap="large")
         with left:
@@ -231,16 +314,33 @@ def render_priority_card(atlas: Atlas, o: dict) -> None:
 
 # --- national sector lists -------------------------------------------------------------------
 
+
 def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
     """A national sector list with the clusters and zones in each item's sectors, and map links."""
-    table = df.rename(columns={"name": "Sector as printed", "sector_labels": "Our sector(s)",
-                               "priority": "Briefing priority", "clusters": "Top-100 clusters",
-                               "zones": "Zones and parks", "cluster_names": "Which clusters",
-                               "zone_names": "Which zones", "note": "Mapping note"})
-    st.dataframe(table.drop(columns=["id", "sectors", "source"]), hide_index=True, column_config={
-        "Sector as printed": st.column_config.TextColumn(width="medium"),
-        "Which clusters": st.column_config.TextColumn(width="large")})
-    map_links([(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])})
-               for r in df.to_dict("records")], key=f"ml_{key}", prompt=f"Open the map filtered to one {name} sector")
+    table = df.rename(
+        columns={
+            "name": "Sector as printed",
+            "sector_labels": "Our sector(s)",
+            "priority": "Briefing priority",
+            "clusters": "Top-100 clusters",
+            "zones": "Zones and parks",
+            "cluster_names": "Which clusters",
+            "zone_names": "Which zones",
+            "note": "Mapping note",
+        }
+    )
+    st.dataframe(
+        table.drop(columns=["id", "sectors", "source"]),
+        hide_index=True,
+        column_config={
+            "Sector as printed": st.column_config.TextColumn(width="medium"),
+            "Which clusters": st.column_config.TextColumn(width="large"),
+        },
+    )
+    map_links(
+        [(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])}) for r in df.to_dict("records")],
+        key=f"ml_{key}",
+        prompt=f"Open the map filtered to one {name} sector",
+    )
     source_caption(df["source"])
     download_rows(df.drop(columns=["sectors"]), name, source_summary(df["source"]), key=f"dl_{key}")

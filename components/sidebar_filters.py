@@ -28,34 +28,78 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     tax = atlas.taxonomy
     sb = st.sidebar
     sb.header("Filters")
-    sb.text_input("Search", key="f_q", on_change=session.widget_changed, args=("q",),
-                  placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
-                  help="Clusters, zones, city clusters, cities and organisations by English name, "
-                       "pinyin or Chinese characters. Narrows the map to what it finds.")
+    sb.text_input(
+        "Search",
+        key="f_q",
+        on_change=session.widget_changed,
+        args=("q",),
+        placeholder="e.g. Huadu, 花都, huadu, photovoltaic",
+        help="Clusters, zones, city clusters, cities and organisations by English name, "
+        "pinyin or Chinese characters. Narrows the map to what it finds.",
+    )
     if view.q.strip():
         _search_results(atlas, view.q)
-    sb.pills("Sector", tax.order, format_func=tax.label, selection_mode="multi",
-             key="f_sectors", on_change=session.widget_changed, args=("sectors",),
-             help="None chosen: all sectors.")
-    sb.pills("Priority sector", list(tax.priority.index), format_func=tax.priority_label,
-             selection_mode="multi", key="f_priority", on_change=session.widget_changed, args=("priority",),
-             help="The EU-China priority sectors; none chosen: any.")
-    sb.multiselect("Province", sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
-                   format_func=PROVINCE_NAMES_EN.get,
-                   key="f_provinces", on_change=session.widget_changed, args=("provinces",),
-                   placeholder="All provinces")
+    sb.pills(
+        "Sector",
+        tax.order,
+        format_func=tax.label,
+        selection_mode="multi",
+        key="f_sectors",
+        on_change=session.widget_changed,
+        args=("sectors",),
+        help="None chosen: all sectors.",
+    )
+    sb.pills(
+        "Priority sector",
+        list(tax.priority.index),
+        format_func=tax.priority_label,
+        selection_mode="multi",
+        key="f_priority",
+        on_change=session.widget_changed,
+        args=("priority",),
+        help="The EU-China priority sectors; none chosen: any.",
+    )
+    sb.multiselect(
+        "Province",
+        sorted(PROVINCE_NAMES_EN, key=PROVINCE_NAMES_EN.get),
+        format_func=PROVINCE_NAMES_EN.get,
+        key="f_provinces",
+        on_change=session.widget_changed,
+        args=("provinces",),
+        placeholder="All provinces",
+    )
     cc = atlas.city_clusters.sort_values("rank")
     names = dict(zip(cc["id"], cc["name_en"]))
-    sb.multiselect("City cluster", list(cc["id"]),
-                   format_func=names.get, key="f_cc", on_change=session.widget_changed,
-                   args=("city_clusters",), placeholder="All city clusters")
+    sb.multiselect(
+        "City cluster",
+        list(cc["id"]),
+        format_func=names.get,
+        key="f_cc",
+        on_change=session.widget_changed,
+        args=("city_clusters",),
+        placeholder="All city clusters",
+    )
     sb.header("Layers")
-    sb.pills("Layers", LAYERS, format_func=LAYER_LABELS.get, selection_mode="multi", key="f_layers",
-             on_change=session.widget_changed, args=("layers",), label_visibility="collapsed")
-    sb.segmented_control("Basemap", ["outline", "tiles"], required=True,
-                         format_func={"outline": "Offline outline", "tiles": "Light tiles"}.get,
-                         key="f_basemap", on_change=session.widget_changed, args=("basemap",),
-                         help="The outline always works; tiles need internet (the outline stays on top).")
+    sb.pills(
+        "Layers",
+        LAYERS,
+        format_func=LAYER_LABELS.get,
+        selection_mode="multi",
+        key="f_layers",
+        on_change=session.widget_changed,
+        args=("layers",),
+        label_visibility="collapsed",
+    )
+    sb.segmented_control(
+        "Basemap",
+        ["outline", "tiles"],
+        required=True,
+        format_func={"outline": "Offline outline", "tiles": "Light tiles"}.get,
+        key="f_basemap",
+        on_change=session.widget_changed,
+        args=("basemap",),
+        help="The outline always works; tiles need internet (the outline stays on top).",
+    )
     if any((view.sectors, view.priority, view.provinces, view.city_clusters, view.q)):
         sb.button("Clear filters", on_click=session.clear_filters)
 
@@ -67,6 +111,11 @@ def _search_results(atlas: Atlas, query: str) -> None:
         return
     st.sidebar.caption(f"{len(hits)} best matches — click to open")
     for hit in hits:
-        st.sidebar.button(hit.label, key=f"hit_{hit.key}", help=hit.kind,
-                          on_click=session.select, args=(hit.key,),
-                          use_container_width=True)
+        st.sidebar.button(
+            hit.label,
+            key=f"hit_{hit.key}",
+            help=hit.kind,
+            on_click=session.select,
+            args=(hit.key,),
+            use_container_width=True,
+        )

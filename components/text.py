@@ -45,6 +45,6 @@ def source_md(text) -> str:
     text = source_line(text)
     out, last = [], 0
     for m in URL.finditer(text):
-        out += [md(text[last:m.start()]), md_link(m.group(0), m.group(0))]
+        out += [md(text[last : m.start()]), md_link(m.group(0), m.group(0))]
         last = m.end()
     return "".join(out) + md(text[last:])

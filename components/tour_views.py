@@ -49,43 +49,69 @@ def _jump() -> None:
 def render_navigation(steps: tuple[Step, ...], n: int, where: str) -> None:
     """Previous / next buttons and a jump list (each a rerun with ?step=k)."""
     prev_col, jump_col, next_col = st.columns([1, 3, 1], vertical_alignment="center")
-    prev_col.button("◀ Previous", key=f"tour_prev_{where}", disabled=n <= 1, on_click=go_to, args=(n - 1,),
-                    width="stretch")
-    next_col.button("Next ▶", key=f"tour_next_{where}", disabled=n >= len(steps), on_click=go_to,
-                    args=(n + 1,), type="primary", width="stretch")
+    prev_col.button(
+        "◀ Previous", key=f"tour_prev_{where}", disabled=n <= 1, on_click=go_to, args=(n - 1,), width="stretch"
+    )
+    next_col.button(
+        "Next ▶",
+        key=f"tour_next_{where}",
+        disabled=n >= len(steps),
+        on_click=go_to,
+        args=(n + 1,),
+        type="primary",
+        width="stretch",
+    )
     if where == "top":
         st.session_state["tour_jump"] = n
-        jump_col.selectbox("Jump to step", range(1, len(steps) + 1), key="tour_jump",
-                           format_func=lambda k: f"{k}. {steps[k - 1].title}", label_visibility="collapsed",
-                           on_change=_jump)
+        jump_col.selectbox(
+            "Jump to step",
+            range(1, len(steps) + 1),
+            key="tour_jump",
+            format_func=lambda k: f"{k}. {steps[k - 1].title}",
+            label_visibility="collapsed",
+            on_change=_jump,
+        )
 
 
 def render_header(step: Step, n: int, total: int, tour_title: str) -> None:
-    st.markdown(f'<div class="tour-kicker">{h(tour_title)} · step {n} of {total}</div>'
-                f'<div class="tour-title">{h(step.title)}</div>', unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="tour-kicker">{h(tour_title)} · step {n} of {total}</div>'
+        f'<div class="tour-title">{h(step.title)}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def render_caption(text: str, source: str) -> None:
-    st.markdown(f'<div class="tour-caption">{h(text)}</div>'
-                f'<div class="tour-source">Source: {h(source)}</div>', unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="tour-caption">{h(text)}</div><div class="tour-source">Source: {h(source)}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def render_checks(checks: list[Check], show_when_ok: bool) -> None:
     """The ready-to-present checklist: one plain line per check; failures always shown."""
     failed = [c for c in checks if not c.ok]
     if failed:
-        st.error("Not ready to present — " + " ".join(f"{md(c.name)}: {md(c.detail)}." for c in failed),
-                 icon=":material/warning:")
+        st.error(
+            "Not ready to present — " + " ".join(f"{md(c.name)}: {md(c.detail)}." for c in failed),
+            icon=":material/warning:",
+        )
     elif show_when_ok:
-        st.success("Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks)
-                   + " all checked.", icon=":material/check_circle:")
+        st.success(
+            "Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks) + " all checked.",
+            icon=":material/check_circle:",
+        )
     if failed or show_when_ok:
         with st.expander("What was checked", expanded=bool(failed)):
-            st.markdown("\n".join(f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — "
-                                  f"{md(c.detail)}" for c in checks))
+            st.markdown(
+                "\n".join(
+                    f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — {md(c.detail)}" for c in checks
+                )
+            )
 
 
 # ---------------------------------------------------------------- panels under the map
+
 
 def _legend_panel() -> None:
     """The key itself is inside the map (lower left), open on the tour's full-width map."""
@@ -101,20 +127,24 @@ def _detail_panel(atlas: Atlas, step: Step) -> None:
     with right:
         specific = [p for p in d.get("policies", []) if p["reason"] not in ("sector", "national")]
         st.markdown("**Policies for this place**")
-        st.markdown("\n".join(f"- {md(p['name'])} {md('(' + p['years'] + ')' if p['years'] else '')}"
-                              for p in specific[:5]) or "None named in the documents.")
+        st.markdown(
+            "\n".join(f"- {md(p['name'])} {md('(' + p['years'] + ')' if p['years'] else '')}" for p in specific[:5])
+            or "None named in the documents."
+        )
     st.caption("Source: " + md(d["source"]))
 
 
 def policy_rows(atlas: Atlas) -> pd.DataFrame:
     """The cluster programmes of the factsheet and SEZs: what the policy step talks about."""
     records = atlas.policies[atlas.policies["kind"] == "cluster_programme"].to_dict("records")
-    return pd.DataFrame({
-        "policy": [p["name_en"] for p in records],
-        "years": [years_text(p) for p in records],
-        "responsible": ["; ".join(p["authorities"] or []) for p in records],
-        "source": [p["source"] for p in records],
-    })
+    return pd.DataFrame(
+        {
+            "policy": [p["name_en"] for p in records],
+            "years": [years_text(p) for p in records],
+            "responsible": ["; ".join(p["authorities"] or []) for p in records],
+            "source": [p["source"] for p in records],
+        }
+    )
 
 
 def _policies_panel(atlas: Atlas) -> None:
@@ -129,8 +159,10 @@ def _policies_panel(atlas: Atlas) -> None:
         cols = st.columns(2)
         for i, r in enumerate(m.to_dict("records")):
             cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']:g}")
-        st.caption("Cluster policy maturity index (data 2020); no total score is given. Source: "
-                   + md("; ".join(dict.fromkeys(m["source"]))))
+        st.caption(
+            "Cluster policy maturity index (data 2020); no total score is given. Source: "
+            + md("; ".join(dict.fromkeys(m["source"])))
+        )
 
 
 def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
@@ -141,9 +173,11 @@ def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
     cols[2].metric("ESCP-4i partnerships", f"{len(atlas.partnerships):,}")
     cols[3].metric("R&I projects", f"{len(atlas.projects):,}")
     by_year = ev.groupby(["year", "kind"]).size().rename("events").reset_index()
-    st.caption("How to read: all EU-China events the documents record (some abroad, so not on the map), the "
-               "partnerships targeting China and the joint projects. Source: "
-               + md("; ".join(dict.fromkeys(s.split(" | ")[0] for s in ev["source"]))))
+    st.caption(
+        "How to read: all EU-China events the documents record (some abroad, so not on the map), the "
+        "partnerships targeting China and the joint projects. Source: "
+        + md("; ".join(dict.fromkeys(s.split(" | ")[0] for s in ev["source"])))
+    )
     download_rows(by_year, "eu-china-events-by-year", "; ".join(dict.fromkeys(ev["source"])), key="tour_dl_events")
 
 

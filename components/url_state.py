@@ -27,4 +27,3 @@ def map_link(label: str, **filters: str) -> None:
         st.page_link(EXPLORER_PAGE, label=md(label), icon=":material/map:", query_params=params)
     except StreamlitPageNotFoundError:
         st.markdown(f"[{md(label)}](/?{urlencode(params)})")
-

@@ -122,8 +122,20 @@ def write_seats(rows: list[dict]) -> None:
     path = OUT / "division_seats.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["adcode", "level", "levels", "name_zh", "province_zh", "prefecture_zh", "pinyin",
-                    "lon", "lat", "seat_source"])
+        w.writerow(
+            [
+                "adcode",
+                "level",
+                "levels",
+                "name_zh",
+                "province_zh",
+                "prefecture_zh",
+                "pinyin",
+                "lon",
+                "lat",
+                "seat_source",
+            ]
+        )
         # Former codes from the 2020 list are kept too, so a 2010 row's code still resolves.
         known = {r["adcode"] for r in rows}
         levels: dict[str, list[str]] = {}
@@ -143,15 +155,38 @@ def write_seats(rows: list[dict]) -> None:
                     lon, lat = round(wgs.lon, DECIMALS), round(wgs.lat, DECIMALS)
                     source = f"{label} seat (GCJ-02 → WGS84)"
                     break
-            w.writerow([r["adcode"], r["level"], ";".join(levels[r["adcode"]]), r["name_zh"], r["province_zh"],
-                        r["prefecture_zh"], pinyin_name(r["name_zh"]), lon, lat, source])
+            w.writerow(
+                [
+                    r["adcode"],
+                    r["level"],
+                    ";".join(levels[r["adcode"]]),
+                    r["name_zh"],
+                    r["province_zh"],
+                    r["prefecture_zh"],
+                    pinyin_name(r["name_zh"]),
+                    lon,
+                    lat,
+                    source,
+                ]
+            )
         for code, (name, glon, glat) in sorted(old.items()):
             if code in known or code.endswith("0000") or code[4:] == "00":
                 continue
             wgs = prcoords.gcj_wgs_bored(prcoords.Coords(glat, glon), check_china=False)
-            w.writerow([code, "former_county", "former_county", name, "", "", pinyin_name(name),
-                        round(wgs.lon, DECIMALS), round(wgs.lat, DECIMALS),
-                        f"cpca {v_old} seat of a code no longer current (GCJ-02 → WGS84)"])
+            w.writerow(
+                [
+                    code,
+                    "former_county",
+                    "former_county",
+                    name,
+                    "",
+                    "",
+                    pinyin_name(name),
+                    round(wgs.lon, DECIMALS),
+                    round(wgs.lat, DECIMALS),
+                    f"cpca {v_old} seat of a code no longer current (GCJ-02 → WGS84)",
+                ]
+            )
     print(f"{path.relative_to(ROOT)} written")
 
 

@@ -44,9 +44,7 @@ def close_slivers(geom, gap: float = 0.01, min_hole: float = 0.05):
     shared borders; a closing (grow then shrink) and dropping tiny holes removes them."""
     geom = geom.buffer(gap, join_style="mitre").buffer(-gap, join_style="mitre")
     parts = getattr(geom, "geoms", [geom])
-    cleaned = [
-        Polygon(p.exterior, [r for r in p.interiors if Polygon(r).area >= min_hole]) for p in parts
-    ]
+    cleaned = [Polygon(p.exterior, [r for r in p.interiors if Polygon(r).area >= min_hole]) for p in parts]
     return MultiPolygon(cleaned) if len(cleaned) > 1 else cleaned[0]
 
 

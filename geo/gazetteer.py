@@ -52,9 +52,7 @@ def bare_name(name_zh: str) -> str:
 
 
 def chinese_names(place: dict) -> list[str]:
-    return [
-        a for a in place.get("alternatenames", []) if a and "\u4e00" <= a[0] <= "\u9fff"
-    ]
+    return [a for a in place.get("alternatenames", []) if a and "\u4e00" <= a[0] <= "\u9fff"]
 
 
 def source_label() -> str:
@@ -83,17 +81,10 @@ def match(name_zh: str, adcode: str, places: list[dict]) -> dict:
     """The one place called ``name_zh`` (in Chinese) inside the unit ``adcode``."""
     wanted = {name_zh, bare_name(name_zh)}
     area = area_of(adcode).buffer(MARGIN_DEG)
-    hits = [
-        p
-        for p in places
-        if wanted & set(chinese_names(p))
-        and area.contains(Point(p["longitude"], p["latitude"]))
-    ]
+    hits = [p for p in places if wanted & set(chinese_names(p)) and area.contains(Point(p["longitude"], p["latitude"]))]
     if len(hits) != 1:
         found = ", ".join(str(p["geonameid"]) for p in hits) or "none"
-        raise GazetteerError(
-            f"{name_zh} in {adcode}: {len(hits)} GeoNames places ({found}); need exactly one"
-        )
+        raise GazetteerError(f"{name_zh} in {adcode}: {len(hits)} GeoNames places ({found}); need exactly one")
     return hits[0]
 
 

@@ -65,8 +65,9 @@ def city_clusters_at(lat: float, lon: float, polygons: gpd.GeoDataFrame) -> str:
     return ";".join(sorted(hits))
 
 
-def locate_rows(rows: list[dict], seats: pd.DataFrame, polygons: gpd.GeoDataFrame | None,
-                places: dict[str, dict] | None = None) -> list[dict]:
+def locate_rows(
+    rows: list[dict], seats: pd.DataFrame, polygons: gpd.GeoDataFrame | None, places: dict[str, dict] | None = None
+) -> list[dict]:
     places = load_places() if places is None else places
     out = []
     for i, row in enumerate(rows, start=1):
@@ -74,16 +75,13 @@ def locate_rows(rows: list[dict], seats: pd.DataFrame, polygons: gpd.GeoDataFram
         method = row.get("location_method", "")
         if method in SEAT_METHODS or method == "gazetteer":
             try:
-                lat, lon, source = (gazetteer_point(row, places) if method == "gazetteer"
-                                    else seat_point(row, seats))
+                lat, lon, source = gazetteer_point(row, places) if method == "gazetteer" else seat_point(row, seats)
             except GeolocationError as exc:
                 raise GeolocationError(f"row {i} ({row.get('id')}): {exc}") from None
             row["lat"], row["lon"], row["location_source"] = f"{lat:.5f}", f"{lon:.5f}", source
         if polygons is not None and "city_cluster" in row:
             has_point = row.get("lat") and row.get("lon")
-            row["city_cluster"] = (
-                city_clusters_at(float(row["lat"]), float(row["lon"]), polygons) if has_point else ""
-            )
+            row["city_cluster"] = city_clusters_at(float(row["lat"]), float(row["lon"]), polygons) if has_point else ""
         out.append(row)
     return out
 

@@ -31,8 +31,15 @@ WEB_FILES = {"province": "provinces.json", "city_cluster": "city_clusters.json",
 UNIT_SUFFIX = re.compile(r"(特别行政区|自治州|地区|林区|盟|市)$")
 # Capitals whose usual English name is not their pinyin (the names English-language atlases and
 # encyclopaedias use, e.g. Wikipedia's article titles).
-ENGLISH_NAMES = {"呼和浩特": "Hohhot", "哈尔滨": "Harbin", "拉萨": "Lhasa", "西安": "Xi'an", "乌鲁木齐": "Urumqi",
-                 "香港": "Hong Kong", "澳门": "Macao"}
+ENGLISH_NAMES = {
+    "呼和浩特": "Hohhot",
+    "哈尔滨": "Harbin",
+    "拉萨": "Lhasa",
+    "西安": "Xi'an",
+    "乌鲁木齐": "Urumqi",
+    "香港": "Hong Kong",
+    "澳门": "Macao",
+}
 ETHNIC_SUFFIX = re.compile(r"(朝鲜|土家|苗|白|彝|哈尼|壮|傣|景颇|傈僳|藏|回|蒙古|羌|布依|侗|柯尔克孜|哈萨克)族?$")
 URL_PREFIX = "/app/static/geo/"
 
@@ -52,8 +59,13 @@ def web_geometry(geom, level: str):
 def province_collection() -> dict:
     features = []
     for rec in load_layer("province").to_dict("records"):
-        features.append({"type": "Feature", "properties": {"adcode": rec["adcode"], "name_zh": rec["name_zh"]},
-                         "geometry": mapping(web_geometry(rec["geometry"], "province"))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"adcode": rec["adcode"], "name_zh": rec["name_zh"]},
+                "geometry": mapping(web_geometry(rec["geometry"], "province")),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -65,8 +77,9 @@ def city_cluster_collection(data_dir: Path = DATA_DIR) -> dict:
         a = attrs.loc[rec["id"]]
         label = html.escape(f"{a['name_en']} · {a['tier'].replace('_', '-')} city cluster")
         props = {"kind": "cc", "id": rec["id"], "tier": a["tier"], "label": label}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": mapping(web_geometry(rec["geometry"], "city_cluster"))})
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": mapping(web_geometry(rec["geometry"], "city_cluster"))}
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -98,8 +111,13 @@ def place_collection() -> dict:
         rank = 1 if rec["adcode"] in capitals else 2
         short = short_name(rec["name_zh"])
         label = html.escape(f"{ENGLISH_NAMES.get(short) or place_pinyin(short).capitalize()} {short}")
-        features.append({"type": "Feature", "properties": {"adcode": rec["adcode"], "rank": rank, "label": label},
-                         "geometry": {"type": "Point", "coordinates": [round(rec["lon"], 3), round(rec["lat"], 3)]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"adcode": rec["adcode"], "rank": rank, "label": label},
+                "geometry": {"type": "Point", "coordinates": [round(rec["lon"], 3), round(rec["lat"], 3)]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -11,8 +11,13 @@ import streamlit as st
 
 from atlas import compare as C
 from atlas.exports import source_line
-from components.compare_views import (category_colours, render_facets, render_item_lists,
-                                      render_policy_matrix, render_summary)
+from components.compare_views import (
+    category_colours,
+    render_facets,
+    render_item_lists,
+    render_policy_matrix,
+    render_summary,
+)
 from components.data_access import get_atlas
 from components.url_state import map_link
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -33,8 +38,13 @@ st.title("Compare provinces and city clusters", anchor=False)
 for notice in st.session_state.pop("_cmp_notices", []):
     st.info(notice, icon="ℹ️")
 selected = st.multiselect(
-    "Places to compare (two to five)", list(known), format_func=known.get, key=WIDGET,
-    max_selections=C.MAX_PLACES, placeholder="Pick provinces or city clusters")
+    "Places to compare (two to five)",
+    list(known),
+    format_func=known.get,
+    key=WIDGET,
+    max_selections=C.MAX_PLACES,
+    placeholder="Pick provinces or city clusters",
+)
 st.session_state[SAVED] = selected
 wanted = C.to_param(selected)
 if st.query_params.get(C.URL_KEY, "") != wanted:
@@ -44,8 +54,10 @@ if st.query_params.get(C.URL_KEY, "") != wanted:
         del st.query_params[C.URL_KEY]
 
 if len(selected) < 2:
-    st.info("Pick at least two places to compare: provinces (e.g. Guangdong, Zhejiang) or city clusters "
-            "(e.g. Yangtze River Delta). The choice is kept in the address, so the link can be shared.")
+    st.info(
+        "Pick at least two places to compare: provinces (e.g. Guangdong, Zhejiang) or city clusters "
+        "(e.g. Yangtze River Delta). The choice is kept in the address, so the link can be shared."
+    )
     if not selected:
         st.stop()
 
@@ -63,35 +75,61 @@ for col, p in zip(link_cols, places):
     with col:
         map_link(f"{p.label} on the map", **({"province": p.code} if p.kind == "province" else {"cc": p.code}))
 summary = C.summary(atlas, places, policies, items)
-everything = pd.concat([C.rows_in(atlas.clusters, places)["source"], C.rows_in(atlas.zones, places)["source"],
-                        policies["source"], items["source"]])
+everything = pd.concat(
+    [
+        C.rows_in(atlas.clusters, places)["source"],
+        C.rows_in(atlas.zones, places)["source"],
+        policies["source"],
+        items["source"],
+    ]
+)
 render_summary(summary, source_line(everything))
 
 render_facets(
-    "Top-100 industrial clusters by sector", by_sector, "sector", tax.colours,
+    "Top-100 industrial clusters by sector",
+    by_sector,
+    "sector",
+    tax.colours,
     "How to read this: one column per place, one bar per sector (colours as on the map), all on the same "
     "scale. Counts are clusters of the 2010 top-100 list whose point lies in the place.",
-    C.sources(C.rows_in(atlas.clusters, places)), "sectors")
+    C.sources(C.rows_in(atlas.clusters, places)),
+    "sectors",
+)
 render_facets(
-    "High-tech zones, parks and sector clusters", zones, "kind", category_colours(list(C.ZONE_KIND_ORDER)),
+    "High-tech zones, parks and sector clusters",
+    zones,
+    "kind",
+    category_colours(list(C.ZONE_KIND_ORDER)),
     "How to read this: zones the documents single out, by kind, counted where their point lies; "
     "same scale in every column.",
-    C.sources(C.rows_in(atlas.zones, places)), "zones")
+    C.sources(C.rows_in(atlas.zones, places)),
+    "zones",
+)
 with st.expander("Which zones"):
     st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
 
 render_facets(
-    "EU-China cooperation activity", coop, "measure", category_colours(list(C.MEASURES)),
+    "EU-China cooperation activity",
+    coop,
+    "measure",
+    category_colours(list(C.MEASURES)),
     "How to read this: events (one per event, however many cities it visited) and organisations located "
     "in the place; ESCP-4i partnerships and R&I projects that share a sector with its clusters or zones. "
     "Same scale in every column.",
-    C.sources(items), "coop")
+    C.sources(items),
+    "coop",
+)
 render_item_lists(items, [p.label for p in places], C.MEASURES)
 
 render_facets(
-    "Policies that apply", reasons, "reason", category_colours(list(C.REASON_ORDER)),
+    "Policies that apply",
+    reasons,
+    "reason",
+    category_colours(list(C.REASON_ORDER)),
     "How to read this: policies counted by why they apply — the most specific reason wins (a zone, city, "
     "province or city cluster named by the policy), then national policies for the place's sectors and the "
     "national framework.",
-    C.sources(policies), "policies")
+    C.sources(policies),
+    "policies",
+)
 render_policy_matrix(C.policy_matrix(policies, places), C.sources(policies))

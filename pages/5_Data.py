@@ -24,8 +24,9 @@ def catalogue() -> dict[str, tuple[int, int]]:
     out = {}
     for ds in X.all_datasets():
         df = X.read_records(ds)
-        located = len(df) if ds.geometry in ("layer", "polygon") else (
-            len(X.located(df)) if ds.geometry == "point" else 0)
+        located = (
+            len(df) if ds.geometry in ("layer", "polygon") else (len(X.located(df)) if ds.geometry == "point" else 0)
+        )
         out[ds.key] = (len(df), located)
     return out
 
@@ -42,10 +43,12 @@ datasets = [d for d in X.all_datasets() if d.key in counts]
 dictionary, readme_parts, source_parts = docs()
 
 st.title("Data, sources and downloads", anchor=False)
-st.write("Every dataset behind the atlas, as bundled: download it, read what each column means, where it "
-         "comes from and what is uncertain. CSV files are UTF-8 (with a byte-order mark, so spreadsheet "
-         "programs read Chinese) and hold only the table; each row names its source, and the data package "
-         "(zip) adds a datapackage.json with the dataset's sources, licence and column types. GeoJSON is WGS84.")
+st.write(
+    "Every dataset behind the atlas, as bundled: download it, read what each column means, where it "
+    "comes from and what is uncertain. CSV files are UTF-8 (with a byte-order mark, so spreadsheet "
+    "programs read Chinese) and hold only the table; each row names its source, and the data package "
+    "(zip) adds a datapackage.json with the dataset's sources, licence and column types. GeoJSON is WGS84."
+)
 c = st.columns(3)
 c[0].metric("Datasets", len(datasets))
 c[1].metric("Records", f"{sum(n for n, _ in counts.values()):,}")
@@ -61,28 +64,47 @@ for group in X.GROUPS:
     if not members:
         continue
     for row in range(0, len(members), 2):
-        for col, ds in zip(st.columns(2), members[row:row + 2]):
+        for col, ds in zip(st.columns(2), members[row : row + 2]):
             n, located = counts[ds.key]
             with col.container(border=True):
                 places = f" · {located:,} with places" if ds.geometry else ""
                 st.markdown(f"**{md(ds.title)}**  \n`data/{ds.file}` · {n:,} records{places}")
                 b1, b2, b3 = st.columns(3)
-                b1.download_button("CSV", data=lambda ds=ds: X.dataset_csv(ds), key=f"csv_{ds.key}",
-                                   file_name=f"china-cluster-atlas-{ds.key}.csv", mime="text/csv",
-                                   on_click="ignore", icon="⬇️")
-                b3.download_button("Data package", data=lambda ds=ds: X.dataset_package(ds), key=f"pkg_{ds.key}",
-                                   file_name=f"china-cluster-atlas-{ds.key}.zip", mime="application/zip",
-                                   on_click="ignore", icon="⬇️", help="The CSV with its datapackage.json "
-                                   "(Frictionless): sources, licence, column types.")
+                b1.download_button(
+                    "CSV",
+                    data=lambda ds=ds: X.dataset_csv(ds),
+                    key=f"csv_{ds.key}",
+                    file_name=f"china-cluster-atlas-{ds.key}.csv",
+                    mime="text/csv",
+                    on_click="ignore",
+                    icon="⬇️",
+                )
+                b3.download_button(
+                    "Data package",
+                    data=lambda ds=ds: X.dataset_package(ds),
+                    key=f"pkg_{ds.key}",
+                    file_name=f"china-cluster-atlas-{ds.key}.zip",
+                    mime="application/zip",
+                    on_click="ignore",
+                    icon="⬇️",
+                    help="The CSV with its datapackage.json (Frictionless): sources, licence, column types.",
+                )
                 if ds.geometry:
                     b2.download_button(
-                        "GeoJSON", data=lambda ds=ds: X.dataset_geojson(ds, disclaimer=DISCLAIMER),
-                        key=f"geo_{ds.key}", file_name=f"china-cluster-atlas-{ds.key}.geojson",
-                        mime="application/geo+json", on_click="ignore", icon="⬇️")
+                        "GeoJSON",
+                        data=lambda ds=ds: X.dataset_geojson(ds, disclaimer=DISCLAIMER),
+                        key=f"geo_{ds.key}",
+                        file_name=f"china-cluster-atlas-{ds.key}.geojson",
+                        mime="application/geo+json",
+                        on_click="ignore",
+                        icon="⬇️",
+                    )
                 with st.expander("Data dictionary"):
                     st.markdown(X.doc_markdown(dictionary.get(ds.readme, "Not described in data/README.md.")))
-st.caption("How to read this: one box per bundled file; the GeoJSON has one feature per record with a place "
-           "(a point at its division seat or cited coordinates; city clusters as polygons).")
+st.caption(
+    "How to read this: one box per bundled file; the GeoJSON has one feature per record with a place "
+    "(a point at its division seat or cited coordinates; city clusters as polygons)."
+)
 st.caption("Source: data/README.md (the data dictionary) and the files in data/.")
 
 # ---------------------------------------------------------------- sources and licences
@@ -108,18 +130,35 @@ u = st.columns(5)
 u[0].metric("City clusters verified (V)", levels["V"])
 u[1].metric("Partly verified (P)", levels["P"])
 u[2].metric("Unverified (U)", levels["U"])
-u[3].metric("Renamed counties", renamed, help="Industrial clusters whose 2010 county code has changed (adcode_2010 filled)")
-u[4].metric("Town rows (point at the town)", f"{len(towns)} ({int(towns['location_method'].isin(['gazetteer', 'cited']).sum())})")
-st.caption("How to read this: counted from the data now loaded. City clusters take the weakest verification "
-           "level of their member list; a renamed county keeps its printed name and gets today's code.")
-methods = X.location_methods({"Industrial clusters": atlas.clusters, "Zones and parks": atlas.zones,
-                              "Event stops": atlas.events, "Organisations": atlas.organisations})
+u[3].metric(
+    "Renamed counties", renamed, help="Industrial clusters whose 2010 county code has changed (adcode_2010 filled)"
+)
+u[4].metric(
+    "Town rows (point at the town)",
+    f"{len(towns)} ({int(towns['location_method'].isin(['gazetteer', 'cited']).sum())})",
+)
+st.caption(
+    "How to read this: counted from the data now loaded. City clusters take the weakest verification "
+    "level of their member list; a renamed county keeps its printed name and gets today's code."
+)
+methods = X.location_methods(
+    {
+        "Industrial clusters": atlas.clusters,
+        "Zones and parks": atlas.zones,
+        "Event stops": atlas.events,
+        "Organisations": atlas.organisations,
+    }
+)
 st.dataframe(methods.rename(columns=lambda c: c.replace("_", " ")), hide_index=True, width="stretch")
-st.caption("How to read this: where each record's point comes from — the seat of its county, prefecture or "
-           "province, or coordinates cited from a public page; 'not located' records have no point "
-           "(events in Europe, organisations with no city).")
-st.caption("Source: data/industrial_clusters.csv, data/zones.csv, data/city_clusters.csv, "
-           "data/cooperation/events.csv, data/cooperation/organisations.csv (columns verification, "
-           "adcode_2010, town_en, location_method).")
+st.caption(
+    "How to read this: where each record's point comes from — the seat of its county, prefecture or "
+    "province, or coordinates cited from a public page; 'not located' records have no point "
+    "(events in Europe, organisations with no city)."
+)
+st.caption(
+    "Source: data/industrial_clusters.csv, data/zones.csv, data/city_clusters.csv, "
+    "data/cooperation/events.csv, data/cooperation/organisations.csv (columns verification, "
+    "adcode_2010, town_en, location_method)."
+)
 st.markdown(X.doc_markdown(source_parts.get(UNCERTAIN, "")))
 st.caption("Source: data/SOURCES.md.")

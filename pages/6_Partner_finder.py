@@ -12,17 +12,18 @@ import streamlit as st
 from atlas.partners.query import build_query
 from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
-from components.partner_views import (init_state, render_query, render_results, render_shortlist, show_notices,
-                                      write_url)
+from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notices, write_url
 
 st.set_page_config(page_title="Partner finder · China Cluster Atlas", page_icon="🤝", layout="wide")
 atlas = get_atlas()
 init_state(atlas)
 
 st.title("Partner finder", anchor=False)
-st.write("Which Chinese clusters, zones and city clusters fit your cluster, which EU instruments help, and "
-         "whom to contact: choose sectors, type NACE codes (C29, 29.1, C27, C28) or English keywords "
-         "(batteries, medical devices, solar). Add what looks promising to your shortlist.")
+st.write(
+    "Which Chinese clusters, zones and city clusters fit your cluster, which EU instruments help, and "
+    "whom to contact: choose sectors, type NACE codes (C29, 29.1, C27, C28) or English keywords "
+    "(batteries, medical devices, solar). Add what looks promising to your shortlist."
+)
 with st.container():  # notices come and go; one slot keeps the map below from being remounted
     show_notices()
 text, sectors = render_query(atlas)

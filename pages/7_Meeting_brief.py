@@ -19,10 +19,12 @@ st.set_page_config(page_title="Meeting brief · China Cluster Atlas", page_icon=
 atlas = get_atlas()
 
 st.title("Meeting brief", anchor=False)
-st.caption("Pick what the meeting is about. One click prepares a brief with a map, the key facts, the clusters "
-           "and zones, the policies that apply, the EU-China cooperation so far, organisations to contact and "
-           "talking points — every line numbered to its source document. Download it as PDF, or as Markdown "
-           "with its map as a PNG.")
+st.caption(
+    "Pick what the meeting is about. One click prepares a brief with a map, the key facts, the clusters "
+    "and zones, the policies that apply, the EU-China cooperation so far, organisations to contact and "
+    "talking points — every line numbered to its source document. Download it as PDF, or as Markdown "
+    "with its map as a PNG."
+)
 
 scope = choose_scope(atlas, PROVINCE_NAMES_EN, st.query_params.get("scope"))
 st.query_params["scope"] = scope.key  # so the page can be bookmarked or shared for this scope
@@ -37,5 +39,6 @@ result: Prepared | None = st.session_state.get("brief_result")
 if result is not None and result.key == scope.key:
     render_result(result)
 else:
-    st.info("Choose a scope above, then press the button: the brief takes a second or two.",
-            icon=":material/description:")
+    st.info(
+        "Choose a scope above, then press the button: the brief takes a second or two.", icon=":material/description:"
+    )

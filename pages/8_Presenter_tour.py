@@ -12,8 +12,7 @@ import streamlit as st
 from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from atlas.state import to_params
-from atlas.tour import (TourError, caption_text, load_tour, readiness, step_counts, step_number, step_param,
-                        step_view)
+from atlas.tour import TourError, caption_text, load_tour, readiness, step_counts, step_number, step_param, step_view
 from components import page_state
 from components import tour_views as tv
 from components.data_access import get_atlas
@@ -21,8 +20,9 @@ from components.map_layers import local_assets_present
 from components.map_view import render_map
 from components.url_state import map_link
 
-st.set_page_config(page_title="Presenter tour · China Cluster Atlas", page_icon="🎤", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="Presenter tour · China Cluster Atlas", page_icon="🎤", layout="wide", initial_sidebar_state="collapsed"
+)
 tv.presentation_style()
 
 # Ready to present? Files first (a missing boundary file would stop the data from loading), then the data.
@@ -54,8 +54,15 @@ tv.render_navigation(tour.steps, n, "top")
 # Map and caption side by side, the map sized so both fit a 1280×720 projector without scrolling.
 map_col, text_col = st.columns([3, 2], gap="medium")
 with map_col:
-    render_map(atlas, filtered, view, detail(atlas, step.sel) if step.sel else None,
-               (step.lat, step.lon, step.zoom), height=tv.MAP_HEIGHT, key="tour_map")
+    render_map(
+        atlas,
+        filtered,
+        view,
+        detail(atlas, step.sel) if step.sel else None,
+        (step.lat, step.lon, step.zoom),
+        height=tv.MAP_HEIGHT,
+        key="tour_map",
+    )
 with text_col:
     tv.render_caption(caption_text(step, step_counts(filtered, view)), step.source)
     with st.container():

@@ -14,28 +14,33 @@ from components.data_access import get_atlas
 from components.downloads import download_rows
 from components.legend import render_disclaimer
 from components.map_view import render_map
-from components.upload_views import (SEATS_SOURCE, map_request, places_layer, places_table, render_input,
-                                     render_report)
+from components.upload_views import SEATS_SOURCE, map_request, places_layer, places_table, render_input, render_report
 
 # Measured with scripts/measure_download_privacy.py (Streamlit 1.67): the file is made on the click, then
 # served from the server's memory at an unguessable address that does not check the session; it is
 # removed by the second clean-up after it (one per page run, of any visitor), not when the tab closes.
-DOWNLOAD_NOTE = ("About the download: the file is made when you click and is then held in the server's memory "
-                 "at a long random address, which works without your session, until the app's next clean-up "
-                 "(after two more page runs by anyone; on a quiet server it can stay for longer, even after you "
-                 "close the tab). Nobody is shown that address, but share the downloaded file, not the "
-                 "download link.")
+DOWNLOAD_NOTE = (
+    "About the download: the file is made when you click and is then held in the server's memory "
+    "at a long random address, which works without your session, until the app's next clean-up "
+    "(after two more page runs by anyone; on a quiet server it can stay for longer, even after you "
+    "close the tab). Nobody is shown that address, but share the downloaded file, not the "
+    "download link."
+)
 
 st.set_page_config(page_title="My places · China Cluster Atlas", page_icon="📍", layout="wide")
 atlas = get_atlas()
 
 st.title("My places on the map", anchor=False)
-st.write("Put your own list on the atlas map, next to the top-100 industrial clusters and the city clusters: "
-         "each row needs a **name** and either a Chinese **city or county** (in pinyin, e.g. Huadu, or in "
-         "Chinese, e.g. 花都区) or **lat** and **lon**.")
-st.caption("Private by design: your list stays in this browser session. It is not stored, cached or written "
-           "to disk, and it is gone when you close the tab (a CSV you download is the exception: see under "
-           "“Your places”).")
+st.write(
+    "Put your own list on the atlas map, next to the top-100 industrial clusters and the city clusters: "
+    "each row needs a **name** and either a Chinese **city or county** (in pinyin, e.g. Huadu, or in "
+    "Chinese, e.g. 花都区) or **lat** and **lon**."
+)
+st.caption(
+    "Private by design: your list stays in this browser session. It is not stored, cached or written "
+    "to disk, and it is gone when you close the tab (a CSV you download is the exception: see under "
+    "“Your places”)."
+)
 
 upload, origin = render_input()
 with st.container():  # one slot whatever the report holds, so the map below keeps its place (no remount)
@@ -44,19 +49,31 @@ with st.container():  # one slot whatever the report holds, so the map below kee
 
 view = ViewState(layers=("clusters", "city_clusters"))
 st.subheader(f"Map: {len(upload.places) if upload else 0:,} of your places", anchor=False)
-render_map(atlas, filter_atlas(atlas, view), view, None, map_request(upload), height=560,
-           key="myplaces_map", extra_groups=[places_layer(upload)])
+render_map(
+    atlas,
+    filter_atlas(atlas, view),
+    view,
+    None,
+    map_request(upload),
+    height=560,
+    key="myplaces_map",
+    extra_groups=[places_layer(upload)],
+)
 render_disclaimer()  # the legend is inside the map
-st.caption("How to read this: dark points are your places; coloured circles are the top-100 industrial "
-           "clusters (2010) by sector; blue areas are the 19 city clusters. A place given by name sits on the "
-           "seat of that city or county, not on an exact address.")
+st.caption(
+    "How to read this: dark points are your places; coloured circles are the top-100 industrial "
+    "clusters (2010) by sector; blue areas are the 19 city clusters. A place given by name sits on the "
+    "seat of that city or county, not on an exact address."
+)
 
 if upload is not None and upload.places:
     table = places_table(atlas, upload)
     st.subheader("Your places", anchor=False)
     st.dataframe(table, hide_index=True, width="stretch", key="mp_table")
-    st.caption("How to read this: one line per row placed on the map, with how it was placed and the nearest "
-               "top-100 industrial cluster (straight-line distance).")
+    st.caption(
+        "How to read this: one line per row placed on the map, with how it was placed and the nearest "
+        "top-100 industrial cluster (straight-line distance)."
+    )
     st.caption("Source: your list; " + SEATS_SOURCE)
     download_rows(table, "my places", "your list; " + SEATS_SOURCE, key="dl_myplaces")
     st.caption(DOWNLOAD_NOTE)

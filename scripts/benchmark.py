@@ -53,8 +53,12 @@ def time_bare(browser, url: str) -> float:
 
 def populated(page, n_zones: int):
     frames = [f for f in page.frames if "streamlit_folium" in f.url]
-    return bool(frames) and count(frames[0], "ic") == 100 and count(frames[0], "cc") == 19 \
+    return (
+        bool(frames)
+        and count(frames[0], "ic") == 100
+        and count(frames[0], "cc") == 19
         and count(frames[0], "z") == n_zones
+    )
 
 
 def time_naive(browser, url: str) -> float:
@@ -116,8 +120,9 @@ def time_click(browser, url: str) -> float:
     page.wait_for_timeout(500)
     xy = frame.evaluate(POINT_JS, "IC048")
     box = page.locator(MAP_FRAME).bounding_box()
-    div = frame.evaluate("() => { const r = document.getElementById('map_div').getBoundingClientRect(); "
-                         "return [r.x, r.y]; }")
+    div = frame.evaluate(
+        "() => { const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x, r.y]; }"
+    )
     heading = page.get_by_role("heading", name="Automobile industrial cluster")
     # the mouse itself, not a locator click: that first waits for the target to be "stable"
     # (two animation frames), which is the test driver's time, not the app's
@@ -136,8 +141,12 @@ def main() -> None:
     n_zones = int(atlas.zones["lat"].notna().sum())
     expected = int((atlas.clusters["sector"] == "automotive").sum())
     pages = ROOT / "scripts" / "bench_pages"
-    with serve(pages / "bare.py") as bare_url, serve(pages / "naive_folium.py") as naive_url, \
-            serve() as app_url, sync_playwright() as p:
+    with (
+        serve(pages / "bare.py") as bare_url,
+        serve(pages / "naive_folium.py") as naive_url,
+        serve() as app_url,
+        sync_playwright() as p,
+    ):
         browser = launch(p)
         time_bare(browser, bare_url)  # warm the servers and the browser cache once
         time_naive(browser, naive_url)
@@ -156,17 +165,24 @@ def main() -> None:
     med = statistics.median
     print(f"runs per figure: {args.runs} (medians; all figures in seconds unless noted)")
     print(f"bare one-line Streamlit page, navigation → text shown: {med(bare):.3f}")
-    print(f"naive st_folium page, navigation → 100 plain markers drawn: {med(naive):.3f}"
-          f"  (ratio to bare {med(naive) / med(bare):.2f})")
+    print(
+        f"naive st_folium page, navigation → 100 plain markers drawn: {med(naive):.3f}"
+        f"  (ratio to bare {med(naive) / med(bare):.2f})"
+    )
     print(f"atlas map, navigation → all 100 clusters, 19 city clusters, {n_zones} zones drawn: {med(maps):.3f}")
-    print(f"  ratio to the bare page: {med(maps) / med(bare):.2f}  (target ≤ 1.50); "
-          f"to the naive st_folium page: {med(maps) / med(naive):.2f}")
-    print(f"atlas page complete (sidebar filters shown, they follow the map): {med(ready):.3f}"
-          f"  (ratio to bare {med(ready) / med(bare):.2f})")
+    print(
+        f"  ratio to the bare page: {med(maps) / med(bare):.2f}  (target ≤ 1.50); "
+        f"to the naive st_folium page: {med(maps) / med(naive):.2f}"
+    )
+    print(
+        f"atlas page complete (sidebar filters shown, they follow the map): {med(ready):.3f}"
+        f"  (ratio to bare {med(ready) / med(bare):.2f})"
+    )
     print(f"filter (sector = automotive) → map shows {expected} clusters: {med(filters):.3f}  (target < 0.5)")
     print(f"click on Huadu → panel shown: {med(clicks):.3f}  (target < 0.5)")
-    print(f"bytes received over the app's websocket during a load (incl. first map event): "
-          f"{med(ws_bytes) / 1e3:.0f} kB")
+    print(
+        f"bytes received over the app's websocket during a load (incl. first map event): {med(ws_bytes) / 1e3:.0f} kB"
+    )
 
 
 if __name__ == "__main__":

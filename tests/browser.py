@@ -17,8 +17,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 COUNT_JS = """(kind) => { const m = window.map; if (!m) return -1; let n = 0;
   m.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.kind === kind
@@ -57,9 +64,24 @@ def serve(script: Path = ROOT / "app.py", timeout: float = 60):
     port = free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE if not os.environ.get('ATLAS_SERVER_LOG') else None, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE if not os.environ.get("ATLAS_SERVER_LOG") else None,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout
@@ -133,8 +155,7 @@ def wait_for_count(page, frame, kind: str, predicate, timeout: float = 20) -> in
 
 
 def wait_for_zoom(frame, at_least: int, timeout: float = 20) -> None:
-    frame.wait_for_function(f"() => window.map && window.map.getZoom() >= {at_least}",
-                            timeout=timeout * 1000)
+    frame.wait_for_function(f"() => window.map && window.map.getZoom() >= {at_least}", timeout=timeout * 1000)
 
 
 def click_feature(page, frame, feature_id: str) -> None:

@@ -42,6 +42,5 @@ def parse_table4(seed_file: Path) -> tuple[list[dict], dict[str, int]]:
             break
         if not industry.endswith("industrial cluster"):
             break
-        rows.append({"province": province, "place": place, "industry": industry,
-                     "place_printed_blank": blank_place})
+        rows.append({"province": province, "place": place, "industry": industry, "place_printed_blank": blank_place})
     return rows, counts

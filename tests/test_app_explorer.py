@@ -87,12 +87,15 @@ def test_url_filters_are_restored(atlas):
     assert metric(at, "Industrial clusters") == f"{expected} of 100"
 
 
-@pytest.mark.parametrize("params", [
-    {"sel": "ic:<b>bad</b>"},
-    {"sector": "rockets", "z": "banana", "lat": "x"},
-    {"foo": "bar", "layers": "clusters,lasers"},
-    {"q": "'\"<script>"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sel": "ic:<b>bad</b>"},
+        {"sector": "rockets", "z": "banana", "lat": "x"},
+        {"foo": "bar", "layers": "clusters,lasers"},
+        {"q": "'\"<script>"},
+    ],
+)
 def test_odd_url_parameters_give_a_notice_not_an_exception(params):
     at = run(**params)
     assert metric(at, "Industrial clusters").endswith("of 100")

@@ -72,9 +72,7 @@ class Case:
     file: str  # as the message names it: under data/, or static/...
     how: str
     change: Callable[[Path], None]
-    where: str = (
-        ""  # regex the message must contain after the file name (row, line, feature...)
-    )
+    where: str = ""  # regex the message must contain after the file name (row, line, feature...)
     field: str = ""
 
     @property
@@ -120,9 +118,7 @@ def _drop_column(field: str):
     def change(path: Path) -> None:
         fields, rows = _rows(path)
         fields.remove(field)
-        _write_rows(
-            path, fields, [{k: v for k, v in r.items() if k != field} for r in rows]
-        )
+        _write_rows(path, fields, [{k: v for k, v in r.items() if k != field} for r in rows])
 
     return change
 
@@ -216,9 +212,7 @@ def _edit_records(edit: Callable[[list], None]):
 def _duplicate_mapping_key(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     first = re.search(r"^- id: .*$", text, flags=re.M)
-    path.write_text(
-        text[: first.end()] + "\n  id: again" + text[first.end() :], encoding="utf-8"
-    )
+    path.write_text(text[: first.end()] + "\n  id: again" + text[first.end() :], encoding="utf-8")
 
 
 def yaml_cases(name: str, path: Path) -> list[Case]:
@@ -234,9 +228,7 @@ def yaml_cases(name: str, path: Path) -> list[Case]:
         Case(
             name,
             "invalid YAML",
-            lambda p: p.write_text(
-                p.read_text(encoding="utf-8") + "\n- id: [unclosed\n", encoding="utf-8"
-            ),
+            lambda p: p.write_text(p.read_text(encoding="utf-8") + "\n- id: [unclosed\n", encoding="utf-8"),
             "line",
         ),
         Case(name, "cut short", _cut(0.7)),
@@ -310,9 +302,7 @@ def layer_cases(name: str, schema) -> list[Case]:
             "looks truncated",
         ),
     ]
-    if (
-        name == "geo/counties.geojson"
-    ):  # the big one: the ways that need no full walk of its 8 MB
+    if name == "geo/counties.geojson":  # the big one: the ways that need no full walk of its 8 MB
         return cases
     prop = schema.properties[-1]
 
@@ -333,29 +323,19 @@ def layer_cases(name: str, schema) -> list[Case]:
         Case(
             name,
             "duplicate key",
-            _edit_json(
-                lambda d: d["features"][1]["properties"].update(
-                    {key: d["features"][0]["properties"][key]}
-                )
-            ),
+            _edit_json(lambda d: d["features"][1]["properties"].update({key: d["features"][0]["properties"][key]})),
             "feature 2",
             key,
         ),
         Case(
             name,
             "wrong geometry type",
-            _edit_json(
-                lambda d: d["features"][1].update(
-                    geometry={"type": "Point", "coordinates": [110.0, 30.0]}
-                )
-            ),
+            _edit_json(lambda d: d["features"][1].update(geometry={"type": "Point", "coordinates": [110.0, 30.0]})),
             "feature 2",
             "geometry",
         ),
         Case(name, "Paris coordinates", _edit_json(paris), "feature 1", "geometry"),
-        Case(
-            name, "coordinate not a number", _edit_json(text), "feature 1", "geometry"
-        ),
+        Case(name, "coordinate not a number", _edit_json(text), "feature 1", "geometry"),
     ]
 
 
@@ -393,9 +373,7 @@ def all_cases() -> list[Case]:
         elif name == S.BOUNDARIES_META[0]:
             cases += meta_cases(name)
         else:
-            raise AssertionError(
-                f"{name} has no corruption cases: add its reader's checks here"
-            )
+            raise AssertionError(f"{name} has no corruption cases: add its reader's checks here")
     for name in M.static_files(STATIC_DIR):
         cases += layer_cases(f"static/{name}", LAYERS[f"static/{name}"])
     cases.append(Case(MANIFEST_FILE, "empty", _empty, "damaged"))
@@ -423,11 +401,7 @@ def copies(tmp_path: Path, case: Case | None = None) -> tuple[Path, Path, Path]:
 def target(case: Case, data: Path, geo: Path, static: Path) -> Path:
     if case.file.startswith("static/"):
         return static / case.file[len("static/") :]
-    return (
-        geo / case.file[len("geo/") :]
-        if case.file.startswith("geo/")
-        else data / case.file
-    )
+    return geo / case.file[len("geo/") :] if case.file.startswith("geo/") else data / case.file
 
 
 # ---------------------------------------------------------------- the loader
@@ -435,9 +409,7 @@ def target(case: Case, data: Path, geo: Path, static: Path) -> Path:
 
 def test_the_committed_manifest_is_current():
     """Run `python -m atlas.manifest --write` after changing a data file on purpose."""
-    assert (
-        json.loads((DATA_DIR / MANIFEST_FILE).read_text(encoding="utf-8")) == M.build()
-    )
+    assert json.loads((DATA_DIR / MANIFEST_FILE).read_text(encoding="utf-8")) == M.build()
 
 
 def test_the_committed_derived_files_pass_their_full_checks():
@@ -454,45 +426,28 @@ def test_each_broken_file_is_refused_naming_file_place_and_field(tmp_path, case)
     with pytest.raises(DataFileError) as err:
         load_atlas(data_dir=data, geo_dir=geo, static_dir=static)
     message = str(err.value)
-    assert message.startswith(case.file + ":") or message.startswith(case.file + ","), (
-        message
-    )
+    assert message.startswith(case.file + ":") or message.startswith(case.file + ","), message
     assert re.search(case.where, message), message
     if case.field:
         assert f"field '{case.field}'" in message, message
-    assert (
-        str(tmp_path) not in message
-        and str(ROOT) not in message
-        and "Traceback" not in message
-    )
+    assert str(tmp_path) not in message and str(ROOT) not in message and "Traceback" not in message
 
 
 def test_a_file_the_manifest_does_not_know_yet_is_accepted_but_the_manifest_test_asks_for_it(
     tmp_path,
 ):
     data, _, static = copies(tmp_path)
-    (data / "facts" / "new_figures.csv").write_text(
-        "id,source\nx,https://a.example\n", encoding="utf-8"
-    )
+    (data / "facts" / "new_figures.csv").write_text("id,source\nx,https://a.example\n", encoding="utf-8")
     load_atlas(data_dir=data, static_dir=static)
-    assert (
-        "facts/new_figures.csv"
-        not in json.loads((data / MANIFEST_FILE).read_text(encoding="utf-8"))["data"]
-    )
+    assert "facts/new_figures.csv" not in json.loads((data / MANIFEST_FILE).read_text(encoding="utf-8"))["data"]
     assert "facts/new_figures.csv" in M.build(data, static)["data"]
 
 
 def test_a_deliberate_change_is_accepted_once_the_manifest_is_rewritten(tmp_path):
     data, _, static = copies(tmp_path)
     path = data / "cooperation" / "projects.csv"
-    path.write_bytes(
-        path.read_bytes().replace(
-            b"Strengthening international", b"Strengthening global", 1
-        )
-    )
-    with pytest.raises(
-        DataFileError, match=r"projects.csv: differs from the committed version"
-    ):
+    path.write_bytes(path.read_bytes().replace(b"Strengthening international", b"Strengthening global", 1))
+    with pytest.raises(DataFileError, match=r"projects.csv: differs from the committed version"):
         load_atlas(data_dir=data, static_dir=static)
     M.write(data, static)
     assert len(load_atlas(data_dir=data, static_dir=static).projects)
@@ -519,9 +474,7 @@ REPRESENTATIVE = [
 def broken_dirs(tmp_path_factory):
     out = {}
     for case in REPRESENTATIVE:
-        data, geo, static = copies(
-            tmp_path_factory.mktemp(re.sub(r"\W+", "-", case.id))
-        )
+        data, geo, static = copies(tmp_path_factory.mktemp(re.sub(r"\W+", "-", case.id)))
         case.change(target(case, data, geo, static))
         out[case.id] = data
     return out
@@ -529,19 +482,14 @@ def broken_dirs(tmp_path_factory):
 
 @pytest.mark.parametrize("case", REPRESENTATIVE, ids=lambda c: c.id)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_shows_one_clear_message_and_no_traceback(
-    broken_dirs, monkeypatch, page, case
-):
+def test_every_page_shows_one_clear_message_and_no_traceback(broken_dirs, monkeypatch, page, case):
     monkeypatch.setenv(DATA_DIR_ENV, str(broken_dirs[case.id]))
     at = AppTest.from_file(str(ROOT / page), default_timeout=90)
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
-    assert (
-        "could not be loaded" in errors[0]
-        and "Restore the file from the repository" in errors[0]
-    )
+    assert "could not be loaded" in errors[0] and "Restore the file from the repository" in errors[0]
     shown = case.file.replace("_", "\\_")  # as escaped for Markdown
     assert f"data/{shown}" in errors[0]
     assert str(broken_dirs[case.id]) not in errors[0] and str(ROOT) not in errors[0]

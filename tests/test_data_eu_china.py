@@ -31,9 +31,7 @@ POLICIES = {
     ),
     "p_eu_china_icd": (
         S000,
-        [
-            "In September 2012, the European Commission (EC) established a High-Level ICD"
-        ],
+        ["In September 2012, the European Commission (EC) established a High-Level ICD"],
     ),
     "p_euratom_china_pune": (
         S000,
@@ -82,9 +80,7 @@ EVENTS = {
     ),
     "ev_2018_10_clara_sjtu_oncology_convention": (
         S004,
-        [
-            "In October 2018, under the framework of CLARA, an oncology convention was signed"
-        ],
+        ["In October 2018, under the framework of CLARA, an oncology convention was signed"],
     ),
     "ev_2018_07_sjtu_cancer_master_summer_school": (
         S004,
@@ -102,21 +98,15 @@ EVENTS = {
     ),
     "ev_2018_12_clara_clinical_research_training": (
         S004,
-        [
-            "In December 2018, CLARA organised its first session of training in clinical research for 28 doctors"
-        ],
+        ["In December 2018, CLARA organised its first session of training in clinical research for 28 doctors"],
     ),
     "ev_2019_07_clara_clinical_research_training_shanghai": (
         S004,
-        [
-            "two additional training sessions will be carried out in 2019: July in Shanghai and December in Lyon"
-        ],
+        ["two additional training sessions will be carried out in 2019: July in Shanghai and December in Lyon"],
     ),
     "ev_2019_12_clara_clinical_research_training_lyon": (
         S004,
-        [
-            "two additional training sessions will be carried out in 2019: July in Shanghai and December in Lyon"
-        ],
+        ["two additional training sessions will be carried out in 2019: July in Shanghai and December in Lyon"],
     ),
     "ev_2017_10_enrich_launch": (
         S000,
@@ -124,15 +114,11 @@ EVENTS = {
     ),
     "ev_2019_03_mobigoin_open_call": (
         S004,
-        [
-            "in March 2019 launched a call for expressions of interest for an acceleration programme"
-        ],
+        ["in March 2019 launched a call for expressions of interest for an acceleration programme"],
     ),
     "ev_2017_06_eu_china_summit_19": (
         S001,
-        [
-            "3rd EU-China Innovation Cooperation Dialogue held in the scope of the 19th EU-China Summit (June 2017)"
-        ],
+        ["3rd EU-China Innovation Cooperation Dialogue held in the scope of the 19th EU-China Summit (June 2017)"],
     ),
 }
 ORGANISATIONS = {
@@ -142,9 +128,7 @@ ORGANISATIONS = {
     ),
     "org_cnfi": (
         S001,
-        [
-            "the Chinese National Federation of Industries (CNFI) are registered in Taiwan"
-        ],
+        ["the Chinese National Federation of Industries (CNFI) are registered in Taiwan"],
     ),
     "org_cnrec": (S000, ["According to the China National Renewable Energy Centre"]),
     "org_sjtu": (S004, ["Shanghai Jiao Tong University (Shanghai, China)"]),
@@ -171,15 +155,10 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_text(seeds_dir):
-    return {
-        name: flat((seeds_dir / name).read_text(encoding="utf-8"))
-        for name in (S000, S001, S004)
-    }
+    return {name: flat((seeds_dir / name).read_text(encoding="utf-8")) for name in (S000, S001, S004)}
 
 
-def _check(
-    record: dict, seed: str, passages: list[str], seed_text: dict, years: list
-) -> None:
+def _check(record: dict, seed: str, passages: list[str], seed_text: dict, years: list) -> None:
     assert seed in str(record["source"]), f"{record['id']} does not cite {seed}"
     text = seed_text[seed]
     for passage in passages:
@@ -187,9 +166,7 @@ def _check(
     printed = " ".join(passages)
     for year in years:
         if year is not None and year != "" and not pd.isna(year):
-            assert str(int(float(year))) in printed, (
-                f"{record['id']}: {year} is not in the cited passage"
-            )
+            assert str(int(float(year))) in printed, f"{record['id']}: {year} is not in the cited passage"
 
 
 def test_eu_china_framework_records_hold_to_the_documents(atlas, seed_text):
@@ -249,12 +226,8 @@ def test_eu_china_framework_applies_in_every_drill_down(atlas):
     ids = {p["id"] for p in auto}
     assert {"p_eu_china_st_agreement", "p_eu_china_icd", "p_eu_china_cai"} <= ids
     assert "p_eu_china_flagships_2018_2020" in ids  # surface transport
-    assert (
-        "p_euratom_china_pune" not in ids
-    )  # nuclear energy is not this cluster's sector
-    assert "p_euratom_china_pune" in {
-        p["id"] for p in policies_for(atlas, ["energy"], "320500")
-    }
+    assert "p_euratom_china_pune" not in ids  # nuclear energy is not this cluster's sector
+    assert "p_euratom_china_pune" in {p["id"] for p in policies_for(atlas, ["energy"], "320500")}
 
 
 def test_data_locations_say_where_they_come_from(atlas):
@@ -263,9 +236,7 @@ def test_data_locations_say_where_they_come_from(atlas):
         assert (located["location_basis"] != "").all()
         inferred = df[df["location_basis"] == "inferred"]
         assert len(inferred) > 0 and (inferred["location_why"].str.len() > 20).all()
-    fair = atlas.events.set_index("id").loc[
-        "ev_2018_10_china_international_furniture_fair"
-    ]
+    fair = atlas.events.set_index("id").loc["ev_2018_10_china_international_furniture_fair"]
     assert fair["location_basis"] == "inferred"
 
 
@@ -286,16 +257,12 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     framework = atlas.policies[atlas.policies["level"] == "eu_china"]
     rows = timeline_rows(atlas.policies)
     dated = rows[rows["level"] == "eu_china"]
-    assert {"p_eu_china_st_agreement", "p_euratom_china_pune", "p_eu_china_icd"} <= set(
-        dated["id"]
-    )
+    assert {"p_eu_china_st_agreement", "p_euratom_china_pune", "p_eu_china_icd"} <= set(dated["id"])
     fig = timeline_figure(rows, "level")
     assert LEVEL_LABEL["eu_china"] in {t.name for t in fig.data}
 
     root = Path(__file__).resolve().parents[1]
-    at = AppTest.from_file(
-        str(root / "app.py"), default_timeout=90
-    )  # as a page of the app, as users open it
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=90)  # as a page of the app, as users open it
     at.switch_page("pages/2_Policies.py")
     at.run()
     assert not at.exception
@@ -304,7 +271,4 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     headings = [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
     names = set(framework["name_en"])
     assert names <= {h.replace("\\", "") for h in headings}
-    assert any(
-        f"Showing **{len(framework)} of {len(atlas.policies)}**" in m.value
-        for m in at.markdown
-    )
+    assert any(f"Showing **{len(framework)} of {len(atlas.policies)}**" in m.value for m in at.markdown)

@@ -15,42 +15,25 @@ from atlas.source_quality import registry, weak_note, weak_sources
 
 def test_as_of_labels_say_the_year_or_the_documents_date():
     assert figures.as_of(2018, "000_84dd9b47cfbecbda.txt §2.3.1") == "2018"
-    assert (
-        figures.as_of("2020", "000_84dd9b47cfbecbda.txt", note="forecast")
-        == "2020 forecast"
-    )
+    assert figures.as_of("2020", "000_84dd9b47cfbecbda.txt", note="forecast") == "2020 forecast"
     assert figures.as_of(None, "000_84dd9b47cfbecbda.txt §3.2") == "2019 briefing"
+    assert figures.as_of("", "001_9852d4d85712b810.txt | 000_84dd9b47cfbecbda.txt") == "2019 and earlier briefings"
+    assert figures.as_of(None, "001_9852d4d85712b810.txt", "growth 2015-2020") == "2015–2020"
     assert (
-        figures.as_of("", "001_9852d4d85712b810.txt | 000_84dd9b47cfbecbda.txt")
-        == "2019 and earlier briefings"
+        figures.with_as_of("nearly 20,000 enterprises", "2019 briefing") == "nearly 20,000 enterprises (2019 briefing)"
     )
-    assert (
-        figures.as_of(None, "001_9852d4d85712b810.txt", "growth 2015-2020")
-        == "2015–2020"
-    )
-    assert (
-        figures.with_as_of("nearly 20,000 enterprises", "2019 briefing")
-        == "nearly 20,000 enterprises (2019 briefing)"
-    )
-    assert (
-        figures.with_as_of("28 million units in 2018", "2018")
-        == "28 million units in 2018"
-    )
+    assert figures.with_as_of("28 million units in 2018", "2018") == "28 million units in 2018"
     assert figures.of_list(25) == "25 of 100 (2010 list)"
 
 
-@pytest.mark.parametrize(
-    "name", ["facts/sector_figures.csv", "facts/country_facts.csv"]
-)
+@pytest.mark.parametrize("name", ["facts/sector_figures.csv", "facts/country_facts.csv"])
 def test_every_fact_says_which_year_it_is_for(name):
     rows = list(csv.DictReader(open(DATA_DIR / name, encoding="utf-8")))
     for r in rows:
         assert r["as_of"], r["id"]
         if r["year"]:
             assert r["as_of"].startswith(r["year"]), r["id"]
-        assert r["as_of"] == figures.as_of(
-            r["year"], r["source"], r["metric"] + " " + r["value_text"], r["note"]
-        )
+        assert r["as_of"] == figures.as_of(r["year"], r["source"], r["metric"] + " " + r["value_text"], r["note"])
 
 
 def test_both_briefings_figures_are_shown_with_their_years(atlas):
@@ -68,9 +51,7 @@ def test_zone_key_figures_say_their_year_or_document():
                 r"\((?:[^()]*\b(?:19|20)\d{2}\b[^()]*|[^()]*briefings?|[^()]*Discussion Paper)\)\s*$",
                 r["key_figures"],
             ), r["id"]
-            assert not re.search(r"(?<![\w.,])00[0-4](?![\w%])", r["key_figures"]), r[
-                "id"
-            ]
+            assert not re.search(r"(?<![\w.,])00[0-4](?![\w%])", r["key_figures"]), r["id"]
 
 
 # ------------------------------------------------------------------ words a reader knows
@@ -122,29 +103,16 @@ def _text_cells():
 
 
 def test_data_text_has_no_file_numbers_column_names_or_working_notes():
-    bad = [
-        (where, m.group(0))
-        for where, text in _text_cells()
-        for m in [WORKING.search(text)]
-        if m
-    ]
+    bad = [(where, m.group(0)) for where, text in _text_cells() for m in [WORKING.search(text)] if m]
     assert not bad, bad[:10]
 
 
 # ------------------------------------------------------------------ the NACE grouping
 def test_every_industry_follows_the_nace_grouping_of_sectors_csv():
-    sectors = {
-        r["id"]: codes(r["nace"])
-        for r in csv.DictReader(open(DATA_DIR / "sectors.csv", encoding="utf-8"))
-    }
+    sectors = {r["id"]: codes(r["nace"]) for r in csv.DictReader(open(DATA_DIR / "sectors.csv", encoding="utf-8"))}
     for r in csv.DictReader(open(DATA_DIR / "industry_sectors.csv", encoding="utf-8")):
         main = codes(r["nace"])[0]
-        hits = [
-            (len(c.digits), sid)
-            for sid, cs in sectors.items()
-            for c in cs
-            if c.contains(main)
-        ]
+        hits = [(len(c.digits), sid) for sid, cs in sectors.items() for c in cs if c.contains(main)]
         assert hits and max(hits)[1] == r["sector"], (
             r["industry"],
             r["nace"],
@@ -155,9 +123,7 @@ def test_every_industry_follows_the_nace_grouping_of_sectors_csv():
 def test_photovoltaics_keeps_only_its_own_nace_class():
     pv = next(
         r
-        for r in csv.DictReader(
-            open(DATA_DIR / "industry_sectors.csv", encoding="utf-8")
-        )
+        for r in csv.DictReader(open(DATA_DIR / "industry_sectors.csv", encoding="utf-8"))
         if r["industry"] == "Photovoltaic industrial cluster"
     )
     assert pv["nace"] == "C26.11"
@@ -190,15 +156,11 @@ def test_replaced_low_standing_pages_are_gone_and_the_rest_are_marked():
     )
     assert not [d for d in LOW_STANDING_REPLACED if d in text]
     for domain in registry():
-        assert domain in text, (
-            f"{domain} is no longer cited: drop it from source_quality.csv"
-        )
+        assert domain in text, f"{domain} is no longer cited: drop it from source_quality.csv"
 
 
 def test_a_citation_of_a_weak_page_says_so():
     src = "China Checkup: Special Economic Zone (https://www.chinacheckup.com/blogs/x) | 000_84dd9b47cfbecbda.txt §3"
     assert [w["domain"] for w in weak_sources(src)] == ["chinacheckup.com"]
     assert weak_note(src) == "Weak source: chinacheckup.com (commercial page)."
-    assert (
-        weak_note("000_84dd9b47cfbecbda.txt §3 | https://en.wikipedia.org/wiki/X") == ""
-    )
+    assert weak_note("000_84dd9b47cfbecbda.txt §3 | https://en.wikipedia.org/wiki/X") == ""

@@ -10,9 +10,7 @@ from atlas.paths import DATA_DIR
 from geo import gazetteer
 from geo.boundaries import load_seats
 
-ROWS = list(
-    csv.DictReader(open(DATA_DIR / "industrial_clusters.csv", encoding="utf-8"))
-)
+ROWS = list(csv.DictReader(open(DATA_DIR / "industrial_clusters.csv", encoding="utf-8")))
 TOWN_ROWS = [r for r in ROWS if r["town_zh"]]
 GAZETTEER_ROWS = [r for r in ROWS if r["location_method"] == "gazetteer"]
 
@@ -36,10 +34,7 @@ def test_every_town_row_is_at_its_town_or_says_why_not():
         if r["location_method"] == "gazetteer":
             assert r["gazetteer_name_zh"] == r["town_zh"], r["id"]
         else:
-            assert (
-                "GeoNames has no place" in r["correction_note"]
-                and "inferred" in r["correction_note"]
-            ), r["id"]
+            assert "GeoNames has no place" in r["correction_note"] and "inferred" in r["correction_note"], r["id"]
 
 
 def test_gazetteer_rows_name_their_geonames_place_with_id_source_and_licence():
@@ -47,14 +42,8 @@ def test_gazetteer_rows_name_their_geonames_place_with_id_source_and_licence():
     for r in GAZETTEER_ROWS:
         place = committed[r["geonames_id"]]
         names = place["names_zh"].split(";")
-        assert (
-            r["gazetteer_name_zh"] in names
-            or gazetteer.bare_name(r["gazetteer_name_zh"]) in names
-        ), r["id"]
-        assert (
-            f"GeoNames {r['geonames_id']}" in r["location_source"]
-            and "CC BY 4.0" in r["location_source"]
-        )
+        assert r["gazetteer_name_zh"] in names or gazetteer.bare_name(r["gazetteer_name_zh"]) in names, r["id"]
+        assert f"GeoNames {r['geonames_id']}" in r["location_source"] and "CC BY 4.0" in r["location_source"]
         assert "GeoNames" in r["source"]
         assert (
             km(
@@ -75,10 +64,7 @@ def test_town_points_are_the_gazetteer_places_of_that_chinese_name_in_that_count
     for r in GAZETTEER_ROWS:
         place = gazetteer.match(r["gazetteer_name_zh"], r["adcode"], places)
         assert str(place["geonameid"]) == r["geonames_id"], r["id"]
-        assert (
-            km(float(r["lat"]), float(r["lon"]), place["latitude"], place["longitude"])
-            < 3
-        ), r["id"]
+        assert km(float(r["lat"]), float(r["lon"]), place["latitude"], place["longitude"]) < 3, r["id"]
         assert committed[r["geonames_id"]] == gazetteer.place_row(place)
 
 
@@ -87,9 +73,7 @@ def test_a_romanised_name_alone_never_places_a_town(places):
     fengli = [p for p in places if p["name"] == "Fengli"]
     assert fengli and all("凤里" not in gazetteer.chinese_names(p) for p in fengli)
     shishi = gazetteer.area_of("350581")
-    assert not any(
-        shishi.contains(Point(p["longitude"], p["latitude"])) for p in fengli
-    )
+    assert not any(shishi.contains(Point(p["longitude"], p["latitude"])) for p in fengli)
     with pytest.raises(gazetteer.GazetteerError):
         gazetteer.match("凤里街道", "350581", places)
 
@@ -97,10 +81,7 @@ def test_a_romanised_name_alone_never_places_a_town(places):
 def test_a_merged_county_is_placed_where_the_2010_list_puts_it():
     """Jiaonan (merged into Huangdao in 2012): its own former seat, not the Huangdao seat 20 km away."""
     jiaonan = next(r for r in ROWS if r["adcode_2010"] == "370284")
-    assert (
-        jiaonan["location_method"] == "gazetteer"
-        and jiaonan["gazetteer_name_zh"] == "隐珠街道"
-    )
+    assert jiaonan["location_method"] == "gazetteer" and jiaonan["gazetteer_name_zh"] == "隐珠街道"
     assert "former Jiaonan" in jiaonan["correction_note"]
     seat = load_seats().set_index("adcode").loc[jiaonan["adcode"]]
     assert (

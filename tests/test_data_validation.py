@@ -17,8 +17,14 @@ def data_copy(tmp_path):
     return target
 
 
-def _edit(path, row: int, field: str, value: str | None = None, drop_column: str | None = None,
-          duplicate_row_of: int | None = None):
+def _edit(
+    path,
+    row: int,
+    field: str,
+    value: str | None = None,
+    drop_column: str | None = None,
+    duplicate_row_of: int | None = None,
+):
     rows = list(csv.DictReader(open(path, encoding="utf-8")))
     fields = list(rows[0].keys())
     if drop_column:

@@ -59,9 +59,7 @@ def test_numbers_stay_numbers_and_plain_text_stays_as_it_is():
 
 
 def test_a_hostile_header_is_neutralised_too():
-    assert read(X.csv_bytes(pd.DataFrame({"=cmd": ["x"]}))).columns.tolist() == [
-        "'=cmd"
-    ]
+    assert read(X.csv_bytes(pd.DataFrame({"=cmd": ["x"]}))).columns.tolist() == ["'=cmd"]
 
 
 def test_pandas_reads_exactly_the_data_rows_and_the_bom_is_not_in_the_first_name():
@@ -73,9 +71,7 @@ def test_pandas_reads_exactly_the_data_rows_and_the_bom_is_not_in_the_first_name
         }
     )
     data = X.csv_bytes(df)
-    assert data.startswith(
-        "\ufeff".encode("utf-8")
-    )  # spreadsheet programs then read Chinese
+    assert data.startswith("\ufeff".encode("utf-8"))  # spreadsheet programs then read Chinese
     rows = pd.read_csv(io.BytesIO(data))  # what a data user does, no options
     assert rows.columns.tolist() == ["id", "name", "source"] and len(rows) == 3
     pd.testing.assert_frame_equal(read(data), df)
@@ -94,19 +90,11 @@ def test_the_data_package_describes_fields_sources_and_licence():
             ],
         }
     )
-    z = zipfile.ZipFile(
-        io.BytesIO(X.data_package_zip(df, "My Zones!", "My zones", "the zones"))
-    )
+    z = zipfile.ZipFile(io.BytesIO(X.data_package_zip(df, "My Zones!", "My zones", "the zones")))
     package = json.loads(z.read("datapackage.json"))
     resource = package["resources"][0]
-    assert (
-        re.fullmatch(r"[-a-z0-9._/]+", package["name"])
-        and package["title"] == "My zones"
-    )
-    assert (
-        package["profile"] == "tabular-data-package"
-        and resource["profile"] == "tabular-data-resource"
-    )
+    assert re.fullmatch(r"[-a-z0-9._/]+", package["name"]) and package["title"] == "My zones"
+    assert package["profile"] == "tabular-data-package" and resource["profile"] == "tabular-data-resource"
     assert resource["path"] in z.namelist()
     assert {f["name"]: f["type"] for f in resource["schema"]["fields"]} == {
         "id": "string",
@@ -115,10 +103,7 @@ def test_the_data_package_describes_fields_sources_and_licence():
         "source": "string",
     }
     titles = [s["title"] for s in package["sources"]]
-    assert (
-        titles[0]
-        == "ECCP Preparatory Briefing on China (2019 update) (000_84dd9b47cfbecbda.txt)"
-    )
+    assert titles[0] == "ECCP Preparatory Briefing on China (2019 update) (000_84dd9b47cfbecbda.txt)"
     assert len(titles) == 2 and package["sources"][1]["path"] == "https://a.example/p"
     assert "no licence" in package["description"]  # said, not invented
     pd.testing.assert_frame_equal(read(z.read(resource["path"])), read(X.csv_bytes(df)))
@@ -126,17 +111,13 @@ def test_the_data_package_describes_fields_sources_and_licence():
 
 def test_bundled_boundaries_carry_their_licence_and_typed_fields():
     package = json.loads(
-        zipfile.ZipFile(io.BytesIO(X.dataset_package(X.BY_KEY["division_seats"]))).read(
-            "datapackage.json"
-        )
+        zipfile.ZipFile(io.BytesIO(X.dataset_package(X.BY_KEY["division_seats"]))).read("datapackage.json")
     )
     assert package["licenses"][0]["name"] == "MIT"
     types = {f["name"]: f["type"] for f in package["resources"][0]["schema"]["fields"]}
     assert types["lat"] == types["lon"] == "number"
     clusters = json.loads(
-        zipfile.ZipFile(
-            io.BytesIO(X.dataset_package(X.BY_KEY["industrial_clusters"]))
-        ).read("datapackage.json")
+        zipfile.ZipFile(io.BytesIO(X.dataset_package(X.BY_KEY["industrial_clusters"]))).read("datapackage.json")
     )
     types = {f["name"]: f["type"] for f in clusters["resources"][0]["schema"]["fields"]}
     assert types["table_row"] == "integer" and types["place_printed_blank"] == "boolean"
@@ -145,9 +126,7 @@ def test_bundled_boundaries_carry_their_licence_and_typed_fields():
 @pytest.mark.parametrize("ds", [d for d in X.DATASETS], ids=lambda d: d.key)
 def test_typed_fields_of_every_dataset_parse_as_their_type(ds):
     """A user's Frictionless tool must be able to read every value as the type declared."""
-    package = json.loads(
-        zipfile.ZipFile(io.BytesIO(X.dataset_package(ds))).read("datapackage.json")
-    )
+    package = json.loads(zipfile.ZipFile(io.BytesIO(X.dataset_package(ds))).read("datapackage.json"))
     rows = read(X.dataset_csv(ds))
     for f in package["resources"][0]["schema"]["fields"]:
         values = [v for v in rows[f["name"]] if v != ""]
@@ -172,10 +151,6 @@ def test_every_csv_download_in_the_app_goes_through_the_one_writer():
         if ".to_csv(" in text or "csv.writer(" in text:
             offenders.append(path.name)
         for call in re.findall(r"download_button\((.*?)\)\n", text, flags=re.S):
-            if (
-                'mime="text/csv"' in call
-                and "csv_bytes" not in call
-                and "dataset_csv" not in call
-            ):
+            if 'mime="text/csv"' in call and "csv_bytes" not in call and "dataset_csv" not in call:
                 offenders.append(path.name)
     assert not offenders

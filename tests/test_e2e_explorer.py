@@ -3,8 +3,18 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import (MAP_FRAME, OUTLINE_JS, Offline, click_feature, count, launch, map_frame, serve, wait_for_count,
-                     wait_for_zoom)
+from browser import (
+    MAP_FRAME,
+    OUTLINE_JS,
+    Offline,
+    click_feature,
+    count,
+    launch,
+    map_frame,
+    serve,
+    wait_for_count,
+    wait_for_zoom,
+)
 
 pytestmark = pytest.mark.browser
 HUADU_VIEW = "lat=23.40&lon=113.25&z=9"

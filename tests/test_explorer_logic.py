@@ -26,6 +26,7 @@ def huadu(atlas):
 
 # --- filters ---------------------------------------------------------------------------
 
+
 def test_no_filter_shows_everything(atlas):
     f = filter_atlas(atlas, ViewState())
     assert len(f.clusters) == 100 and len(f.city_clusters) == 19
@@ -59,6 +60,7 @@ def test_priority_filter(atlas):
 
 # --- search ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("query", ["Huadu", "huadu", "花都", "廣州花都", "Hua du", "Huadhu"])
 def test_search_finds_huadu_by_english_pinyin_chinese_and_with_a_slip(atlas, query):
     keys = [h.key for h in search(atlas, query)]
@@ -85,10 +87,20 @@ def test_nonsense_search_finds_nothing(atlas):
 
 # --- URL state -------------------------------------------------------------------------
 
+
 def test_view_round_trips_through_the_url(known):
-    view = ViewState(sectors=("automotive", "ict"), provinces=("440000",), city_clusters=("cc_prd",),
-                     q="car", layers=("clusters", "zones"), basemap="tiles", sel="ic:IC048",
-                     lat=23.4, lon=113.2, zoom=9)
+    view = ViewState(
+        sectors=("automotive", "ict"),
+        provinces=("440000",),
+        city_clusters=("cc_prd",),
+        q="car",
+        layers=("clusters", "zones"),
+        basemap="tiles",
+        sel="ic:IC048",
+        lat=23.4,
+        lon=113.2,
+        zoom=9,
+    )
     parsed, note = view_from_url(to_params(view), known)
     assert parsed == view and note is None
     no_layers = ViewState(layers=())  # written as layers=none: read back as no layer, silently
@@ -100,19 +112,22 @@ def test_default_view_has_an_empty_url():
     assert ViewState().layers == DEFAULT_LAYERS
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"sector": "automotive,<script>alert(1)</script>"}, "sectors"),
-    ({"sel": "ic:IC999"}, "sel"),
-    ({"sel": "'; DROP TABLE"}, "sel"),
-    ({"lat": "abc", "lon": "113", "z": "5"}, "lat"),
-    ({"lat": "95", "lon": "113", "z": "5"}, "lat"),
-    ({"lat": "23"}, "lat"),
-    ({"z": "999", "lat": "23", "lon": "113"}, "zoom"),
-    ({"layers": "clusters,rockets"}, "layers"),
-    ({"basemap": "satellite"}, "basemap"),
-    ({"utm_source": "mail"}, None),
-    ({"province": "999999"}, "provinces"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"sector": "automotive,<script>alert(1)</script>"}, "sectors"),
+        ({"sel": "ic:IC999"}, "sel"),
+        ({"sel": "'; DROP TABLE"}, "sel"),
+        ({"lat": "abc", "lon": "113", "z": "5"}, "lat"),
+        ({"lat": "95", "lon": "113", "z": "5"}, "lat"),
+        ({"lat": "23"}, "lat"),
+        ({"z": "999", "lat": "23", "lon": "113"}, "zoom"),
+        ({"layers": "clusters,rockets"}, "layers"),
+        ({"basemap": "satellite"}, "basemap"),
+        ({"utm_source": "mail"}, None),
+        ({"province": "999999"}, "provinces"),
+    ],
+)
 def test_malformed_parameters_are_dropped_with_a_notice(known, params, field):
     view, note = view_from_url(params, known)
     assert note and "<script>" not in note
@@ -136,6 +151,7 @@ def test_overlong_query_is_cut(known):
 
 
 # --- drill-down ------------------------------------------------------------------------
+
 
 def test_huadu_panel_names_its_city_cluster_and_the_guangzhou_plan(atlas):
     d = cluster_detail(atlas, huadu(atlas)["id"])
@@ -174,8 +190,13 @@ def test_zone_panel_lists_nearby_clusters(atlas):
 
 
 def test_every_selectable_item_has_a_panel(atlas):
-    for df, kind in ((atlas.clusters, "ic"), (atlas.zones, "z"), (atlas.city_clusters, "cc"),
-                     (atlas.events, "ev"), (atlas.organisations, "org")):
+    for df, kind in (
+        (atlas.clusters, "ic"),
+        (atlas.zones, "z"),
+        (atlas.city_clusters, "cc"),
+        (atlas.events, "ev"),
+        (atlas.organisations, "org"),
+    ):
         for ident in df["id"]:
             d = detail(atlas, f"{kind}:{ident}")
             assert d and d["title"] and d["source"], (kind, ident)
@@ -183,6 +204,7 @@ def test_every_selectable_item_has_a_panel(atlas):
 
 
 # --- escaping --------------------------------------------------------------------------
+
 
 def test_markup_in_names_is_escaped():
     evil = '<img src=x onerror="alert(1)"> *bold* [link](javascript:alert(1))'
@@ -205,6 +227,7 @@ def test_places_are_found_by_their_place_name_pinyin(atlas):
 
 # --- the map's layers ----------------------------------------------------------------------
 
+
 def test_layers_are_rebuilt_for_a_new_filter_not_for_a_move_or_a_selection(atlas):
     from components.map_view import layers_key
 
@@ -212,8 +235,12 @@ def test_layers_are_rebuilt_for_a_new_filter_not_for_a_move_or_a_selection(atlas
     key = layers_key(atlas, filter_atlas(atlas, base), base)
     moved = base.with_(lat=23.4, lon=113.2, zoom=9, sel="ic:IC048")
     assert layers_key(atlas, filter_atlas(atlas, moved), moved) == key
-    for changed in (base.with_(sectors=("automotive",)), base.with_(layers=("clusters",)),
-                    base.with_(city_clusters=("cc_prd",)), base.with_(q="huadu")):
+    for changed in (
+        base.with_(sectors=("automotive",)),
+        base.with_(layers=("clusters",)),
+        base.with_(city_clusters=("cc_prd",)),
+        base.with_(q="huadu"),
+    ):
         assert layers_key(atlas, filter_atlas(atlas, changed), changed) != key
 
 
@@ -223,14 +250,28 @@ def test_point_layer_escapes_labels_and_only_lets_hex_colours_through():
     from components import map_layers as ml
 
     markup = '<img src=x onerror="alert(1)">'
-    points = [{"kind": "ic", "id": "X1", "lat": 23.0, "lon": 113.0, "colour": "#0072B2",
-               "label": ml.label_text(markup, "Huadu")},
-              {"kind": "ic", "id": "X2", "lat": 24.0, "lon": 114.0, "colour": 'red;"><script>x()</script>',
-               "label": ml.label_text("Plain")}]
+    points = [
+        {
+            "kind": "ic",
+            "id": "X1",
+            "lat": 23.0,
+            "lon": 113.0,
+            "colour": "#0072B2",
+            "label": ml.label_text(markup, "Huadu"),
+        },
+        {
+            "kind": "ic",
+            "id": "X2",
+            "lat": 24.0,
+            "lon": 114.0,
+            "colour": 'red;"><script>x()</script>',
+            "label": ml.label_text("Plain"),
+        },
+    ]
     m = folium.Map(tiles=None)
     ml.circle_layer("t", points).add_to(m)
     code = m.get_root().render()
-    assert markup not in code and "<script>x()" not in code and "onerror=\"" not in code
+    assert markup not in code and "<script>x()" not in code and 'onerror="' not in code
     layer = next(c for c in ml.circle_layer("t", points)._children.values() if hasattr(c, "rows"))
     assert [r[2] for r in layer.rows] == ["#0072B2", ml.FALLBACK_COLOUR]
     assert [f["properties"]["id"] for f in layer.data["features"]] == ["X1", "X2"]

@@ -8,16 +8,27 @@ from atlas import kinds
 from atlas import state as es
 from atlas.state import ExplorerState, Known, ViewState
 
-KNOWN = Known(sectors=frozenset({"automotive", "ict"}), priority=frozenset({"ict"}),
-              provinces=frozenset({"440000"}), city_clusters=frozenset({"cc_prd"}),
-              selectable=frozenset({"ic:IC048", "cc:cc_prd", "z:z_zhangjiang"}))
+KNOWN = Known(
+    sectors=frozenset({"automotive", "ict"}),
+    priority=frozenset({"ict"}),
+    provinces=frozenset({"440000"}),
+    city_clusters=frozenset({"cc_prd"}),
+    selectable=frozenset({"ic:IC048", "cc:cc_prd", "z:z_zhangjiang"}),
+)
 HUADU = {"kind": "ic", "id": "IC048", "label": "Automobile industrial cluster"}
 
 
 def click(state, count, props=HUADU, map_key="m"):
-    return es.on_map_event(state, map_key, {"last_object_clicked_count": count,
-                                            "last_active_drawing": {"properties": props},
-                                            "center": {"lat": 23.4, "lng": 113.2}, "zoom": 9})
+    return es.on_map_event(
+        state,
+        map_key,
+        {
+            "last_object_clicked_count": count,
+            "last_active_drawing": {"properties": props},
+            "center": {"lat": 23.4, "lng": 113.2},
+            "zoom": 9,
+        },
+    )
 
 
 def test_a_click_selects_and_a_repeat_click_after_clear_selects_again():
@@ -40,15 +51,25 @@ def test_a_repeat_click_after_selecting_something_else_opens_it_again():
 def test_a_report_without_a_new_click_changes_only_the_view():
     s = click(ExplorerState(), 1)
     s = es.clear(s)
-    moved = es.on_map_event(s, "m", {"last_object_clicked_count": 1,
-                                     "last_active_drawing": {"properties": HUADU},
-                                     "center": {"lat": 30.0, "lng": 110.0}, "zoom": 6})
+    moved = es.on_map_event(
+        s,
+        "m",
+        {
+            "last_object_clicked_count": 1,
+            "last_active_drawing": {"properties": HUADU},
+            "center": {"lat": 30.0, "lng": 110.0},
+            "zoom": 6,
+        },
+    )
     assert moved.view.sel == "" and (moved.view.lat, moved.view.lon, moved.view.zoom) == (30.0, 110.0, 6)
 
 
 def test_the_first_report_marks_the_map_as_up_and_selects_nothing():
-    s = es.on_map_event(ExplorerState(), "m", {"last_object_clicked_count": 0, "last_active_drawing": None,
-                                               "center": {"lat": 35, "lng": 104.5}, "zoom": 4})
+    s = es.on_map_event(
+        ExplorerState(),
+        "m",
+        {"last_object_clicked_count": 0, "last_active_drawing": None, "center": {"lat": 35, "lng": 104.5}, "zoom": 4},
+    )
     assert s.map_reported and s.view.sel == "" and s.view.zoom == 4
 
 
@@ -94,21 +115,41 @@ def test_from_url_pans_to_the_position_or_else_to_the_selection():
 
 
 def test_every_address_the_explorer_writes_reads_back_the_same():
-    views = [ViewState(), ViewState(layers=()), ViewState(layers=("provinces",), basemap="tiles"),
-             ViewState(sectors=("automotive", "ict"), provinces=("440000",), city_clusters=("cc_prd",),
-                       q="car, 花都", sel="cc:cc_prd", lat=23.4, lon=113.2, zoom=9)]
+    views = [
+        ViewState(),
+        ViewState(layers=()),
+        ViewState(layers=("provinces",), basemap="tiles"),
+        ViewState(
+            sectors=("automotive", "ict"),
+            provinces=("440000",),
+            city_clusters=("cc_prd",),
+            q="car, 花都",
+            sel="cc:cc_prd",
+            lat=23.4,
+            lon=113.2,
+            zoom=9,
+        ),
+    ]
     for view in views:
         state = ExplorerState(view=view)
         back, note = es.from_url(es.to_url(state), KNOWN)
         assert back.view == view and note is None
 
 
-@pytest.mark.parametrize("params", [
-    {"lat": "30", "lon": "110", "z": "inf"}, {"lat": "1e309", "lon": "110"}, {"lat": "-Infinity", "lon": "1"},
-    {"lat": "nan", "lon": "110", "z": "5"}, {"z": "1e400", "lat": "30", "lon": "110"},
-    {"sector": ["automotive", "rockets"], "sel": ["ic:IC048", "ic:IC048"]}, {"q": "x" * 10_000},
-    {"sel": "[a](//e.io)"}, {"nonsense": "1", "layers": "none,lasers"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lat": "30", "lon": "110", "z": "inf"},
+        {"lat": "1e309", "lon": "110"},
+        {"lat": "-Infinity", "lon": "1"},
+        {"lat": "nan", "lon": "110", "z": "5"},
+        {"z": "1e400", "lat": "30", "lon": "110"},
+        {"sector": ["automotive", "rockets"], "sel": ["ic:IC048", "ic:IC048"]},
+        {"q": "x" * 10_000},
+        {"sel": "[a](//e.io)"},
+        {"nonsense": "1", "layers": "none,lasers"},
+    ],
+)
 def test_hostile_addresses_never_raise_and_are_named_in_one_notice(params):
     s, note = es.from_url(params, KNOWN)
     assert isinstance(s, ExplorerState) and note and note.count("Ignored") == 1

@@ -16,8 +16,11 @@ MARKUP = "<img src=x onerror=alert(1)>"
 
 def seat(name_zh: str, province_zh: str = "") -> dict:
     s = load_seats()
-    hit = s[(s["name_zh"] == name_zh) & (s["level"] != "former_county")
-            & ((s["province_zh"] == province_zh) if province_zh else True)]
+    hit = s[
+        (s["name_zh"] == name_zh)
+        & (s["level"] != "former_county")
+        & ((s["province_zh"] == province_zh) if province_zh else True)
+    ]
     return hit.sort_values("level", key=lambda c: c.map({"province": 0, "prefecture": 1, "county": 2})).iloc[0]
 
 
@@ -25,20 +28,22 @@ def messages(upload) -> dict[int, str]:
     return {i.row: i.message for i in upload.issues if i.level == "error"}
 
 
-BAD_FILE = "\n".join([
-    "name,place,lat,lon",             # row 1
-    "Partner A,Huadu,,",              # 2 good (pinyin)
-    "Partner B,Atlantis,,",           # 3 unknown place
-    "Partner C,Suzhou,,",             # 4 ambiguous (苏州 / 宿州)
-    ",Guangzhou,,",                   # 5 missing name
-    "Partner D,,48.8566,2.3522",      # 6 outside China (Paris)
-    "Partner E,,31.23,",              # 7 latitude without longitude
-    "Partner F,,north,121.47",        # 8 not a number
-    "Partner G,,31.2304,121.4737",    # 9 good (coordinates)
-    "Partner H,花都区,,",              # 10 good (Chinese)
-    "Partner I,,113.26,23.13",        # 11 swapped
-    "Partner J,,,",                   # 12 no place at all
-])
+BAD_FILE = "\n".join(
+    [
+        "name,place,lat,lon",  # row 1
+        "Partner A,Huadu,,",  # 2 good (pinyin)
+        "Partner B,Atlantis,,",  # 3 unknown place
+        "Partner C,Suzhou,,",  # 4 ambiguous (苏州 / 宿州)
+        ",Guangzhou,,",  # 5 missing name
+        "Partner D,,48.8566,2.3522",  # 6 outside China (Paris)
+        "Partner E,,31.23,",  # 7 latitude without longitude
+        "Partner F,,north,121.47",  # 8 not a number
+        "Partner G,,31.2304,121.4737",  # 9 good (coordinates)
+        "Partner H,花都区,,",  # 10 good (Chinese)
+        "Partner I,,113.26,23.13",  # 11 swapped
+        "Partner J,,,",  # 12 no place at all
+    ]
+)
 
 
 def test_each_bad_row_is_reported_with_its_row_number_and_good_rows_survive():
@@ -82,7 +87,9 @@ def test_rows_kept_with_a_note_say_what_to_check():
     s = load_seats()
     former = s[(s["name_zh"] == "永年县") & (s["level"] == "former_county")].iloc[0]
     assert "former 永年县" in notes[3] and (upload.places[1].lat, upload.places[1].lon) == (
-        float(former["lat"]), float(former["lon"]))
+        float(former["lat"]),
+        float(former["lon"]),
+    )
     assert "km from" in notes[4] and upload.places[2].located == "coordinates as given"
 
 
@@ -92,15 +99,17 @@ def test_markup_in_names_stays_text_and_is_escaped_on_the_map():
     upload = read_text(f"name,place\n{MARKUP},Huadu\n")
     assert upload.places[0].name == MARKUP  # kept as typed, shown as text
     layer = places_layer(upload)
-    labels = [f["properties"]["label"] for c in layer._children.values() if hasattr(c, "data")
-              for f in c.data["features"]]
+    labels = [
+        f["properties"]["label"] for c in layer._children.values() if hasattr(c, "data") for f in c.data["features"]
+    ]
     assert labels == [html.escape(f"{MARKUP} · Huadu")]
     props = [f["properties"] for c in layer._children.values() if hasattr(c, "data") for f in c.data["features"]]
     assert all(MARKUP not in str(v) for p in props for v in p.values())
 
 
-@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"),
-                                             ("gb18030", "GB18030")])
+@pytest.mark.parametrize(
+    "encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("gb18030", "GB18030")]
+)
 def test_utf8_bom_and_gb18030_files_are_read_and_say_which(encoding, label):
     upload = read_upload("名称,地点\n华南伙伴,花都区\n北京办事处,北京\n".encode(encoding))
     assert upload.encoding == label
@@ -118,8 +127,9 @@ def test_utf16_with_its_bom_is_read_and_a_spreadsheet_file_is_refused_with_what_
     assert binary.refused and "CSV UTF-8" in binary.issues[0].message
 
 
-@pytest.mark.parametrize("text, codec", [("Zürich office", "latin-1"), ("Crème Brûlée à Lyon", "cp1252"),
-                                         ("Müller GmbH, Straße", "latin-1")])
+@pytest.mark.parametrize(
+    "text, codec", [("Zürich office", "latin-1"), ("Crème Brûlée à Lyon", "cp1252"), ("Müller GmbH, Straße", "latin-1")]
+)
 def test_a_western_european_legacy_encoding_is_detected_not_misread_as_chinese(text, codec):
     upload = read_upload(f'name,place\n"{text}",Huadu\n'.encode(codec))
     assert [p.name for p in upload.places] == [text]
@@ -192,12 +202,15 @@ def test_a_file_without_a_name_column_is_refused_with_the_expected_header():
 
 # --- the page ---------------------------------------------------------------------------------------
 
+
 def test_the_page_places_pasted_rows_and_reports_the_bad_ones():
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception
     assert at.title[0].value == "My places on the map"
-    pasted = "\n".join(["name,place,lat,lon", f"{MARKUP},Huadu,,", "Nowhere,Atlantis,,", "Shanghai site,,31.2304,121.4737"])
+    pasted = "\n".join(
+        ["name,place,lat,lon", f"{MARKUP},Huadu,,", "Nowhere,Atlantis,,", "Shanghai site,,31.2304,121.4737"]
+    )
     at.text_area(key="mp_paste").input(pasted).run()
     assert not at.exception
     assert any("Read 3 rows" in w.value and "2 on the map" in w.value and "1 left out" in w.value for w in at.warning)
@@ -212,8 +225,13 @@ def test_the_page_places_pasted_rows_and_reports_the_bad_ones():
 
 
 def _texts(at) -> list[str]:
-    return ([m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption]
-            + [e.value for e in at.error] + [s.value for s in at.success])
+    return (
+        [m.value for m in at.markdown]
+        + [w.value for w in at.warning]
+        + [c.value for c in at.caption]
+        + [e.value for e in at.error]
+        + [s.value for s in at.success]
+    )
 
 
 def test_a_rejected_file_clears_the_previous_files_report(tmp_path):

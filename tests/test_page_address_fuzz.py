@@ -10,16 +10,38 @@ from hypothesis import strategies as st
 from conftest import ROOT
 
 # Fragments that render as something if echoed into Markdown or HTML unescaped.
-HOSTILE = ["[a](//e.io)", "![i](//e.io/x.png)", "<img src=x onerror=alert(1)>", "$x^2$", ":red[x]",
-           "<script>alert(1)</script>", "**bold**"]
+HOSTILE = [
+    "[a](//e.io)",
+    "![i](//e.io/x.png)",
+    "<img src=x onerror=alert(1)>",
+    "$x^2$",
+    ":red[x]",
+    "<script>alert(1)</script>",
+    "**bold**",
+]
 NUMBERS = ["inf", "-Infinity", "1e309", "nan", "-0", "99999999999999999999", "3.5", "0x10", ""]
-VALUES = st.one_of(st.sampled_from(HOSTILE + NUMBERS), st.text(max_size=30),
-                   st.text(min_size=500, max_size=600, alphabet="ab,"),
-                   st.lists(st.sampled_from(HOSTILE + NUMBERS), min_size=2, max_size=3))
+VALUES = st.one_of(
+    st.sampled_from(HOSTILE + NUMBERS),
+    st.text(max_size=30),
+    st.text(min_size=500, max_size=600, alphabet="ab,"),
+    st.lists(st.sampled_from(HOSTILE + NUMBERS), min_size=2, max_size=3),
+)
 
 PAGES = {
-    "pages/map_explorer.py": ["sector", "priority", "province", "cc", "q", "layers", "basemap", "sel", "lat",
-                              "lon", "z", "nav"],
+    "pages/map_explorer.py": [
+        "sector",
+        "priority",
+        "province",
+        "cc",
+        "q",
+        "layers",
+        "basemap",
+        "sel",
+        "lat",
+        "lon",
+        "z",
+        "nav",
+    ],
     "pages/8_Presenter_tour.py": ["step"],
 }
 
@@ -49,8 +71,12 @@ def run(page: str, params: dict) -> None:
 def test_generated_addresses_never_raise_or_echo_markup(page):
     keys = st.sampled_from(PAGES[page] + ["utm_source", "x" * 50, "<b>k</b>"])
 
-    @settings(max_examples=12, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.dictionaries(keys, VALUES, min_size=1, max_size=4))
     def check(params):
         run(page, params)

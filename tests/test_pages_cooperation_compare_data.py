@@ -66,7 +66,7 @@ def test_selection_keeps_valid_places_and_reports_bad_ones(known):
 def test_selection_is_capped_at_five_places(known):
     seven = list(known)[:7]
     keys, notices = C.parse_selection(",".join(seven), known)
-    assert keys == seven[:C.MAX_PLACES]
+    assert keys == seven[: C.MAX_PLACES]
     assert any("At most 5" in n for n in notices)
 
 
@@ -231,8 +231,11 @@ def test_yaml_datasets_export_one_row_per_record(key):
 def test_every_bundled_file_is_offered_and_the_curated_ones_described():
     files = {str(p.relative_to(DATA_DIR)) for ext in ("csv", "yaml", "geojson") for p in DATA_DIR.rglob(f"*.{ext}")}
     offered = {d.file for d in X.all_datasets()}
-    not_datasets = {str(p.relative_to(DATA_DIR)) for p in DATA_DIR.rglob("*.yaml")
-                    if not isinstance(yaml.safe_load(p.read_text(encoding="utf-8")), list)}
+    not_datasets = {
+        str(p.relative_to(DATA_DIR))
+        for p in DATA_DIR.rglob("*.yaml")
+        if not isinstance(yaml.safe_load(p.read_text(encoding="utf-8")), list)
+    }
     assert files - offered == X.COMPANION_FILES | not_datasets
     dictionary = X.sections((DATA_DIR / "README.md").read_text(encoding="utf-8"), 3)
     missing = [d.file for d in X.DATASETS if not dictionary.get(d.readme)]
@@ -243,7 +246,7 @@ def test_a_new_data_file_is_offered_even_before_it_is_catalogued(tmp_path):
     (tmp_path / "new_points.csv").write_text("id,lat,lon,source\nx1,31.2,121.5,Page\nx2,,,Page\n", encoding="utf-8")
     (tmp_path / "notes.yaml").write_text("- id: n1\n  source: Page\n", encoding="utf-8")
     (tmp_path / "config.yaml").write_text("title: not a dataset\nsteps: []\n", encoding="utf-8")
-    extra = {d.file: d for d in X.all_datasets(tmp_path)[len(X.DATASETS):]}
+    extra = {d.file: d for d in X.all_datasets(tmp_path)[len(X.DATASETS) :]}
     assert set(extra) == {"new_points.csv", "notes.yaml"}
     assert extra["new_points.csv"].geometry == "point" and extra["notes.yaml"].geometry is None
     collection = json.loads(X.dataset_geojson(extra["new_points.csv"], tmp_path))
@@ -251,8 +254,14 @@ def test_a_new_data_file_is_offered_even_before_it_is_catalogued(tmp_path):
 
 
 def test_source_line_names_each_seed_once_and_summarises_the_rest():
-    line = X.source_line(["000_84dd9b47cfbecbda.txt §3.2 | Page A (https://a.example)",
-                          "000_84dd9b47cfbecbda.txt §4 | Page B | Page C", "Page D | Page E | Page F"], max_other=3)
+    line = X.source_line(
+        [
+            "000_84dd9b47cfbecbda.txt §3.2 | Page A (https://a.example)",
+            "000_84dd9b47cfbecbda.txt §4 | Page B | Page C",
+            "Page D | Page E | Page F",
+        ],
+        max_other=3,
+    )
     assert line.count("000_84dd9b47cfbecbda.txt") == 1
     assert "Preparatory Briefing on China (2019 update)" in line
     assert "Page C" in line and "Page D" not in line and "3 more public pages" in line
@@ -313,8 +322,9 @@ def test_directory_groups_and_filters(atlas):
     assert len(ict) > 0 and all("ict" in split(s) for s in ict["sector"])
     shanghai = V.filter_directory(d, [], [], "shanghai")
     assert len(shanghai) > 0
-    assert all("shanghai" in " ".join(r[["name", "city_en", "role", "name_variants"]]).lower()
-               for _, r in shanghai.iterrows())
+    assert all(
+        "shanghai" in " ".join(r[["name", "city_en", "role", "name_variants"]]).lower() for _, r in shanghai.iterrows()
+    )
     text = V.directory_markdown(V.filter_directory(d, [], [], "CAAM"), atlas.taxonomy)
     assert "(https://www.caam.org.cn)" in text
 
@@ -330,8 +340,13 @@ def test_source_captions_escape_text_and_link_urls():
 def test_cooperation_page_shows_every_section_with_its_counts(atlas):
     at = run_page("3_Cooperation.py")
     headers = [h.value for h in at.header]
-    for title in ("ESCP-4i partnerships targeting China", "EU-China research and innovation projects",
-                  "Missions, matchmaking events and workshops", "Success stories", "Directory of organisations"):
+    for title in (
+        "ESCP-4i partnerships targeting China",
+        "EU-China research and innovation projects",
+        "Missions, matchmaking events and workshops",
+        "Success stories",
+        "Directory of organisations",
+    ):
         assert title in headers
     assert metric(at, "ESCP-4i partnerships") == str(len(atlas.partnerships))
     assert metric(at, "R&I projects") == str(len(atlas.projects))
@@ -371,8 +386,10 @@ def test_compare_page_writes_a_changed_selection_to_the_url():
     at = run_page("4_Compare.py", compare="province:440000,province:330000")
     at.multiselect(key="cmp_places").select("cc:cc_prd").run()
     assert not at.exception
-    assert at.query_params["compare"] in ("province:440000,province:330000,cc:cc_prd",
-                                          ["province:440000,province:330000,cc:cc_prd"])
+    assert at.query_params["compare"] in (
+        "province:440000,province:330000,cc:cc_prd",
+        ["province:440000,province:330000,cc:cc_prd"],
+    )
 
 
 def test_compare_page_without_a_selection_asks_for_places():
@@ -398,8 +415,11 @@ def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
         assert title in headers
     keys = {b.key for b in at.get("download_button")}
     datasets = X.all_datasets()
-    assert keys == ({f"csv_{d.key}" for d in datasets} | {f"pkg_{d.key}" for d in datasets}
-                    | {f"geo_{d.key}" for d in datasets if d.geometry})
+    assert keys == (
+        {f"csv_{d.key}" for d in datasets}
+        | {f"pkg_{d.key}" for d in datasets}
+        | {f"geo_{d.key}" for d in datasets if d.geometry}
+    )
     levels = atlas.city_clusters["verification"].value_counts()
     assert metric(at, "City clusters verified (V)") == str(levels.get("V", 0))
     assert metric(at, "Partly verified (P)") == str(levels.get("P", 0))
@@ -407,5 +427,7 @@ def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
     assert metric(at, "Renamed counties") == str((atlas.clusters["adcode_2010"] != "").sum())
     assert metric(at, "Datasets") == str(len(datasets))
     methods = at.dataframe[0].value.set_index("dataset")
-    assert methods.loc["Industrial clusters", "county seat"] == (atlas.clusters["location_method"] == "county_seat").sum()
+    assert (
+        methods.loc["Industrial clusters", "county seat"] == (atlas.clusters["location_method"] == "county_seat").sum()
+    )
     assert any("no position on any territory" in w.value for w in at.warning)

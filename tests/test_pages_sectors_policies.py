@@ -13,10 +13,27 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.drilldown import split
 from atlas.paths import DATA_DIR
-from atlas.policy_views import (FACTSHEET_FIELDS, FACTSHEET_POLICIES, comparison, factsheet, filter_policies,
-                                maturity_rows, text_of, timeline_rows, undated, where_it_applies)
-from atlas.sector_stats import (clusters_by_province, clusters_by_sector, hierarchy, priority_overview,
-                                priority_sectors, programme_matches, source_summary)
+from atlas.policy_views import (
+    FACTSHEET_FIELDS,
+    FACTSHEET_POLICIES,
+    comparison,
+    factsheet,
+    filter_policies,
+    maturity_rows,
+    text_of,
+    timeline_rows,
+    undated,
+    where_it_applies,
+)
+from atlas.sector_stats import (
+    clusters_by_province,
+    clusters_by_sector,
+    hierarchy,
+    priority_overview,
+    priority_sectors,
+    programme_matches,
+    source_summary,
+)
 from atlas.state import view_from_url
 from components.charts import sector_bar
 from components.policy_views import maturity_figure, timeline_figure
@@ -39,6 +56,7 @@ def bar_values(trace) -> dict:
 
 
 # --- Sectors: charts ----------------------------------------------------------------------------
+
 
 def test_sector_bars_count_the_clusters_of_each_sector_in_taxonomy_order(atlas):
     tax = atlas.taxonomy
@@ -101,6 +119,7 @@ def test_a_clicked_bar_names_its_sector():
 
 # --- Sectors: priority cards and national lists -----------------------------------------------
 
+
 @pytest.mark.parametrize("priority", ["automotive", "human_health", "renewable_energy", "ict"])
 def test_priority_card_holds_its_figures_places_policies_and_cooperation(atlas, raw_policies, priority):
     o = priority_overview(atlas, priority)
@@ -115,20 +134,29 @@ def test_priority_card_holds_its_figures_places_policies_and_cooperation(atlas, 
             docs = set(o["figures"].set_index("id").loc[[r["id"], r["same_metric_as"]], "document"])
             assert docs == {"2019 briefing (000)", "earlier D3.2 briefing (001)"}
     assert set(o["clusters"]["id"]) == set(atlas.clusters.loc[atlas.clusters["priority_sector"] == priority, "id"])
-    assert set(o["zones"]["id"]) == {z["id"] for z in atlas.zones.to_dict("records")
-                                     if priority in split(z["priority_sectors"])}
+    assert set(o["zones"]["id"]) == {
+        z["id"] for z in atlas.zones.to_dict("records") if priority in split(z["priority_sectors"])
+    }
     sectors = priority_sectors(atlas)[priority]
-    expected = {p["id"] for p in raw_policies
-                if priority in (p["applies_to"].get("priority_sectors") or [])
-                or set(p["applies_to"].get("sectors") or []) & set(sectors)}
+    expected = {
+        p["id"]
+        for p in raw_policies
+        if priority in (p["applies_to"].get("priority_sectors") or [])
+        or set(p["applies_to"].get("sectors") or []) & set(sectors)
+    }
     assert {p["id"] for p in o["policies"]} == expected
     coop = o["cooperation"]
-    groups = {e["event_group"] for e in atlas.events.to_dict("records")
-              if priority in split(e["priority_sectors"]) or set(split(e["sectors"])) & set(sectors)}
+    groups = {
+        e["event_group"]
+        for e in atlas.events.to_dict("records")
+        if priority in split(e["priority_sectors"]) or set(split(e["sectors"])) & set(sectors)
+    }
     assert sorted(e["group"] for e in coop["events"]) == sorted(groups)
     assert {p["id"] for p in coop["partnerships"]} == {
-        p["id"] for p in atlas.partnerships.to_dict("records")
-        if priority in split(p["priority_sector"]) or set(split(p["sector"])) & set(sectors)}
+        p["id"]
+        for p in atlas.partnerships.to_dict("records")
+        if priority in split(p["priority_sector"]) or set(split(p["sector"])) & set(sectors)
+    }
 
 
 def test_national_sector_lists_count_the_clusters_and_zones_of_their_sectors(atlas):
@@ -142,8 +170,9 @@ def test_national_sector_lists_count_the_clusters_and_zones_of_their_sectors(atl
 
 
 def test_source_lines_keep_seed_sections_and_count_other_references():
-    line = source_summary(["001_9852d4d85712b810.txt Table 4",
-                           "001_9852d4d85712b810.txt Table 4 | Wikipedia: X (https://e.org/x)"])
+    line = source_summary(
+        ["001_9852d4d85712b810.txt Table 4", "001_9852d4d85712b810.txt Table 4 | Wikipedia: X (https://e.org/x)"]
+    )
     assert line == "001_9852d4d85712b810.txt Table 4; 1 further reference cited in the rows"
     many = source_summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)])
     assert "000_84dd9b47cfbecbda.txt, 6 sections" in many
@@ -157,12 +186,14 @@ def test_cited_pages_become_working_links():
 
 # --- Policies ----------------------------------------------------------------------------------
 
+
 def test_timeline_has_one_row_per_dated_policy_from_its_start_to_its_end(atlas, raw_policies):
     rows = timeline_rows(atlas.policies)
     dated = [p for p in raw_policies if p["year_start"] or p["year_end"]]
     assert sorted(rows["id"]) == sorted(p["id"] for p in dated)
-    assert sorted(undated(atlas.policies)["id"]) == sorted(p["id"] for p in raw_policies
-                                                          if not (p["year_start"] or p["year_end"]))
+    assert sorted(undated(atlas.policies)["id"]) == sorted(
+        p["id"] for p in raw_policies if not (p["year_start"] or p["year_end"])
+    )
     fig = timeline_figure(rows, "level")
     drawn = {}
     for t in fig.data:
@@ -179,7 +210,8 @@ def test_timeline_has_one_row_per_dated_policy_from_its_start_to_its_end(atlas, 
             assert drawn[p["name_en"]] == (start or end, start or end)
     with_start = [p for p in raw_policies if p["year_start"]]
     bars_and_since = sum(len(t.y) for t in fig.data if t.type == "bar") + sum(
-        sym == "triangle-right" for t in fig.data if t.type == "scatter" for sym in t.marker.symbol)
+        sym == "triangle-right" for t in fig.data if t.type == "scatter" for sym in t.marker.symbol
+    )
     assert bars_and_since == len(with_start)
     by_kind = timeline_figure(rows, "kind")
     assert {t.name for t in by_kind.data} >= {"Regulation", "Strategy"}
@@ -219,8 +251,11 @@ def test_card_filters(atlas, raw_policies):
     df = filter_policies(atlas.policies, levels=["local"])
     assert len(df) == sum(p["level"] == "local" for p in raw_policies)
     df = filter_policies(atlas.policies, kinds=["regulation", "guideline"], sectors=["energy"])
-    assert set(df["id"]) == {p["id"] for p in raw_policies if p["kind"] in ("regulation", "guideline")
-                             and "energy" in (p["applies_to"]["sectors"] or [])}
+    assert set(df["id"]) == {
+        p["id"]
+        for p in raw_policies
+        if p["kind"] in ("regulation", "guideline") and "energy" in (p["applies_to"]["sectors"] or [])
+    }
     assert len(filter_policies(atlas.policies)) == len(raw_policies)
 
 
@@ -244,6 +279,7 @@ def test_every_map_link_opens_the_map_without_a_notice(atlas):
 
 # --- both pages under AppTest -------------------------------------------------------------------
 
+
 def open_page(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(page)
@@ -259,8 +295,11 @@ def metrics(at) -> list[tuple[str, str]]:
 def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
     at = open_page("pages/1_Sectors.py")
     assert [t.value for t in at.title] == ["Sectors"]
-    assert [h.value for h in at.header] == ["Industrial clusters by sector", "The four priority sectors",
-                                            "Made in China 2025 and the strategic emerging industries"]
+    assert [h.value for h in at.header] == [
+        "Industrial clusters by sector",
+        "The four priority sectors",
+        "Made in China 2025 and the strategic emerging industries",
+    ]
     m = metrics(at)
     assert ("Industrial clusters", str(len(atlas.clusters))) in m
     assert ("Provinces with clusters", str(atlas.clusters["province"].nunique())) in m

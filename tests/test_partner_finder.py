@@ -39,16 +39,20 @@ def cluster_key(atlas, industry_starts: str, place: str) -> str:
 
 # --- NACE codes as people write them ------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, expected", [
-    ("C29", ["C29"]),
-    ("29.1", ["C29.1"]),
-    ("C27, C28", ["C27", "C28"]),
-    ("29", ["C29"]),
-    ("c 29.10", ["C29.10"]),
-    ("NACE Rev. 2: C29", ["C29"]),
-    ("C27-C29", ["C27", "C28", "C29"]),
-    ("C27; 28.", ["C27", "C28"]),
-])
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("C29", ["C29"]),
+        ("29.1", ["C29.1"]),
+        ("C27, C28", ["C27", "C28"]),
+        ("29", ["C29"]),
+        ("c 29.10", ["C29.10"]),
+        ("NACE Rev. 2: C29", ["C29"]),
+        ("C27-C29", ["C27", "C28", "C29"]),
+        ("C27; 28.", ["C27", "C28"]),
+    ],
+)
 def test_nace_codes_are_read_in_the_forms_people_use(typed, expected):
     assert [str(c) for c in nace.parse(typed).codes] == expected
 
@@ -75,14 +79,18 @@ def test_code_containment_follows_the_nace_hierarchy():
 
 # --- ranking on the real data ----------------------------------------------------------------------
 
+
 def test_c29_ranks_the_huadu_and_xishan_car_clusters_in_the_top_five(atlas):
     found = find(atlas, "C29")
     top = keys(found.groups["clusters"], 5)
     assert cluster_key(atlas, "Automobile", "Huadu") in top
     assert cluster_key(atlas, "Electric car", "Xishan") in top
     # Every cluster with a code inside C29 comes before any other cluster.
-    inside = {"ic:" + r["id"] for r in atlas.clusters.to_dict("records")
-              if any(nace.code("C29").contains(c) for c in nace.codes(r["nace"]))}
+    inside = {
+        "ic:" + r["id"]
+        for r in atlas.clusters.to_dict("records")
+        if any(nace.code("C29").contains(c) for c in nace.codes(r["nace"]))
+    }
     assert set(keys(found.groups["clusters"], len(inside))) == inside
 
 
@@ -177,8 +185,11 @@ def test_within_a_chosen_sector_its_eu_china_priority_comes_first(atlas):
     clusters = found.groups["clusters"]
     pv = cluster_key(atlas, "Photovoltaic", "Wuxi")
     assert pv in keys(clusters, VISIBLE)
-    priority = {"ic:" + r["id"] for r in atlas.clusters.to_dict("records")
-                if r["sector"] == "energy" and "renewable_energy" in r["priority_sector"].split(";")}
+    priority = {
+        "ic:" + r["id"]
+        for r in atlas.clusters.to_dict("records")
+        if r["sector"] == "energy" and "renewable_energy" in r["priority_sector"].split(";")
+    }
     assert set(keys(clusters, len(priority))) == priority
     yrd = next(r for r in found.groups["city_clusters"] if r.key == "cc:cc_yrd")
     holds = next(x for x in yrd.reasons if x.startswith("holds"))
@@ -194,8 +205,12 @@ def test_a_words_nace_code_does_not_pull_in_unrelated_industries(atlas):
     """“wind” is NACE 28.11 (turbines); the valves and axle-bearing clusters are coded 28.1, which
     contains turbines but is not about them, and photovoltaics (27.1) is not wind."""
     found = find(atlas, "wind")
-    for industry, place in (("Valves", "Longwan"), ("Axle bearing", ""), ("Photovoltaic", "Wuxi"),
-                            ("Plumbing hardware", "")):
+    for industry, place in (
+        ("Valves", "Longwan"),
+        ("Axle bearing", ""),
+        ("Photovoltaic", "Wuxi"),
+        ("Plumbing hardware", ""),
+    ):
         assert cluster_key(atlas, industry, place) not in keys(found.groups["clusters"])
     row = next(s for s in load_synonyms(sectors=frozenset(atlas.taxonomy.order)) if s.term == "wind")
     for r in found.groups["clusters"]:  # anything left is coded inside the word's codes or named by it
@@ -215,15 +230,21 @@ def test_no_synonym_row_pulls_in_clusters_only_near_its_codes(atlas):
             for x in r.reasons:
                 m = inside.search(x)
                 assert (m and nace.code(m.group(1)).contains(nace.code(m.group(2)))) or "names the sector" in x, (
-                    row.term, r.title, x)
+                    row.term,
+                    r.title,
+                    x,
+                )
 
 
-@pytest.mark.parametrize("text, unrelated", [
-    ("furniture", ["Boxboard", "Jade processing", "Lighter", "Zipper"]),
-    ("ceramics", ["Eyewear"]),
-    ("power equipment", ["Valves", "Axle bearing", "Plumbing hardware"]),
-    ("moulds", ["Locks", "Kitchenware"]),
-])
+@pytest.mark.parametrize(
+    "text, unrelated",
+    [
+        ("furniture", ["Boxboard", "Jade processing", "Lighter", "Zipper"]),
+        ("ceramics", ["Eyewear"]),
+        ("power equipment", ["Valves", "Axle bearing", "Plumbing hardware"]),
+        ("moulds", ["Locks", "Kitchenware"]),
+    ],
+)
 def test_a_keyword_does_not_pull_in_unrelated_industries(atlas, text, unrelated):
     titles = [r.title for r in find(atlas, text).groups["clusters"]]
     assert titles and not [t for t in titles if any(t.startswith(u) for u in unrelated)], titles
@@ -244,8 +265,12 @@ def test_a_city_cluster_is_found_from_the_sectors_of_the_local_clusters_the_docu
     for r in atlas.industry_sectors.to_dict("records"):
         for name in (r["industry"].removesuffix(" industrial cluster"), r["product_en"].split("(")[0].strip()):
             industries[name.lower()] = r["sector"]
-    named = [(r["id"], piece, industries[piece.lower()]) for r in atlas.city_clusters.to_dict("records")
-             for piece in re.split(r"[;,]\s+|:\s+", r["local_industrial_clusters"]) if piece.lower() in industries]
+    named = [
+        (r["id"], piece, industries[piece.lower()])
+        for r in atlas.city_clusters.to_dict("records")
+        for piece in re.split(r"[;,]\s+|:\s+", r["local_industrial_clusters"])
+        if piece.lower() in industries
+    ]
     assert len(named) >= 10
     for cc, piece, sector in named:  # every named local cluster that is a listed industry
         assert f"cc:{cc}" in keys(find(atlas, "", [sector]).groups["city_clusters"]), (cc, piece, sector)
@@ -276,6 +301,7 @@ def test_reasons_and_titles_name_no_files_and_repeat_nothing(atlas):
 
 # --- the synonyms table ------------------------------------------------------------------------------
 
+
 def test_the_synonym_table_is_valid_and_cited(atlas):
     rows = load_synonyms(sectors=frozenset(atlas.taxonomy.order))
     assert len(rows) >= 30
@@ -294,6 +320,7 @@ def test_a_broken_synonym_row_is_refused_with_row_and_field(tmp_path, atlas):
 
 # --- the shortlist -------------------------------------------------------------------------------------
 
+
 def test_a_shortlist_keeps_known_entries_in_order_and_reports_the_rest(atlas):
     kept, notices = parse_shortlist("ic:IC048, z:z_huadu_auto_city,<b>x</b>,ic:IC048,esp:nope", atlas)
     assert kept == ["ic:IC048", "z:z_huadu_auto_city"]
@@ -307,17 +334,23 @@ def test_a_shortlist_round_trips_through_its_address_form(atlas):
 
 def test_a_shortlist_table_carries_each_records_source_and_website(atlas):
     table = shortlist_table(atlas, ["ic:IC048", "org:org_eu_sme_centre", "esp:esp_give"])
-    src = {"ic:IC048": atlas.clusters.set_index("id").at["IC048", "source"],
-           "org:org_eu_sme_centre": atlas.organisations.set_index("id").at["org_eu_sme_centre", "source"],
-           "esp:esp_give": atlas.partnerships.set_index("id").at["esp_give", "source"]}
+    src = {
+        "ic:IC048": atlas.clusters.set_index("id").at["IC048", "source"],
+        "org:org_eu_sme_centre": atlas.organisations.set_index("id").at["org_eu_sme_centre", "source"],
+        "esp:esp_give": atlas.partnerships.set_index("id").at["esp_give", "source"],
+    }
     assert dict(zip(table["key"], table["source"])) == src
     assert table.set_index("key").at["org:org_eu_sme_centre", "website"].startswith("https://")
     assert table.set_index("key")["lat"].isna().tolist() == [False, False, True]
 
 
 def feature_labels(group) -> list[str]:
-    return [f["properties"]["label"] for child in group._children.values() if hasattr(child, "data")
-            for f in child.data["features"]]
+    return [
+        f["properties"]["label"]
+        for child in group._children.values()
+        if hasattr(child, "data")
+        for f in child.data["features"]
+    ]
 
 
 def test_the_shortlist_map_shows_located_items_with_rings_and_escaped_labels(atlas):
@@ -330,6 +363,7 @@ def test_the_shortlist_map_shows_located_items_with_rings_and_escaped_labels(atl
 
 
 # --- the page -------------------------------------------------------------------------------------------
+
 
 def run(**params) -> AppTest:
     return run_page_at(PAGE, **params)

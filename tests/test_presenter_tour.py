@@ -14,8 +14,21 @@ from atlas.filters import filter_atlas
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.state import LAYERS
 from atlas.page_params import parse
-from atlas.tour import (BOUNDARY_FILES, MAX_STEPS, MIN_STEPS, TOUR_FILE, caption_text, load_tour, readiness,
-                        selectable, step_counts, step_number, step_param, step_view, validate_tour)
+from atlas.tour import (
+    BOUNDARY_FILES,
+    MAX_STEPS,
+    MIN_STEPS,
+    TOUR_FILE,
+    caption_text,
+    load_tour,
+    readiness,
+    selectable,
+    step_counts,
+    step_number,
+    step_param,
+    step_view,
+    validate_tour,
+)
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "8_Presenter_tour.py")
 
@@ -41,6 +54,7 @@ def expected_features(atlas, step) -> dict[str, int]:
 
 # ---------------------------------------------------------------- the tour file
 
+
 def test_tour_file_validates_against_the_data(atlas, tour):
     assert validate_tour(tour, atlas) == []
     assert MIN_STEPS <= len(tour.steps) <= MAX_STEPS
@@ -60,21 +74,34 @@ def test_every_step_shows_something_and_its_caption_counts_match(atlas, tour):
         assert "{" not in text
         if "{clusters}" in step.caption:
             assert f"{shown['ic']:,}" in text
-    first = caption_text(tour.steps[0], step_counts(filter_atlas(atlas, step_view(tour.steps[0])),
-                                                    step_view(tour.steps[0])))
+    first = caption_text(
+        tour.steps[0], step_counts(filter_atlas(atlas, step_view(tour.steps[0])), step_view(tour.steps[0]))
+    )
     assert f"{len(atlas.clusters)} top industrial clusters" in first
 
 
 def test_validator_names_each_mistake(atlas, tmp_path):
     bad = tmp_path / "tour.yaml"
-    bad.write_text("""
+    bad.write_text(
+        """
 - {id: a, title: A, lat: 35, lon: 104, zoom: 4, layers: [clusters, lasers], caption: "x {nope}", source: ""}
 - {id: a, title: B, lat: 0, lon: 0, zoom: 4, layers: [zones], sel: "ic:IC999", caption: y,
    source: "somewhere", filters: {sector: [rockets]}, panel: chart}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     problems = " | ".join(validate_tour(load_tour(bad), atlas))
-    for expected in ("6 to 8", "used twice", "lasers", "nope", "needs a source", "IC999", "not over China",
-                     "rockets", "unknown panel chart"):
+    for expected in (
+        "6 to 8",
+        "used twice",
+        "lasers",
+        "nope",
+        "needs a source",
+        "IC999",
+        "not over China",
+        "rockets",
+        "unknown panel chart",
+    ):
         assert expected in problems, expected
 
 
@@ -88,6 +115,7 @@ def test_step_from_the_url_falls_back_to_the_first_with_a_notice():
 
 
 # ---------------------------------------------------------------- ready to present
+
 
 def _linked_copy(src: Path, dst: Path) -> None:
     """A copy of data/ made of symlinks, so a test can remove one file cheaply."""
@@ -108,8 +136,10 @@ def test_readiness_says_plainly_what_is_missing(tmp_path):
     data = tmp_path / "data"
     _linked_copy(DATA_DIR, data)
     (data / "geo" / "provinces.geojson").unlink()
-    checks = {c.name.split(" (")[0]: c for c in readiness(["static/vendor/leaflet/leaflet.js"], data, data / "geo",
-                                                         data / "tour.yaml")}
+    checks = {
+        c.name.split(" (")[0]: c
+        for c in readiness(["static/vendor/leaflet/leaflet.js"], data, data / "geo", data / "tour.yaml")
+    }
     assert not checks["Map assets"].ok and "leaflet.js" in checks["Map assets"].detail
     assert not checks["Boundaries"].ok and "provinces.geojson" in checks["Boundaries"].detail
     assert not checks["Data"].ok and "not checked" in checks["Data"].detail
@@ -130,6 +160,7 @@ def test_readiness_reports_a_missing_tour_file(atlas, tmp_path):
 
 
 # ---------------------------------------------------------------- the page under AppTest
+
 
 def run_page(**params) -> AppTest:
     return run_page_at(PAGE, **params)
@@ -174,6 +205,7 @@ def test_a_link_in_the_step_parameter_is_shown_as_text_not_as_a_link(tour):
 
 
 # ---------------------------------------------------------------- end to end, offline, in Chromium
+
 
 @pytest.mark.browser
 def test_walk_the_whole_tour_offline(atlas, tour):

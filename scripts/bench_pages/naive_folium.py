@@ -1,5 +1,6 @@
 """Benchmark reference: the naive one-page st_folium app — 100 plain markers and nothing else
 (Leaflet served locally, as the machine is offline)."""
+
 import sys
 from pathlib import Path
 
