@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="China Cluster Atlas", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="China Cluster Atlas", layout="wide")
 
 PAGES = [
-    st.Page("pages/map_explorer.py", title="Map explorer", icon=":material/map:", default=True),
-    st.Page("pages/1_Sectors.py", title="Sectors", icon=":material/factory:", url_path="Sectors"),
-    st.Page("pages/2_Policies.py", title="Policies", icon=":material/gavel:", url_path="Policies"),
-    st.Page("pages/3_Cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="Cooperation"),
-    st.Page("pages/4_Compare.py", title="Compare", icon=":material/compare:", url_path="Compare"),
-    st.Page("pages/5_Data.py", title="Data", icon=":material/database:", url_path="Data"),
-    st.Page(
-        "pages/6_Partner_finder.py", title="Partner finder", icon=":material/person_search:", url_path="Partner_finder"
-    ),
-    st.Page("pages/7_Meeting_brief.py", title="Meeting brief", icon=":material/description:", url_path="Meeting_brief"),
-    st.Page(
-        "pages/8_Presenter_tour.py", title="Presenter tour", icon=":material/co_present:", url_path="Presenter_tour"
-    ),
-    st.Page("pages/9_My_places.py", title="My places", icon=":material/location_on:", url_path="My_places"),
+    st.Page("pages/map_explorer.py", title="Map explorer", default=True),
+    st.Page("pages/1_Sectors.py", title="Sectors", url_path="Sectors"),
+    st.Page("pages/2_Policies.py", title="Policies", url_path="Policies"),
+    st.Page("pages/3_Cooperation.py", title="Cooperation", url_path="Cooperation"),
+    st.Page("pages/4_Compare.py", title="Compare", url_path="Compare"),
+    st.Page("pages/5_Data.py", title="Data", url_path="Data"),
+    st.Page("pages/6_Partner_finder.py", title="Partner finder", url_path="Partner_finder"),
+    st.Page("pages/7_Meeting_brief.py", title="Meeting brief", url_path="Meeting_brief"),
+    st.Page("pages/8_Presenter_tour.py", title="Presenter tour", url_path="Presenter_tour"),
+    st.Page("pages/9_My_places.py", title="My places", url_path="My_places"),
 ]
 
 st.navigation(PAGES).run()

@@ -170,6 +170,11 @@ def check_derived(data_dir: Path, geo_dir: Path, static_dir: Path, manifest: dic
         df = read_csv(seats.parent, Schema(seats.name, ()), shown=S.DIVISION_SEATS.file)
         validate_frame(df, S.DIVISION_SEATS, Context(china=china_outline(geo_dir)))
         M.check_file(S.DIVISION_SEATS.file, seats, manifest)
+    places = M.locate(S.GEONAMES_PLACES.file, data_dir, geo_dir)
+    if M.differs(S.GEONAMES_PLACES.file, places, manifest):
+        df = read_csv(places.parent, Schema(places.name, ()), shown=S.GEONAMES_PLACES.file)
+        validate_frame(df, S.GEONAMES_PLACES, Context(china=china_outline(geo_dir)))
+        M.check_file(S.GEONAMES_PLACES.file, places, manifest)
 
 
 def load_table(data_dir: Path, schema: Schema, ctx: Context) -> pd.DataFrame:
@@ -234,6 +239,7 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
     validate_records(success, S.SUCCESS_STORIES, ctx)
     validate_records(read_yaml(data_dir, S.TOUR), S.TOUR, ctx)
     load_table(data_dir, S.TALKING_POINTS, ctx)
+    load_table(data_dir, S.SOURCE_QUALITY, ctx)
     from atlas.partners.synonyms import SYNONYMS  # its schema lives with its reader
 
     load_table(data_dir, SYNONYMS, ctx)

@@ -391,8 +391,38 @@ LAYERS = {
 STATIC_LAYERS = (  # the web outlines the browser fetches (built by geo.web)
     LayerSchema("static/geo/provinces.json", ("adcode", "name_zh"), "adcode"),
     LayerSchema("static/geo/city_clusters.json", ("kind", "id", "tier", "label"), "id"),
+    LayerSchema("static/geo/places.json", ("adcode", "rank", "label"), "adcode", ("Point",)),
 )
 BOUNDARIES_META = (
     "geo/boundaries_meta.json",
     {"source_package": str, "source_version": str, "transform": str, "tolerance_degrees": dict, "decimals": int},
+)
+
+SOURCE_QUALITY = Schema(
+    "source_quality.csv",
+    (
+        C("domain", required=True),
+        C("standing", required=True),
+        C("why", required=True),
+        SOURCE,
+    ),
+    id_column="domain",
+)
+
+# Build input of geo.geolocate (the GeoNames places the town rows use); checked like every file.
+GEONAMES_PLACES = Schema(
+    "geo/geonames_places.csv",
+    (
+        C("geonames_id", "int", required=True),
+        C("name", required=True),
+        C("names_zh", required=True),
+        C("lat", "lat", required=True),
+        C("lon", "lon", required=True),
+        C("admin1code"),
+        C("population", "int"),
+        C("source", required=True),  # the gazetteer and the package it ships in
+        C("licence", required=True),
+    ),
+    id_column="geonames_id",
+    extra=(points_in_china,),
 )

@@ -198,6 +198,15 @@ def _bounds(geometry: dict) -> tuple[float, float, float, float]:
     [lon, lat] pair of numbers."""
     import numpy as np
 
+    if geometry["type"] == "Point":  # map labels: one [lon, lat] position
+        pos = geometry.get("coordinates")
+        if (
+            not isinstance(pos, list)
+            or len(pos) != 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) for v in pos)
+        ):
+            raise ValueError("not a [lon, lat] position")
+        return pos[0], pos[1], pos[0], pos[1]
     rings = _rings(geometry.get("coordinates"), 1 if geometry["type"] == "Polygon" else 2)
     lo, hi = [np.inf, np.inf], [-np.inf, -np.inf]
     for ring in rings:

@@ -24,6 +24,6 @@ def map_link(label: str, **filters: str) -> None:
     own (AppTest.from_file) has no navigation; it gets a plain link with the same query."""
     params = map_link_params(**filters)
     try:
-        st.page_link(EXPLORER_PAGE, label=md(label), icon=":material/map:", query_params=params)
+        st.page_link(EXPLORER_PAGE, label=md(label), query_params=params)
     except StreamlitPageNotFoundError:
         st.markdown(f"[{md(label)}](/?{urlencode(params)})")

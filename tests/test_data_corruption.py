@@ -47,6 +47,8 @@ TABLES = {
         S.MIC2025,
         S.SEI,
         S.TALKING_POINTS,
+        S.SOURCE_QUALITY,
+        S.GEONAMES_PLACES,
         SYNONYMS,
         S.DIVISION_SEATS,
     )
@@ -330,7 +332,7 @@ def layer_cases(name: str, schema) -> list[Case]:
         Case(
             name,
             "wrong geometry type",
-            _edit_json(lambda d: d["features"][1].update(geometry={"type": "Point", "coordinates": [110.0, 30.0]})),
+            _edit_json(lambda d: d["features"][1].update(geometry=wrong_geometry(schema))),
             "feature 2",
             "geometry",
         ),
@@ -358,6 +360,13 @@ def meta_cases(name: str) -> list[Case]:
             "decimals",
         ),
     ]
+
+
+def wrong_geometry(schema) -> dict:
+    """A geometry of a type the layer does not hold."""
+    if "Point" in schema.geometry:
+        return {"type": "Polygon", "coordinates": [[[110.0, 30.0], [111.0, 30.0], [111.0, 31.0], [110.0, 30.0]]]}
+    return {"type": "Point", "coordinates": [110.0, 30.0]}
 
 
 def all_cases() -> list[Case]:
