@@ -285,8 +285,25 @@ def _edit_json(edit: Callable[[dict], None]):
     return change
 
 
+class _Position(list):
+    """A point's [lon, lat] whose item 0 set to a position becomes that position."""
+
+    def __setitem__(self, index, value):
+        if index == 0 and isinstance(value, list):
+            self[:] = value
+        else:
+            super().__setitem__(index, value)
+
+
 def _first_position(feature: dict) -> list:
-    coords = feature["geometry"]["coordinates"]
+    """The list whose first item is the feature's first [lon, lat] position (a point's geometry
+    is wrapped, so that setting item 0 replaces its position)."""
+    geometry = feature["geometry"]
+    if geometry["type"] == "Point":
+        geometry["coordinates"] = holder = _Position(geometry["coordinates"])
+        return holder
+    coords = geometry["coordinates"]
+    parent = coords
     while isinstance(coords[0], list):
         parent, coords = coords, coords[0]
     return parent
