@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from atlas.provenance import SEED_FILE
+
 from atlas.paths import SEED_FILES
 
 # A document's date, for figures it prints without a year of their own.
@@ -21,7 +23,6 @@ DOCUMENT_AS_OF = {
     "004": "2019 Discussion Paper",
 }
 TABLE4_AS_OF = "2010 list"
-SEED_RE = re.compile(r"\b(00[0-4])_[0-9a-f]{16}\.txt")
 PERIOD_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -37,7 +38,7 @@ def _year(value) -> str:
 def document_as_of(source: str) -> str:
     """The date label of the seed documents a source cites ('' if it cites none); a figure both
     briefings print says so."""
-    docs = list(dict.fromkeys(SEED_RE.findall(str(source or ""))))
+    docs = list(dict.fromkeys(name[:3] for name in SEED_FILE.findall(str(source or ""))))
     if {"000", "001"} <= set(docs):
         return "2019 and earlier briefings"
     return DOCUMENT_AS_OF[docs[0]] if docs else ""
