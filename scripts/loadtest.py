@@ -391,7 +391,7 @@ class ProtocolSession:
 
     def map_value(self, target: Target, drawing: dict | None) -> str:
         """The component's value as its frontend forms it (keys of streamlit-folium's
-        its frontend state), then cut down to ``returned_objects``, as the frontend does."""
+        frontend state), then cut down to ``returned_objects``, as the frontend does."""
         returned = self.map_widget().args.get("returned_objects") or []
         point = {"lat": target.lat, "lng": target.lon}
         if drawing is not None:
