@@ -439,11 +439,42 @@ def city_cluster_layer(visible_ids: list[str] | None) -> folium.FeatureGroup:
     return fg
 
 
+class Ring(folium.MacroElement):
+    """The selection's mark: a ring around a point or a bold outline around an area, drawn in its
+    own pane above the markers and never clickable (a click goes to what is underneath). One
+    short Leaflet call, not folium's GeoJson machinery, whose helper functions are not defined
+    when streamlit-folium evaluates a changed feature group inside an existing map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.geoJson({{ this.geojson|tojson }}, {
+            interactive: false, pane: {{ this.pane|tojson }},
+            style: function () { return {{ this.style|tojson }}; },
+            pointToLayer: function (f, at) {
+                return L.circleMarker(at, {radius: 13, fill: false, interactive: false, pane: {{ this.pane|tojson }}}); }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, geojson: dict):
+        super().__init__()
+        self._name = "Ring"
+        self.geojson, self.pane = geojson, HIGHLIGHT_PANE
+        self.style = {"color": "#D55E00", "weight": 4, "fill": False, "fillOpacity": 0.0}
+
+
 def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
     """A ring (point) or bold outline (polygon) around what is selected; not clickable."""
     fg = folium.FeatureGroup(name="Selection")
     if not selection:
         return fg
+    if selection.get("geometry") is not None:
+        outline = web.web_geometry(selection["geometry"], "city_cluster")
+        Ring({"type": "Feature", "properties": {}, "geometry": outline.__geo_interface__}).add_to(fg)
+    elif selection.get("lat") is not None:
+        point = {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]}
+        Ring({"type": "Feature", "properties": {}, "geometry": point}).add_to(fg)
+    return fg
     if selection.get("geometry") is not None:
         outline = web.web_geometry(selection["geometry"], "city_cluster")
         folium.GeoJson(

@@ -23,6 +23,7 @@ from components.sidebar_filters import render_filters
 
 atlas = get_atlas()
 state = session.current(atlas)
+session.write_url(state)  # first, so the address is current by the time the panel shows
 view = state.view
 filtered = filter_atlas(atlas, view)
 selection = detail(atlas, view.sel) if view.sel else None
@@ -45,4 +46,3 @@ else:
     st.sidebar.header("Filters")
     st.sidebar.caption("The filters appear as soon as the map has drawn itself.")
     st.sidebar.button("Show the filters now", on_click=session.show_filters)
-session.write_url(state)

@@ -158,14 +158,21 @@ def wait_for_zoom(frame, at_least: int, timeout: float = 20) -> None:
     frame.wait_for_function(f"() => window.map && window.map.getZoom() >= {at_least}", timeout=timeout * 1000)
 
 
+def wait_for_outline(frame, timeout: float = 20) -> None:
+    """The selection's mark (ring or outline) is on the map: the map has taken the new selection."""
+    frame.wait_for_function(
+        "() => !!document.querySelector('.leaflet-atlas-highlight-pane path')", timeout=timeout * 1000
+    )
+
+
 def click_feature(page, frame, feature_id: str) -> None:
-    """Click a marker once, where a person would: at its position on the map, once the map is still."""
-    page.wait_for_timeout(300)  # let a pan or zoom animation finish
-    xy = None
+    """Click a marker once, where a person would: at its position on the map, once the map is still
+    (the same position in two looks 150 ms apart: a pan or zoom animation has finished)."""
+    xy, before = None, object()
     deadline = time.time() + 20
-    while xy is None and time.time() < deadline:
+    while (xy is None or xy != before) and time.time() < deadline:
+        before = xy
+        page.wait_for_timeout(150)
         xy = frame.evaluate(POINT_JS, feature_id)
-        if xy is None:
-            page.wait_for_timeout(50)
     assert xy, f"{feature_id} is not on the map"
     page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
