@@ -188,8 +188,8 @@ def time_page(browser, url: str, spec: PageSpec) -> dict[str, float]:
     main = page.locator(spec.main).first
     t0 = time.perf_counter()
     page.goto(url + spec.path)
-    t1 = poll(page, lambda: main.count() > 0 and main.is_visible(), timeout=60)
-    t2 = poll(page, lambda: page.evaluate(COMPLETE_JS), timeout=60)
+    t1 = poll(page, lambda: main.count() > 0 and main.is_visible(), timeout=120)
+    t2 = poll(page, lambda: page.evaluate(COMPLETE_JS), timeout=120)
     page.wait_for_timeout(300)  # long tasks that end the load are reported after it
     blocked, longest = page.evaluate("() => [window.__blocked, window.__longest]")
     page.close()
