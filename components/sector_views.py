@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from atlas.cache import per_atlas
+from atlas.labels import with_period
 from atlas.load import Atlas
 from atlas.sector_stats import (clusters_by_province, clusters_by_sector, figure_differences, grouped_hierarchy,
                                 priority_overview, priority_sectors, programme_matches, source_summary)
@@ -215,7 +216,7 @@ def _policies_and_cooperation(o: dict) -> None:
     left, right = st.columns(2, gap="large")
     with left.expander(f"Policies for this sector ({len(o['policies'])})"):
         st.markdown("\n".join(
-            f"- **{md(p['name'])}**" + (f" ({md(p['years'])})" if p["years"] else "")
+            f"- **{md(with_period(p['name'], p['years']))}**"
             + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}" for p in o["policies"]) or "None named.")
         st.caption("Policies whose scope names this priority sector or its sectors (data/policies.yaml, "
                    "applies_to). The Policies page has each one's factsheet.")
@@ -228,7 +229,8 @@ def _policies_and_cooperation(o: dict) -> None:
             st.markdown("\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]))
         if coop["projects"]:
             st.markdown("**Research and innovation projects**")
-            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} ({md(p['years'])})" for p in coop["projects"]))
+            st.markdown("\n".join(f"- {md_link(with_period(p['name'], p['years']), p['website'])}"
+                                  for p in coop["projects"]))
         if coop["events"]:
             st.markdown("**Missions, matchmaking, fairs and dialogues**")
             st.markdown("\n".join(

@@ -42,39 +42,32 @@ t_sector, t_province, t_tree = st.tabs(["By sector", "By province", "Province â†
 with t_sector:
     if t_sector.open:
         sectors = list(by_sector)
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            event = st.plotly_chart(sectors_figure(atlas, "sector"), key="sector_bar", on_select="rerun",
-                                    selection_mode="points", config=PLOT_CONFIG, theme=None)
-        with right:
-            picked = clicked_sector(event, sectors)
-            if picked:
-                map_link(f"Open the map filtered to {tax.label(picked)} ({by_sector[picked]} clusters)",
-                         {"sector": picked})
-            st.caption("How to read this: one bar per sector, its length the number of top-100 clusters in it; "
-                       "sectors in the atlas's order and map colours. Click a bar, or use the links below, to "
-                       "open the map filtered to that sector.")
-            map_links([(f"{tax.label(s)} ({n})", {"sector": s}) for s, n in by_sector.items()], key="ml_sector",
-                      prompt="Open the map filtered to one sector")
-            source_caption(clusters["source"])
-            download_rows(pd.DataFrame({"sector": list(by_sector), "label": [tax.label(s) for s in by_sector],
-                                        "clusters": list(by_sector.values())}),
-                          "clusters by sector", source_summary(clusters["source"]), key="dl_sector")
+        event = st.plotly_chart(sectors_figure(atlas, "sector"), key="sector_bar", on_select="rerun",
+                                selection_mode="points", config=PLOT_CONFIG, theme=None)
+        picked = clicked_sector(event, sectors)
+        if picked:
+            map_link(f"Open the map filtered to {tax.label(picked)} ({by_sector[picked]} clusters)", {"sector": picked})
+        st.caption("How to read this: one bar per sector, its length the number of top-100 clusters in it; "
+                   "sectors in the atlas's order and map colours. Click a bar, or use the links below, to open "
+                   "the map filtered to that sector.")
+        map_links([(f"{tax.label(s)} ({n})", {"sector": s}) for s, n in by_sector.items()], key="ml_sector",
+                  prompt="Open the map filtered to one sector")
+        source_caption(clusters["source"])
+        download_rows(pd.DataFrame({"sector": list(by_sector), "label": [tax.label(s) for s in by_sector],
+                                    "clusters": list(by_sector.values())}),
+                      "clusters by sector", source_summary(clusters["source"]), key="dl_sector")
 with t_province:
     if t_province.open:
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            st.plotly_chart(sectors_figure(atlas, "province"), config=PLOT_CONFIG, theme=None, key="province_bar")
-        with right:
-            st.caption("How to read this: one bar per province, split by sector in the same colours; the number "
-                       "at the end is the count printed beside the province in Table 4.")
-            provinces = by_province.drop_duplicates("province")
-            map_links([(f"{province_label(r['province_code'], r['province'])} ({r['province_count_printed']})",
-                        {"province": r["province_code"]}) for r in provinces.to_dict("records")],
-                      key="ml_province", prompt="Open the map filtered to one province")
-            source_caption(clusters["source"])
-            download_rows(by_province, "clusters by province and sector", source_summary(clusters["source"]),
-                          key="dl_province")
+        st.plotly_chart(sectors_figure(atlas, "province"), config=PLOT_CONFIG, theme=None, key="province_bar")
+        st.caption("How to read this: one bar per province, split by sector in the same colours; the number at "
+                   "the end is the count printed beside the province in Table 4.")
+        provinces = by_province.drop_duplicates("province")
+        map_links([(f"{province_label(r['province_code'], r['province'])} ({r['province_count_printed']})",
+                    {"province": r["province_code"]}) for r in provinces.to_dict("records")],
+                  key="ml_province", prompt="Open the map filtered to one province")
+        source_caption(clusters["source"])
+        download_rows(by_province, "clusters by province and sector", source_summary(clusters["source"]),
+                      key="dl_province")
 with t_tree:
     if t_tree.open:
         kind = st.radio("Chart", ["treemap", "sunburst"], horizontal=True, format_func=str.capitalize,
