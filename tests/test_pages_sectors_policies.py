@@ -4,6 +4,8 @@ both pages rendered under streamlit.testing (as pages of the app, so links to th
 from __future__ import annotations
 
 import csv
+import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -15,12 +17,14 @@ from atlas.drilldown import split
 from atlas.paths import DATA_DIR
 from atlas.policy_views import (FACTSHEET_FIELDS, FACTSHEET_POLICIES, comparison, factsheet, filter_policies,
                                 maturity_rows, text_of, timeline_rows, undated, where_it_applies)
-from atlas.sector_stats import (clusters_by_province, clusters_by_sector, hierarchy, priority_overview,
-                                priority_sectors, programme_matches, source_summary)
+from atlas.labels import with_period
+from atlas.sector_stats import (OTHER_PROVINCES, clusters_by_province, clusters_by_sector, grouped_hierarchy,
+                                hierarchy, priority_overview, priority_sectors, programme_matches, source_summary)
 from atlas.state import parse_params
 from components.charts import sector_bar
 from components.policy_views import maturity_figure, timeline_figure
-from components.sector_views import clicked_sector, hierarchy_figure, province_stack, source_md
+from components.sector_views import (PROVINCE_ROW_PX, clicked_sector, hierarchy_figure, province_stack,
+                                     sectors_data, sectors_figure, source_md)
 from components.url_state import NAV_KEY, known_values, map_link_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,6 +258,14 @@ def metrics(at) -> list[tuple[str, str]]:
     return [(m.label, m.value) for m in at.metric]
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Choose a tab as a user would (the page's tabs rerun it and run only the open tab)."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
     at = open_page("pages/1_Sectors.py")
     assert [t.value for t in at.title] == ["Sectors"]
@@ -262,28 +274,105 @@ def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
     m = metrics(at)
     assert ("Industrial clusters", str(len(atlas.clusters))) in m
     assert ("Provinces with clusters", str(atlas.clusters["province"].nunique())) in m
-    subheaders = [s.value for s in at.subheader]
-    for pid in priority_sectors(atlas):
-        assert atlas.taxonomy.priority_label(pid) in subheaders
-    flagged = [v for label, v in m if label == "Flagged clusters"]
-    assert flagged == [str((atlas.clusters["priority_sector"] == p).sum()) for p in priority_sectors(atlas)]
     queries = [p.proto.query_string for p in at.page_link]
-    assert "sector=automotive&nav=1" in queries and "priority=ict&nav=1" in queries
+    assert "sector=automotive&nav=1" in queries
     at.selectbox(key="ml_sector").set_value(list(clusters_by_sector(atlas)).index("textiles")).run()
     assert "sector=textiles&nav=1" in [p.proto.query_string for p in at.page_link]
+    for pid in priority_sectors(atlas):  # one tab per priority sector, each its card
+        label = atlas.taxonomy.priority_label(pid)
+        open_tab(at, "sec_priority", label)
+        assert label in [s.value for s in at.subheader]
+        flagged = [v for lbl, v in metrics(at) if lbl == "Flagged clusters"]
+        assert flagged == [str((atlas.clusters["priority_sector"] == pid).sum())]
+        assert f"priority={pid}&nav=1" in [p.proto.query_string for p in at.page_link]
+
+
+def test_sectors_page_draws_only_the_open_views_charts(atlas):
+    at = open_page("pages/1_Sectors.py")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1 and "Automotive" in charts[0].proto.spec  # the by-sector bars
+    assert len(at.dataframe) == 2  # the first priority card's figures and the first national list
+    open_tab(at, "sec_view", "By province")
+    (chart,) = at.get("plotly_chart")
+    assert '"Zhejiang"' in chart.proto.spec and "Table 4 count" in chart.proto.spec
+    open_tab(at, "sec_view", "Province → sector → industry")
+    (chart,) = at.get("plotly_chart")
+    assert '"treemap"' in chart.proto.spec
+
+
+def test_the_pages_figures_are_built_once_for_every_session(atlas):
+    for which in ("sector", "province", "treemap", "sunburst"):
+        assert sectors_figure(atlas, which) is sectors_figure(atlas, which)
+    assert sectors_data(atlas) is sectors_data(atlas)
+
+
+def test_every_province_is_labelled(atlas):
+    fig = province_stack(atlas.taxonomy, clusters_by_province(atlas))
+    provinces = list(fig.data[-1].y)
+    assert len(provinces) == atlas.clusters["province"].nunique()
+    assert list(fig.layout.yaxis.tickvals) == list(fig.layout.yaxis.ticktext) == provinces
+    assert fig.layout.height >= PROVINCE_ROW_PX * len(provinces)
+
+
+def test_small_provinces_share_one_treemap_tile_and_no_text_is_shrunk_unreadable(atlas):
+    nodes = grouped_hierarchy(atlas)
+    top = nodes[nodes["parent"] == ""]
+    small = atlas.clusters.groupby("province").size()
+    small = set(small[small < 3].index)
+    assert OTHER_PROVINCES in set(top["id"])
+    assert all(v >= 3 for i, v in zip(top["id"], top["value"]) if i != OTHER_PROVINCES)
+    under_other = set(nodes.loc[nodes["parent"] == OTHER_PROVINCES, "id"])
+    assert under_other == small
+    assert int(top["value"].sum()) == len(atlas.clusters)
+    for kind in ("treemap", "sunburst"):
+        fig = hierarchy_figure(atlas.taxonomy, nodes, kind)
+        assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 12
+
+
+def test_hover_labels_show_whole_names(atlas):
+    figs = [sectors_figure(atlas, w) for w in ("sector", "province", "treemap")]
+    figs += [timeline_figure(timeline_rows(atlas.policies)), maturity_figure(maturity_rows(atlas))]
+    for fig in figs:
+        assert fig.layout.hoverlabel.namelength == -1
+
+
+def test_a_period_is_printed_once():
+    assert with_period("13th Five-Year Plan (2016-2020)", "2016–2020") == "13th Five-Year Plan (2016-2020)"
+    assert with_period("Made in China 2025", "since 2015") == "Made in China 2025 (since 2015)"
+    assert with_period("Healthy China 2030", "2016–2030") == "Healthy China 2030 (2016–2030)"
+    assert with_period("SENET — Health hub", "") == "SENET — Health hub"
+
+
+def test_no_card_prints_a_period_twice(atlas):
+    checked = 0
+    for pid in priority_sectors(atlas):
+        for p in priority_overview(atlas, pid)["policies"]:
+            shown = with_period(p["name"], p["years"]).replace("–", "-")
+            periods = re.findall(r"(?:19|20)\d\d-(?:19|20)\d\d", shown)
+            assert len(periods) == len(set(periods)), shown
+            checked += p["name"].startswith("13th Five-Year Plan")
+    assert checked  # the policy whose name carries its period is among them
+
+
+def test_page_titles_start_near_the_top():
+    """Streamlit's default 6rem gap above a page's title is replaced by the documented theme option."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["paddingTop"] == "1rem"
 
 
 def test_policies_page_renders_and_filters_its_cards(atlas, raw_policies):
     at = open_page("pages/2_Policies.py")
     assert [t.value for t in at.title] == ["Policies"]
-    assert "Cluster policy maturity" in [h.value for h in at.header]
+    assert [h.value for h in at.header] == ["Timeline 1978 → 2035"]  # only the open tab runs
     m = dict(metrics(at))
     assert m["Policies"] == str(len(raw_policies))
     assert m["On the timeline"] == str(sum(bool(p["year_start"] or p["year_end"]) for p in raw_policies))
+    assert "Cluster policy maturity" in [h.value for h in open_tab(at, "pol_view", "Cluster policy maturity").header]
 
     def cards(at) -> int:
-        return sum(md.value.startswith("#### ") for md in at.markdown) - 3  # minus the 3 comparison headings
+        return sum(md.value.startswith("#### ") for md in at.markdown)
 
+    open_tab(at, "pol_view", "Every policy")
     assert cards(at) == len(raw_policies)
     assert any(f"Showing **{len(raw_policies)} of {len(raw_policies)}**" in md.value for md in at.markdown)
     gba = at.selectbox(key="ml_p_gba_plan")  # many places: a picker and one link
