@@ -383,3 +383,35 @@ def test_policies_page_renders_and_filters_its_cards(atlas, raw_policies):
     assert not at.exception
     assert cards(at) == local
     assert any(f"Showing **{local} of {len(raw_policies)}**" in md.value for md in at.markdown)
+
+
+# --- in the browser: what a presenter sees at 1280×720 ----------------------------------------
+
+TITLE_TOP_JS = """() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('h1'));
+  return r.getBoundingClientRect().top; }"""
+
+
+@pytest.mark.browser
+def test_titles_sit_at_the_top_and_every_province_is_labelled_in_the_browser(atlas):
+    from playwright.sync_api import sync_playwright
+
+    from browser import Offline, launch, serve
+
+    with serve() as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        Offline(page)
+        for path in ("Sectors", "Policies", "Cooperation", "Compare", "Data"):
+            page.goto(f"{url}/{path}")
+            page.locator("h1").first.wait_for(timeout=60_000)
+            assert page.evaluate(TITLE_TOP_JS) < 60, path  # Streamlit's default put it ~110 px down
+        page.goto(f"{url}/Sectors")
+        page.get_by_role("tab", name="By province").click()
+        ticks = page.locator("[data-testid='stPlotlyChart'] .ytick text")
+        ticks.first.wait_for(timeout=60_000)
+        names = sorted(set(clusters_by_province(atlas)["province_code"]))
+        page.wait_for_function(f"() => document.querySelectorAll('.ytick text').length >= {len(names)}",
+                               timeout=60_000)
+        shown = [t for t in ticks.all_text_contents() if t]
+        assert len(shown) == len(names) == len(set(shown))
+        browser.close()
