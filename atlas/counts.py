@@ -34,9 +34,13 @@ def stops_of_events(events: pd.DataFrame) -> str:
 
 def totals(atlas: Atlas) -> dict[str, int]:
     """The headline counts of EU-China cooperation, keyed as LABELS."""
-    return {"partnerships": len(atlas.partnerships), "projects": len(atlas.projects),
-            "events": event_count(atlas.events), "organisations": len(atlas.organisations),
-            "success_stories": len(atlas.success_stories)}
+    return {
+        "partnerships": len(atlas.partnerships),
+        "projects": len(atlas.projects),
+        "events": event_count(atlas.events),
+        "organisations": len(atlas.organisations),
+        "success_stories": len(atlas.success_stories),
+    }
 
 
 def event_groups(events: pd.DataFrame) -> pd.DataFrame:
@@ -45,20 +49,41 @@ def event_groups(events: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for group, stops in events.groupby("event_group", sort=False):
         first = stops.sort_values("stop").iloc[0]
-        places = [p for p in dict.fromkeys(
-            (r["city_en"] or r["country"]) for r in stops.to_dict("records")) if p]
+        places = [p for p in dict.fromkeys((r["city_en"] or r["country"]) for r in stops.to_dict("records")) if p]
         month = first["month"]
-        rows.append({
-            "event_group": group, "title": first["title"], "kind": first["kind"], "status": first["status"],
-            "date": first["date_text"], "year": int(first["year"]), "month": int(month) if month else None,
-            "places": "; ".join(places) or "not given", "stops": len(stops),
-            "sectors": first["sectors_text"], "organisers": first["organisers"], "outcome": first["outcome"],
-            "source": " | ".join(dict.fromkeys(p for s in stops["source"] for p in s.split(" | "))),
-        })
-    columns = ["event_group", "title", "kind", "status", "date", "year", "month", "places", "stops", "sectors",
-               "organisers", "outcome", "source"]
-    return (pd.DataFrame(rows, columns=columns).sort_values(["year", "month"], na_position="last")
-            .reset_index(drop=True))
+        rows.append(
+            {
+                "event_group": group,
+                "title": first["title"],
+                "kind": first["kind"],
+                "status": first["status"],
+                "date": first["date_text"],
+                "year": int(first["year"]),
+                "month": int(month) if month else None,
+                "places": "; ".join(places) or "not given",
+                "stops": len(stops),
+                "sectors": first["sectors_text"],
+                "organisers": first["organisers"],
+                "outcome": first["outcome"],
+                "source": " | ".join(dict.fromkeys(p for s in stops["source"] for p in s.split(" | "))),
+            }
+        )
+    columns = [
+        "event_group",
+        "title",
+        "kind",
+        "status",
+        "date",
+        "year",
+        "month",
+        "places",
+        "stops",
+        "sectors",
+        "organisers",
+        "outcome",
+        "source",
+    ]
+    return pd.DataFrame(rows, columns=columns).sort_values(["year", "month"], na_position="last").reset_index(drop=True)
 
 
 def one_per_event(atlas: Atlas, entries: list[dict]) -> list[dict]:

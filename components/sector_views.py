@@ -15,7 +15,7 @@ from atlas.load import Atlas
 from atlas.sector_stats import (clusters_by_province, clusters_by_sector, figure_differences, grouped_hierarchy,
                                 priority_overview, priority_sectors, programme_matches, source_summary)
 from atlas.taxonomy import Taxonomy
-from components.charts import PLOT_CONFIG, layout, sector_bar
+from components.charts import layout, sector_bar
 from components.downloads import download_rows
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md, md_link, source_md

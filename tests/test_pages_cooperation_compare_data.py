@@ -435,7 +435,8 @@ def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
     assert metric(at, "Unverified (U)") == str(levels.get("U", 0))
     assert metric(at, "Renamed counties") == str((atlas.clusters["adcode_2010"] != "").sum())
     methods = at.dataframe[0].value.set_index("dataset")
-    assert methods.loc["Industrial clusters", "county seat"] == (atlas.clusters["location_method"] == "county_seat").sum()
+    county_seats = (atlas.clusters["location_method"] == "county_seat").sum()
+    assert methods.loc["Industrial clusters", "county seat"] == county_seats
 
 
 # ---------------------------------------------------------------- one count for one thing

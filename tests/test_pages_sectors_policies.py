@@ -415,3 +415,11 @@ def test_titles_sit_at_the_top_and_every_province_is_labelled_in_the_browser(atl
         shown = [t for t in ticks.all_text_contents() if t]
         assert len(shown) == len(names) == len(set(shown))
         browser.close()
+
+
+def test_timeline_labels_are_whole_names(atlas):
+    fig = timeline_figure(timeline_rows(atlas.policies), "level")
+    for t in fig.data:
+        for label, custom in zip(t.y, t.customdata):
+            assert label.replace("<br>", " ").rstrip() == custom[0]  # wrapped, never cut
+            assert all(len(line) <= 70 for line in label.split("<br>")), label
