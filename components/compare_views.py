@@ -95,7 +95,8 @@ def render_facets(title: str, table: pd.DataFrame, category: str, colours: dict[
 
 
 def render_summary(summary: pd.DataFrame, source: str) -> None:
-    st.dataframe(summary, hide_index=True, width="stretch")
+    """A static table: a few rows, read at a glance (no interactive grid to load before the charts)."""
+    st.table(summary, hide_index=True)
     st.caption("How to read this: one row per place. Clusters and zones are counted where their point lies; "
                "events and organisations likewise; partnerships and projects count when they share a "
                "sector with the place's clusters or zones.")

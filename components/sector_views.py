@@ -175,10 +175,15 @@ def _figures(o: dict) -> None:
                 + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
                 + f" ({md(v['year'] or 'no year')})" for v in d["versions"])
             for d in diffs))
-    table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
-    st.dataframe(table, hide_index=True, height=320, column_config={
-        "Metric": st.column_config.TextColumn(width="medium"),
-        "Figure as printed": st.column_config.TextColumn(width="medium")})
+    st.markdown("\n".join(f"- **{md(r['metric'])}**: {md(r['value_text'])} ({md(r['year'] or 'no year')}, "
+                          f"{md(r['document'])})" for r in figs.to_dict("records")))
+    with st.expander("All key figures as a table, with corrections and notes", key=f"figtable_{o['id']}",
+                     on_change="rerun") as box:
+        if box.open:  # the interactive grid loads only when asked for
+            table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
+            st.dataframe(table, hide_index=True, height=320, column_config={
+                "Metric": st.column_config.TextColumn(width="medium"),
+                "Figure as printed": st.column_config.TextColumn(width="medium")})
     st.caption("How to read this: each figure exactly as printed, with its year (reference or target year) and "
                "the briefing it comes from; a figure the other version prints differently sits right below it. "
                "Corrected readings and doubts are in the last columns.")
@@ -276,9 +281,16 @@ def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
                                "priority": "Briefing priority", "clusters": "Top-100 clusters",
                                "zones": "Zones and parks", "cluster_names": "Which clusters",
                                "zone_names": "Which zones", "note": "Mapping note"})
-    st.dataframe(table.drop(columns=["id", "sectors", "source"]), hide_index=True, column_config={
-        "Sector as printed": st.column_config.TextColumn(width="medium"),
-        "Which clusters": st.column_config.TextColumn(width="large")})
+    st.markdown("\n".join(
+        f"- **{md(r['name'])}** → {md(r['sector_labels'])}: {r['clusters']} top-100 clusters, {r['zones']} zones "
+        "and parks" + (f" · briefing priority: {md(r['priority'])}" if r["priority"] else "")
+        for r in df.to_dict("records")))
+    with st.expander("The table, with which clusters and zones and the mapping notes", key=f"table_{key}",
+                     on_change="rerun") as box:
+        if box.open:  # the interactive grid loads only when asked for
+            st.dataframe(table.drop(columns=["id", "sectors", "source"]), hide_index=True, column_config={
+                "Sector as printed": st.column_config.TextColumn(width="medium"),
+                "Which clusters": st.column_config.TextColumn(width="large")})
     map_links([(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])})
                for r in df.to_dict("records")], key=f"ml_{key}", prompt=f"Open the map filtered to one {name} sector")
     source_caption(df["source"])

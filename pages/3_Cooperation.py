@@ -74,14 +74,19 @@ with tabs["partnerships"]:
                        f"(those on the ECCP China country page). For the other {len(missing)} "
                        f"({md(', '.join(missing['acronym']))}) the documents give no count — not zero.")
             source_caption(source_line(given["source"]))
-        table = data["partnership_table"]
-        st.dataframe(table[["acronym", "name", "sectors", "smes", "partners", "target_countries", "link",
-                            "description"]],
-                     hide_index=True, width="stretch",
-                     column_config={"link": st.column_config.LinkColumn("website"),
-                                    "smes": st.column_config.NumberColumn("SMEs", format="localized"),
-                                    "partners": st.column_config.NumberColumn("partners", format="localized")})
-        st.caption("How to read this: one row per partnership; an empty SME or partner cell means not given.")
+        with st.expander(f"All {len(partnerships)} partnerships as a table", key="esp_table",
+                         on_change="rerun") as box:
+            if box.open:  # the interactive grid loads only when asked for
+                table = data["partnership_table"]
+                st.dataframe(table[["acronym", "name", "sectors", "smes", "partners", "target_countries", "link",
+                                    "description"]],
+                             hide_index=True, width="stretch",
+                             column_config={"link": st.column_config.LinkColumn("website"),
+                                            "smes": st.column_config.NumberColumn("SMEs", format="localized"),
+                                            "partners": st.column_config.NumberColumn("partners",
+                                                                                      format="localized")})
+                st.caption("How to read this: one row per partnership; an empty SME or partner cell means not "
+                           "given.")
         download_rows(partnerships, "ESCP-4i partnerships targeting China", src, key="dl_esp")
 
 # ---------------------------------------------------------------- projects

@@ -82,8 +82,9 @@ with tabs[SECTIONS[1]]:
             "How to read this: zones the documents single out, by kind, counted where their point lies; "
             "same scale in every column.",
             source_line(zone_sources), "zones", selection)
-        with st.expander("Which zones"):
-            st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
+        with st.expander("Which zones", key="cmp_zone_list", on_change="rerun") as box:
+            if box.open:
+                st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
 with tabs[SECTIONS[2]]:
     if tabs[SECTIONS[2]].open:
         render_facets(

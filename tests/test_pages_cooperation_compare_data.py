@@ -387,7 +387,7 @@ def test_compare_page_restores_the_url_selection_and_reports_a_bad_entry(atlas):
     assert "Top-100 industrial clusters by sector" in [s.value for s in at.subheader]
     for tab, title in (("Policies", "Policies that apply"), ("Cooperation", "EU-China cooperation activity")):
         assert title in [s.value for s in open_tab(at, "cmp_view", tab).subheader]
-    summary = at.dataframe[0].value.set_index("Place")
+    summary = at.table[0].value.set_index("Place")
     assert summary.loc["Guangdong", "Industrial clusters"] == province_of(atlas.clusters, "440000").sum()
     yrd = atlas.clusters["city_cluster"].map(lambda c: "cc_yrd" in split(c)).sum()
     assert summary.loc["Yangtze River Delta", "Industrial clusters"] == yrd

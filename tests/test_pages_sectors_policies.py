@@ -291,7 +291,10 @@ def test_sectors_page_draws_only_the_open_views_charts(atlas):
     at = open_page("pages/1_Sectors.py")
     charts = at.get("plotly_chart")
     assert len(charts) == 1 and "Automotive" in charts[0].proto.spec  # the by-sector bars
-    assert len(at.dataframe) == 2  # the first priority card's figures and the first national list
+    assert len(at.dataframe) == 0  # tables behind expanders: the grid loads only when one is opened
+    at.session_state["figtable_automotive"] = True
+    at.run()
+    assert len(at.dataframe) == 1 and "Figure as printed" in at.dataframe[0].value.columns
     open_tab(at, "sec_view", "By province")
     (chart,) = at.get("plotly_chart")
     assert '"Zhejiang"' in chart.proto.spec and "Table 4 count" in chart.proto.spec
