@@ -13,6 +13,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from atlas.cache import per_atlas
 from atlas.drilldown import policies_for, split
 from atlas.exports import source_line
 from atlas.load import Atlas
@@ -110,6 +111,37 @@ def in_place(df: pd.DataFrame, place: Place) -> pd.Series:
     return df["city_cluster"].map(lambda c: place.code in split(c))
 
 
+def place_facts(atlas: Atlas, place: Place) -> dict:
+    """Everything the comparison needs about one place, computed once per loaded Atlas and place
+    (the data alone decides it, so every session and every selection containing the place shares it)."""
+
+    def build(a: Atlas) -> dict:
+        clusters, zones = a.clusters[in_place(a.clusters, place)], a.zones[in_place(a.zones, place)]
+        return {
+            "sectors": clusters["sector"].value_counts().to_dict(),
+            "kinds": zones["kind"].value_counts().to_dict(),
+            "clusters": len(clusters),
+            "zones": len(zones),
+            "cluster_sources": list(clusters["source"]),
+            "zone_sources": list(zones["source"]),
+            "zone_rows": [
+                {
+                    "place": place.label,
+                    "zone": z["name_en"],
+                    "kind": z["kind"].replace("_", " "),
+                    "city": z["city_en"],
+                    "sectors": z["sectors"].replace(";", ", "),
+                    "source": z["source"],
+                }
+                for z in zones.to_dict("records")
+            ],
+            "policies": _policies_of(a, place, list(zones["id"])),
+            "cooperation": _cooperation_of(a, place),
+        }
+
+    return per_atlas(atlas, f"compare.place.{place.key}", build)
+
+
 def rows_in(df: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
     """Rows lying in any of the places (for a chart's source line and download)."""
     mask = pd.Series(False, index=df.index)
@@ -129,9 +161,7 @@ def _long(counts: dict[str, dict[str, int]], categories: list[str], places_: lis
 
 def clusters_by_sector(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
     """Top-100 industrial clusters per sector and place; sectors any place has, in taxonomy order."""
-    counts = {
-        p.key: atlas.clusters.loc[in_place(atlas.clusters, p), "sector"].value_counts().to_dict() for p in places_
-    }
+    counts = {p.key: place_facts(atlas, p)["sectors"] for p in places_}
     present = {s for c in counts.values() for s in c}
     sectors = [s for s in atlas.taxonomy.order if s in present]
     df = _long(counts, sectors, places_, "sector")
@@ -140,7 +170,7 @@ def clusters_by_sector(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
 
 
 def zones_by_kind(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
-    counts = {p.key: atlas.zones.loc[in_place(atlas.zones, p), "kind"].value_counts().to_dict() for p in places_}
+    counts = {p.key: place_facts(atlas, p)["kinds"] for p in places_}
     present = {k for c in counts.values() for k in c}
     kinds = [k for k in ZONE_KIND_ORDER if k in present] + sorted(present - set(ZONE_KIND_ORDER))
     df = _long(counts, kinds, places_, "kind")
@@ -149,19 +179,7 @@ def zones_by_kind(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
 
 
 def zone_list(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
-    rows = []
-    for p in places_:
-        for z in atlas.zones[in_place(atlas.zones, p)].to_dict("records"):
-            rows.append(
-                {
-                    "place": p.label,
-                    "zone": z["name_en"],
-                    "kind": z["kind"].replace("_", " "),
-                    "city": z["city_en"],
-                    "sectors": z["sectors"].replace(";", ", "),
-                    "source": z["source"],
-                }
-            )
+    rows = [r for p in places_ for r in place_facts(atlas, p)["zone_rows"]]
     return pd.DataFrame(rows, columns=["place", "zone", "kind", "city", "sectors", "source"])
 
 
@@ -178,29 +196,30 @@ def place_sectors(atlas: Atlas, place: Place) -> list[str]:
     return [s for s in atlas.taxonomy.order if s in found]
 
 
+def _policies_of(atlas: Atlas, p: Place, zones: list[str]) -> list[dict]:
+    sectors = place_sectors(atlas, p)
+    if p.kind == "province":
+        found = policies_for(atlas, sectors, p.code, (), zones)
+    else:
+        found = policies_for(atlas, sectors, "", [p.code], zones)
+    return [
+        {
+            "place": p.label,
+            "key": p.key,
+            "policy_id": x["id"],
+            "policy": x["name"],
+            "level": x["level"],
+            "years": x["years"],
+            "reason": x["reason"],
+            "source": x["source"],
+        }
+        for x in found
+    ]
+
+
 def policies_applying(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
     """Every policy that applies to each place, with why (atlas.drilldown.policies_for)."""
-    rows = []
-    for p in places_:
-        zones = list(atlas.zones.loc[in_place(atlas.zones, p), "id"])
-        sectors = place_sectors(atlas, p)
-        if p.kind == "province":
-            found = policies_for(atlas, sectors, p.code, (), zones)
-        else:
-            found = policies_for(atlas, sectors, "", [p.code], zones)
-        rows += [
-            {
-                "place": p.label,
-                "key": p.key,
-                "policy_id": x["id"],
-                "policy": x["name"],
-                "level": x["level"],
-                "years": x["years"],
-                "reason": x["reason"],
-                "source": x["source"],
-            }
-            for x in found
-        ]
+    rows = [r for p in places_ for r in place_facts(atlas, p)["policies"]]
     return pd.DataFrame(rows, columns=["place", "key", "policy_id", "policy", "level", "years", "reason", "source"])
 
 
@@ -229,36 +248,39 @@ def policy_matrix(table: pd.DataFrame, places_: list[Place]) -> pd.DataFrame:
     return out.drop(columns=["_rank", "_shared"]).reset_index(drop=True)
 
 
+def _cooperation_of(atlas: Atlas, p: Place) -> list[tuple]:
+    rows = []
+    ev = atlas.events[in_place(atlas.events, p)]
+    for group, stops in ev.groupby("event_group", sort=False):  # one row per event, as atlas.counts counts
+        first = stops.iloc[0]
+        rows.append((MEASURES[0], group, first["title"], first["date_text"], first["source"]))
+    for o in atlas.organisations[in_place(atlas.organisations, p)].to_dict("records"):
+        rows.append((MEASURES[1], o["id"], o["name"], o["category"].replace("_", " "), o["source"]))
+    sectors = set(place_sectors(atlas, p))
+    for measure, df, title in ((MEASURES[2], atlas.partnerships, "name"), (MEASURES[3], atlas.projects, "title")):
+        for r in df.to_dict("records"):
+            if set(split(r["sector"])) & sectors:
+                rows.append(
+                    (
+                        measure,
+                        r["id"],
+                        f"{r['acronym']} — {r[title]}",
+                        ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"])),
+                        r["source"],
+                    )
+                )
+    return rows
+
+
 def cooperation_items(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
     """What counts as cooperation activity of each place: events held there (one row per event,
     i.e. distinct ``event_group``), organisations based there, and partnerships and projects in
     the sectors the place is active in."""
-    rows = []
-    for p in places_:
-        ev = atlas.events[in_place(atlas.events, p)]
-        for group, stops in ev.groupby("event_group", sort=False):
-            first = stops.iloc[0]
-            rows.append((p, MEASURES[0], group, first["title"], first["date_text"], first["source"]))
-        for o in atlas.organisations[in_place(atlas.organisations, p)].to_dict("records"):
-            rows.append((p, MEASURES[1], o["id"], o["name"], o["category"].replace("_", " "), o["source"]))
-        sectors = set(place_sectors(atlas, p))
-        for measure, df, title in ((MEASURES[2], atlas.partnerships, "name"), (MEASURES[3], atlas.projects, "title")):
-            for r in df.to_dict("records"):
-                if set(split(r["sector"])) & sectors:
-                    rows.append(
-                        (
-                            p,
-                            measure,
-                            r["id"],
-                            f"{r['acronym']} — {r[title]}",
-                            ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"])),
-                            r["source"],
-                        )
-                    )
     return pd.DataFrame(
         [
             {"place": p.label, "key": p.key, "measure": m, "id": i, "name": n, "detail": d, "source": s}
-            for p, m, i, n, d, s in rows
+            for p in places_
+            for m, i, n, d, s in place_facts(atlas, p)["cooperation"]
         ],
         columns=["place", "key", "measure", "id", "name", "detail", "source"],
     )
@@ -281,8 +303,8 @@ def summary(atlas: Atlas, places_: list[Place], policies: pd.DataFrame, items: p
             {
                 "Place": p.label,
                 "Kind": KIND_NAMES[p.kind],
-                "Industrial clusters": int(in_place(atlas.clusters, p).sum()),
-                "Zones and parks": int(in_place(atlas.zones, p).sum()),
+                "Industrial clusters": place_facts(atlas, p)["clusters"],
+                "Zones and parks": place_facts(atlas, p)["zones"],
                 "Policies naming it": int((~pol["reason"].isin(NATIONAL_REASONS)).sum()),
                 "National policies that apply": int(pol["reason"].isin(NATIONAL_REASONS).sum()),
                 **{m: int(mine.get(m, 0)) for m in MEASURES},
@@ -294,6 +316,11 @@ def summary(atlas: Atlas, places_: list[Place], policies: pd.DataFrame, items: p
 def shared_max(*tables: pd.DataFrame) -> int:
     """One x-axis end for charts that must be read against each other."""
     return max([int(t["count"].max()) for t in tables if len(t)] + [1])
+
+
+def place_sources(atlas: Atlas, places_: list[Place], what: str) -> list[str]:
+    """The source cells of the places' "cluster" or "zone" records (for a chart's source line)."""
+    return [x for p in places_ for x in place_facts(atlas, p)[f"{what}_sources"]]
 
 
 def sources(df: pd.DataFrame) -> str:

@@ -11,6 +11,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from atlas.counts import one_per_event
 from atlas.drilldown import cooperation_for, split, years_text
 from atlas.figures import with_as_of
 from atlas.load import Atlas
@@ -83,6 +84,33 @@ def hierarchy(atlas: Atlas) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+OTHER_PROVINCES = "Other provinces"
+
+
+def grouped_hierarchy(atlas: Atlas, min_clusters: int = 3) -> pd.DataFrame:
+    """hierarchy() with the provinces of fewer than ``min_clusters`` clusters gathered under one
+    "Other provinces" tile, so no top-level tile is a sliver too small to label; clicking it opens
+    those provinces at a readable size. Values still add up to every cluster."""
+    nodes = hierarchy(atlas)
+    small = nodes.index[(nodes["parent"] == "") & (nodes["value"] < min_clusters)]
+    if len(small) < 2:
+        return nodes
+    nodes.loc[small, "parent"] = OTHER_PROVINCES
+    label = f"{OTHER_PROVINCES} ({len(small)}, under {min_clusters} clusters each)"
+    other = pd.DataFrame(
+        [
+            {
+                "id": OTHER_PROVINCES,
+                "label": label,
+                "parent": "",
+                "value": int(nodes.loc[small, "value"].sum()),
+                "sector": "",
+            }
+        ]
+    )
+    return pd.concat([nodes, other], ignore_index=True)
 
 
 # --- the four priority sectors -------------------------------------------------------------
@@ -192,18 +220,13 @@ def sector_policies(atlas: Atlas, sectors: list[str], priority: list[str]) -> li
 
 def sector_cooperation(atlas: Atlas, sectors: list[str], priority: list[str]) -> dict[str, list[dict]]:
     """ESCP-4i partnerships, R&I projects and events in these sectors; an event with several stops
-    counts once (its first stop, with the cities of all stops)."""
+    counts once (atlas.counts.one_per_event: its first stop, with the cities of all stops)."""
     coop = cooperation_for(atlas, sectors, priority)
-    ev = atlas.events.set_index("id")
-    groups: dict[str, dict] = {}
-    for e in coop["events"]:
-        g = ev.at[e["id"], "event_group"]
-        if g in groups:
-            if e["where"]:
-                groups[g]["where"] = ", ".join(x for x in (groups[g]["where"], e["where"]) if x)
-        else:
-            groups[g] = {**e, "group": g, "kind": ev.at[e["id"], "kind"], "status": ev.at[e["id"], "status"]}
-    return {"partnerships": coop["partnerships"], "projects": coop["projects"], "events": list(groups.values())}
+    return {
+        "partnerships": coop["partnerships"],
+        "projects": coop["projects"],
+        "events": one_per_event(atlas, coop["events"]),
+    }
 
 
 def priority_overview(atlas: Atlas, priority: str) -> dict:

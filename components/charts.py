@@ -7,6 +7,10 @@ import plotly.graph_objects as go
 from atlas.taxonomy import Taxonomy
 
 FONT = dict(family="sans-serif", size=15, color="#1F2933")
+PLOT_CONFIG = {"displayModeBar": False}
+# Hover labels show whole names (plotly cuts trace names after 15 characters by default) and
+# wrap rather than run off the chart.
+HOVER = dict(namelength=-1, align="left", font=dict(size=14))
 
 
 def layout(fig: go.Figure, height: int) -> go.Figure:
@@ -17,6 +21,7 @@ def layout(fig: go.Figure, height: int) -> go.Figure:
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
         showlegend=False,
+        hoverlabel=HOVER,
     )
     return fig
 

@@ -94,14 +94,35 @@ def facet_bars(table: pd.DataFrame, category: str, colours: dict[str, str]) -> g
     return fig
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _facets_figure(selection: tuple, key: str, _table: pd.DataFrame, category: str, _colours: dict) -> go.Figure:
+    """facet_bars once per selection and section, for every session: the table is decided by the
+    selection (the loaded data's id and the place keys) and the section, so those are the cache key.
+    Shared read-only: st.plotly_chart copies a figure before sending it."""
+    return facet_bars(_table, category, _colours)
+
+
 def render_facets(
-    title: str, table: pd.DataFrame, category: str, colours: dict[str, str], how_to_read: str, source: str, key: str
+    title: str,
+    table: pd.DataFrame,
+    category: str,
+    colours: dict[str, str],
+    how_to_read: str,
+    source: str,
+    key: str,
+    selection: tuple | None = None,
 ) -> None:
+    """A section's facet chart; with ``selection`` (what decides the table) its figure is cached."""
     st.subheader(title, anchor=False)
     if table.empty:
         st.write("None of the selected places has any.")
         return
-    st.plotly_chart(facet_bars(table, category, colours), width="stretch", config=CHART_CONFIG, key=f"fig_{key}")
+    fig = (
+        _facets_figure(selection, key, table, category, colours)
+        if selection is not None
+        else facet_bars(table, category, colours)
+    )
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key=f"fig_{key}")
     st.caption(how_to_read)
     source_caption(source)
     wide = table.pivot_table(index="label", columns="place", values="count", sort=False).reset_index()
@@ -109,7 +130,8 @@ def render_facets(
 
 
 def render_summary(summary: pd.DataFrame, source: str) -> None:
-    st.dataframe(summary, hide_index=True, width="stretch")
+    """A static table: a few rows, read at a glance (no interactive grid to load before the charts)."""
+    st.table(summary, hide_index=True)
     st.caption(
         "How to read this: one row per place. Clusters and zones are counted where their point lies; "
         "events and organisations likewise; partnerships and projects count when they share a "

@@ -11,12 +11,14 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from atlas.cache import per_atlas
+from atlas.counts import event_groups
 from atlas.drilldown import split
 from atlas.schemas import EVENT_KINDS
 from atlas.taxonomy import Taxonomy
-from components.charts import layout
+from components.charts import layout, sector_bar
 from components.compare_views import PALETTE, source_caption
-from components.text import h, md, md_link
+from components.text import h, md, md_link, safe_url
 
 KIND_COLOURS = dict(zip(EVENT_KINDS, PALETTE))
 DIRECTORY_GROUPS = {
@@ -94,33 +96,6 @@ def project_timeline_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
 
 
 # ---------------------------------------------------------------- events
-
-
-def event_groups(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per event (``event_group``): a mission visiting three cities is one event."""
-    rows = []
-    for group, stops in events.groupby("event_group", sort=False):
-        first = stops.sort_values("stop").iloc[0]
-        places = [p for p in dict.fromkeys((r["city_en"] or r["country"]) for r in stops.to_dict("records")) if p]
-        month = first["month"]
-        rows.append(
-            {
-                "event_group": group,
-                "title": first["title"],
-                "kind": first["kind"],
-                "status": first["status"],
-                "date": first["date_text"],
-                "year": int(first["year"]),
-                "month": int(month) if month else None,
-                "places": "; ".join(places) or "not given",
-                "stops": len(stops),
-                "sectors": first["sectors_text"],
-                "organisers": first["organisers"],
-                "outcome": first["outcome"],
-                "source": " | ".join(dict.fromkeys(p for s in stops["source"] for p in s.split(" | "))),
-            }
-        )
-    return pd.DataFrame(rows).sort_values(["year", "month"], na_position="last").reset_index(drop=True)
 
 
 def events_per_year_figure(groups: pd.DataFrame) -> go.Figure:
@@ -266,3 +241,42 @@ def render_story(story: dict, taxonomy: Taxonomy) -> None:
         if story.get("policy_support"):
             st.caption("Policy support: " + md(story["policy_support"]))
         source_caption(story["source"])
+
+
+# ---------------------------------------------------------------- built once per loaded Atlas
+
+
+def cooperation_data(atlas) -> dict:
+    """The page's tables: they depend only on the data, so every session shares one copy."""
+
+    def build(a) -> dict:
+        tax = a.taxonomy
+        p = a.partnerships
+        table = p.assign(
+            sectors=[", ".join(tax.label(s) for s in split(c)) for c in p["sector"]],
+            link=[safe_url(w) for w in p["website"]],
+        )
+        return {
+            "groups": event_groups(a.events),
+            "directory": directory(a.organisations),
+            "partnership_table": table,
+            "given": p[p["smes"].notna() | p["partners"].notna()],
+        }
+
+    return per_atlas(atlas, "cooperation_page", build)
+
+
+def cooperation_figure(atlas, which: str) -> go.Figure:
+    """One of the page's charts ("sector", "size", "projects", "per_year", "timeline"), built once per Atlas."""
+
+    def build(a) -> go.Figure:
+        tax, groups = a.taxonomy, cooperation_data(a)["groups"]
+        return {
+            "sector": lambda: sector_bar(tax, sector_counts(a.partnerships)),
+            "size": lambda: partnership_size_figure(tax, a.partnerships),
+            "projects": lambda: project_timeline_figure(tax, a.projects),
+            "per_year": lambda: events_per_year_figure(groups),
+            "timeline": lambda: event_timeline_figure(groups),
+        }[which]()
+
+    return per_atlas(atlas, f"cooperation_figure.{which}", build)

@@ -475,29 +475,3 @@ def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
         point = {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]}
         Ring({"type": "Feature", "properties": {}, "geometry": point}).add_to(fg)
     return fg
-    if selection.get("geometry") is not None:
-        outline = web.web_geometry(selection["geometry"], "city_cluster")
-        folium.GeoJson(
-            outline.__geo_interface__,
-            interactive=False,
-            style_function=lambda _f: {"color": "#D55E00", "weight": 4, "fillOpacity": 0.0},
-        ).add_to(fg)
-    elif selection.get("lat") is not None:
-        ring = {
-            "type": "Feature",
-            "properties": {},
-            "geometry": {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]},
-        }
-        folium.GeoJson(
-            ring,
-            marker=folium.CircleMarker(radius=13, fill=False),
-            interactive=False,
-            style_function=lambda _f: {
-                "color": "#D55E00",
-                "weight": 4,
-                "fill": False,
-                "pane": HIGHLIGHT_PANE,
-                "interactive": False,
-            },
-        ).add_to(fg)
-    return fg

@@ -48,14 +48,18 @@ KIND_COLOURS = {
 COLOURING = {"level": (LEVEL_COLOURS, LEVEL_LABEL), "kind": (KIND_COLOURS, KIND_LABEL)}
 POINT_SYMBOL = {"since": "triangle-right", "until": "triangle-left"}
 LABEL_CHARS = 58
-ROW_PX = 27
+ROW_PX = 34  # room for a label on two lines
 
 
 def short_labels(names) -> list[str]:
-    """Axis labels that fit: long names cut with an ellipsis, kept unique."""
+    """Axis labels that fit: long names wrapped onto a second line (never cut), kept unique."""
     out, seen = [], set()
     for name in names:
-        label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+        label = name
+        if len(name) > LABEL_CHARS:  # two lines of about equal length, broken at a space
+            spaces = [i for i, c in enumerate(name) if c == " "]
+            cut = min(spaces, key=lambda i: abs(i - len(name) / 2)) if spaces else 0
+            label = name[:cut] + "<br>" + name[cut + 1 :] if cut else name
         while label in seen:
             label += " "
         seen.add(label)

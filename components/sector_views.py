@@ -9,10 +9,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from atlas.cache import per_atlas
+from atlas.labels import with_period
 from atlas.load import Atlas
-from atlas.sector_stats import figure_differences, source_summary
+from atlas.sector_stats import (
+    clusters_by_province,
+    clusters_by_sector,
+    figure_differences,
+    grouped_hierarchy,
+    priority_overview,
+    priority_sectors,
+    programme_matches,
+    source_summary,
+)
 from atlas.taxonomy import Taxonomy
-from components.charts import layout
+from components.charts import layout, sector_bar
 from components.downloads import download_rows
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md, md_link, source_md
@@ -20,6 +31,44 @@ from components.url_state import map_link as shared_map_link
 
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
 PROVINCE_NODE = "#E4E7EB"
+PROVINCE_ROW_PX = 30  # one province label per row at the atlas's 14 px tick font, none skipped
+TILE_TEXT_MIN = 12  # treemap text smaller than this is hidden (the tile is grouped or hovered), never shrunk
+
+
+# --- what the page computes from the data alone: once per loaded Atlas, for every session ------
+
+
+def sectors_data(atlas: Atlas) -> dict:
+    """The Sectors page's tables (they depend only on the data, so every session shares them)."""
+
+    def build(a: Atlas) -> dict:
+        return {
+            "by_sector": clusters_by_sector(a),
+            "by_province": clusters_by_province(a),
+            "hierarchy": grouped_hierarchy(a),
+            "priorities": {pid: priority_overview(a, pid) for pid in priority_sectors(a)},
+            "mic2025": programme_matches(a, a.mic2025.sort_values("order", key=lambda s: s.astype(int))),
+            "sei": programme_matches(a, a.strategic_emerging),
+        }
+
+    return per_atlas(atlas, "sectors_page", build)
+
+
+def sectors_figure(atlas: Atlas, which: str) -> go.Figure:
+    """One of the page's figures, built once per Atlas ("sector", "province", "treemap", "sunburst").
+    Shared read-only: st.plotly_chart copies a figure (to_dict) before sending it."""
+
+    def build(a: Atlas) -> go.Figure:
+        d, tax = sectors_data(a), a.taxonomy
+        if which == "sector":
+            by_sector = d["by_sector"]
+            fig = readable(sector_bar(tax, by_sector, height=460))
+            return fig.update_xaxes(range=[0, max(by_sector.values()) * 1.15])  # room for the count
+        if which == "province":
+            return province_stack(tax, d["by_province"])
+        return hierarchy_figure(tax, d["hierarchy"], which)
+
+    return per_atlas(atlas, f"sectors_figure.{which}", build)
 
 
 # --- shared pieces (also used by the Policies page) ----------------------------------------
@@ -60,9 +109,11 @@ def province_label(code: str, printed: str) -> str:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 620) -> go.Figure:
+def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int | None = None) -> go.Figure:
     """Horizontal bars, one per province (most clusters on top), stacked by sector in the taxonomy's
-    order and colours; the printed Table 4 count stands at the end of each bar."""
+    order and colours; the printed Table 4 count stands at the end of each bar. Every province is
+    labelled: one tick per category and a row tall enough for its label (plotly would otherwise
+    skip every other label when rows are tight)."""
     provinces = list(dict.fromkeys(by_province["province"]))
     codes = dict(zip(by_province["province"], by_province["province_code"]))
     names = [province_label(codes[p], p) for p in provinces]
@@ -92,9 +143,9 @@ def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 
         name="Table 4 count",
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=names, ticktext=names)
     fig.update_xaxes(title="Industrial clusters (Table 4, 2010)", range=[0, max(totals) * 1.12])
-    layout(fig, height)
+    layout(fig, height or PROVINCE_ROW_PX * len(names) + 230)
     fig.update_layout(
         showlegend=True,
         margin=dict(l=10, r=10, t=10, b=150),
@@ -104,7 +155,9 @@ def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int = 
 
 
 def hierarchy_figure(taxonomy: Taxonomy, nodes: pd.DataFrame, kind: str = "treemap", height: int = 620) -> go.Figure:
-    """Province -> sector -> industry as a treemap or sunburst; sector and industry tiles in the sector's colour."""
+    """Province -> sector -> industry as a treemap or sunburst; sector and industry tiles in the sector's colour.
+    Text that would be shrunk below TILE_TEXT_MIN is hidden instead (hover or click the tile to read it);
+    provinces with few clusters are grouped by grouped_hierarchy so their tiles are not slivers."""
     colours = [taxonomy.colour(s) if s else PROVINCE_NODE for s in nodes["sector"]]
     trace = go.Treemap if kind == "treemap" else go.Sunburst
     extra = (
@@ -126,7 +179,8 @@ def hierarchy_figure(taxonomy: Taxonomy, nodes: pd.DataFrame, kind: str = "treem
             **extra,
         )
     )
-    return layout(fig, height)
+    layout(fig, height)
+    return fig.update_layout(uniformtext=dict(minsize=TILE_TEXT_MIN, mode="hide"))
 
 
 def clicked_sector(event, sectors: list[str]) -> str | None:
@@ -178,16 +232,26 @@ def _figures(o: dict) -> None:
                 for d in diffs
             )
         )
-    table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
-    st.dataframe(
-        table,
-        hide_index=True,
-        height=320,
-        column_config={
-            "Metric": st.column_config.TextColumn(width="medium"),
-            "Figure as printed": st.column_config.TextColumn(width="medium"),
-        },
+    st.markdown(
+        "\n".join(
+            f"- **{md(r['metric'])}**: {md(r['value_text'])} ({md(r['year'] or 'no year')}, {md(r['document'])})"
+            for r in figs.to_dict("records")
+        )
     )
+    with st.expander(
+        "All key figures as a table, with corrections and notes", key=f"figtable_{o['id']}", on_change="rerun"
+    ) as box:
+        if box.open:  # the interactive grid loads only when asked for
+            table = figs[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)
+            st.dataframe(
+                table,
+                hide_index=True,
+                height=320,
+                column_config={
+                    "Metric": st.column_config.TextColumn(width="medium"),
+                    "Figure as printed": st.column_config.TextColumn(width="medium"),
+                },
+            )
     st.caption(
         "How to read this: each figure exactly as printed, with its year (reference, forecast or target "
         "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
@@ -239,8 +303,7 @@ def _policies_and_cooperation(o: dict) -> None:
     with left.expander(f"Policies for this sector ({len(o['policies'])})"):
         st.markdown(
             "\n".join(
-                f"- **{md(p['name'])}**"
-                + (f" ({md(p['years'])})" if p["years"] else "")
+                f"- **{md(with_period(p['name'], p['years']))}**"
                 + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}"
                 for p in o["policies"]
             )
@@ -259,7 +322,9 @@ def _policies_and_cooperation(o: dict) -> None:
             st.markdown("\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]))
         if coop["projects"]:
             st.markdown("**Research and innovation projects**")
-            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} ({md(p['years'])})" for p in coop["projects"]))
+            st.markdown(
+                "\n".join(f"- {md_link(with_period(p['name'], p['years']), p['website'])}" for p in coop["projects"])
+            )
         if coop["events"]:
             st.markdown("**Missions, matchmaking, fairs and dialogues**")
             st.markdown(
@@ -329,14 +394,25 @@ def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
             "note": "Mapping note",
         }
     )
-    st.dataframe(
-        table.drop(columns=["id", "sectors", "source"]),
-        hide_index=True,
-        column_config={
-            "Sector as printed": st.column_config.TextColumn(width="medium"),
-            "Which clusters": st.column_config.TextColumn(width="large"),
-        },
+    st.markdown(
+        "\n".join(
+            f"- **{md(r['name'])}** → {md(r['sector_labels'])}: {r['clusters']} top-100 clusters, {r['zones']} zones "
+            "and parks" + (f" · briefing priority: {md(r['priority'])}" if r["priority"] else "")
+            for r in df.to_dict("records")
+        )
     )
+    with st.expander(
+        "The table, with which clusters and zones and the mapping notes", key=f"table_{key}", on_change="rerun"
+    ) as box:
+        if box.open:  # the interactive grid loads only when asked for
+            st.dataframe(
+                table.drop(columns=["id", "sectors", "source"]),
+                hide_index=True,
+                column_config={
+                    "Sector as printed": st.column_config.TextColumn(width="medium"),
+                    "Which clusters": st.column_config.TextColumn(width="large"),
+                },
+            )
     map_links(
         [(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])}) for r in df.to_dict("records")],
         key=f"ml_{key}",

@@ -1,12 +1,12 @@
 """Compare two to five provinces or city clusters side by side, on one scale.
 
-The tables come from atlas/compare.py; this page only draws them. The selection lives in the
+The tables come from atlas/compare.py (each place's facts computed once per loaded Atlas); this
+page only draws them, each section in a tab that runs only when opened. The selection lives in the
 URL (``?compare=province:440000,cc:cc_yrd``) so a comparison can be shared.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from atlas import compare as C
@@ -62,12 +62,10 @@ if len(selected) < 2:
         st.stop()
 
 places = C.places(selected, known)
+selection = (id(atlas), tuple(selected))  # what decides every table below
 policies = C.policies_applying(atlas, places)
 items = C.cooperation_items(atlas, places)
-by_sector = C.clusters_by_sector(atlas, places)
-zones = C.zones_by_kind(atlas, places)
-reasons = C.policy_reasons(policies, places)
-coop = C.cooperation_counts(items, places)
+cluster_sources, zone_sources = C.place_sources(atlas, places, "cluster"), C.place_sources(atlas, places, "zone")
 
 st.header("At a glance", anchor=False)
 link_cols = st.columns(len(places))
@@ -75,61 +73,73 @@ for col, p in zip(link_cols, places):
     with col:
         map_link(f"{p.label} on the map", **({"province": p.code} if p.kind == "province" else {"cc": p.code}))
 summary = C.summary(atlas, places, policies, items)
-everything = pd.concat(
-    [
-        C.rows_in(atlas.clusters, places)["source"],
-        C.rows_in(atlas.zones, places)["source"],
-        policies["source"],
-        items["source"],
-    ]
-)
-render_summary(summary, source_line(everything))
+render_summary(summary, source_line(cluster_sources + zone_sources + list(policies["source"]) + list(items["source"])))
 
-render_facets(
+SECTIONS = (
     "Top-100 industrial clusters by sector",
-    by_sector,
-    "sector",
-    tax.colours,
-    "How to read this: one column per place, one bar per sector (colours as on the map), all on the same "
-    "scale. Counts are clusters of the 2010 top-100 list whose point lies in the place.",
-    C.sources(C.rows_in(atlas.clusters, places)),
-    "sectors",
-)
-render_facets(
     "High-tech zones, parks and sector clusters",
-    zones,
-    "kind",
-    category_colours(list(C.ZONE_KIND_ORDER)),
-    "How to read this: zones the documents single out, by kind, counted where their point lies; "
-    "same scale in every column.",
-    C.sources(C.rows_in(atlas.zones, places)),
-    "zones",
-)
-with st.expander("Which zones"):
-    st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
-
-render_facets(
     "EU-China cooperation activity",
-    coop,
-    "measure",
-    category_colours(list(C.MEASURES)),
-    "How to read this: events (one per event, however many cities it visited) and organisations located "
-    "in the place; ESCP-4i partnerships and R&I projects that share a sector with its clusters or zones. "
-    "Same scale in every column.",
-    C.sources(items),
-    "coop",
-)
-render_item_lists(items, [p.label for p in places], C.MEASURES)
-
-render_facets(
     "Policies that apply",
-    reasons,
-    "reason",
-    category_colours(list(C.REASON_ORDER)),
-    "How to read this: policies counted by why they apply — the most specific reason wins (a zone, city, "
-    "province or city cluster named by the policy), then national policies for the place's sectors and the "
-    "national framework.",
-    C.sources(policies),
-    "policies",
 )
-render_policy_matrix(C.policy_matrix(policies, places), C.sources(policies))
+TABS = ("Industrial clusters", "Zones and parks", "Cooperation", "Policies")
+tabs = dict(zip(SECTIONS, st.tabs(list(TABS), key="cmp_view", on_change="rerun")))
+
+with tabs[SECTIONS[0]]:
+    if tabs[SECTIONS[0]].open:
+        render_facets(
+            SECTIONS[0],
+            C.clusters_by_sector(atlas, places),
+            "sector",
+            tax.colours,
+            "How to read this: one column per place, one bar per sector (colours as on the map), all on the same "
+            "scale. Counts are clusters of the 2010 top-100 list whose point lies in the place.",
+            source_line(cluster_sources),
+            "sectors",
+            selection,
+        )
+with tabs[SECTIONS[1]]:
+    if tabs[SECTIONS[1]].open:
+        render_facets(
+            SECTIONS[1],
+            C.zones_by_kind(atlas, places),
+            "kind",
+            category_colours(list(C.ZONE_KIND_ORDER)),
+            "How to read this: zones the documents single out, by kind, counted where their point lies; "
+            "same scale in every column.",
+            source_line(zone_sources),
+            "zones",
+            selection,
+        )
+        with st.expander("Which zones", key="cmp_zone_list", on_change="rerun") as box:
+            if box.open:
+                st.dataframe(C.zone_list(atlas, places).drop(columns="source"), hide_index=True, width="stretch")
+with tabs[SECTIONS[2]]:
+    if tabs[SECTIONS[2]].open:
+        render_facets(
+            SECTIONS[2],
+            C.cooperation_counts(items, places),
+            "measure",
+            category_colours(list(C.MEASURES)),
+            "How to read this: events (one per event, however many cities it visited) and organisations located "
+            "in the place; ESCP-4i partnerships and R&I projects that share a sector with its clusters or zones. "
+            "Same scale in every column.",
+            C.sources(items),
+            "coop",
+            selection,
+        )
+        render_item_lists(items, [p.label for p in places], C.MEASURES)
+with tabs[SECTIONS[3]]:
+    if tabs[SECTIONS[3]].open:
+        render_facets(
+            SECTIONS[3],
+            C.policy_reasons(policies, places),
+            "reason",
+            category_colours(list(C.REASON_ORDER)),
+            "How to read this: policies counted by why they apply — the most specific reason wins (a zone, city, "
+            "province or city cluster named by the policy), then national policies for the place's sectors and the "
+            "national framework.",
+            C.sources(policies),
+            "policies",
+            selection,
+        )
+        render_policy_matrix(C.policy_matrix(policies, places), C.sources(policies))

@@ -251,6 +251,8 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
 
     from streamlit.testing.v1 import AppTest
 
+    from app_pages import open_tab
+
     from atlas.policy_views import LEVEL_LABEL, timeline_rows
     from components.policy_views import timeline_figure
 
@@ -266,6 +268,7 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     at.switch_page("pages/2_Policies.py")
     at.run()
     assert not at.exception
+    open_tab(at, "pol_view", "Every policy")
     at.multiselect(key="f_level").select("eu_china").run()
     assert not at.exception
     headings = [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]

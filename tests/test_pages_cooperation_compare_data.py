@@ -15,10 +15,13 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from app_pages import open_tab
+
 from atlas import compare as C
 from atlas import exports as X
 from atlas.drilldown import policies_for, split
 from atlas.paths import DATA_DIR
+from atlas import counts
 from components import cooperation_views as V
 from components.compare_views import cite, facet_bars
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -304,7 +307,7 @@ def test_project_timeline_spans_the_printed_years(atlas):
 
 
 def test_events_count_once_per_event_group(atlas):
-    groups = V.event_groups(atlas.events)
+    groups = counts.event_groups(atlas.events)
     assert len(groups) == atlas.events["event_group"].nunique()
     assert groups["stops"].sum() == len(atlas.events)
     per_year = V.events_per_year_figure(groups)
@@ -337,31 +340,49 @@ def test_source_captions_escape_text_and_link_urls():
 # ---------------------------------------------------------------- pages under AppTest
 
 
+COOP_SECTIONS = {
+    "partnerships": "ESCP-4i partnerships targeting China",
+    "projects": "EU-China research and innovation projects",
+    "events": "Missions, matchmaking events and workshops",
+    "stories": "Success stories",
+    "directory": "Directory of organisations",
+}
+
+
+def coop_tab_labels(atlas) -> dict[str, str]:
+    t = counts.totals(atlas)
+    return {
+        "partnerships": f"Partnerships ({t['partnerships']})",
+        "projects": f"Projects ({t['projects']})",
+        "events": f"Events and missions ({t['events']})",
+        "stories": f"Success stories ({t['success_stories']})",
+        "directory": f"Organisations ({t['organisations']})",
+    }
+
+
 def test_cooperation_page_shows_every_section_with_its_counts(atlas):
     at = run_page("3_Cooperation.py")
-    headers = [h.value for h in at.header]
-    for title in (
-        "ESCP-4i partnerships targeting China",
-        "EU-China research and innovation projects",
-        "Missions, matchmaking events and workshops",
-        "Success stories",
-        "Directory of organisations",
-    ):
-        assert title in headers
+    assert [h.value for h in at.header] == [COOP_SECTIONS["partnerships"]]  # only the open tab runs
+    assert [t.label for t in at.tabs] == list(coop_tab_labels(atlas).values())
     assert metric(at, "ESCP-4i partnerships") == str(len(atlas.partnerships))
     assert metric(at, "R&I projects") == str(len(atlas.projects))
     assert metric(at, "Events and missions") == str(atlas.events["event_group"].nunique())
     assert metric(at, "Organisations") == str(len(atlas.organisations))
-    stories = [s.value for s in at.subheader]
-    assert sum("Venetian Cluster" in s or "CLARA" in s for s in stories) == len(atlas.success_stories) == 2
-    assert f"Showing **{len(atlas.organisations)}** of {len(atlas.organisations)} organisations." in markdown_text(at)
     captions = " ".join(c.value for c in at.caption)
     missing = atlas.partnerships["smes"].isna().sum()
     assert f"For the other {missing}" in captions
+    for section, label in coop_tab_labels(atlas).items():
+        open_tab(at, "coop_view", label)
+        assert [h.value for h in at.header] == [COOP_SECTIONS[section]]
+    open_tab(at, "coop_view", coop_tab_labels(atlas)["stories"])
+    stories = [s.value for s in at.subheader]
+    assert sum("Venetian Cluster" in s or "CLARA" in s for s in stories) == len(atlas.success_stories) == 2
+    open_tab(at, "coop_view", coop_tab_labels(atlas)["directory"])
+    assert f"Showing **{len(atlas.organisations)}** of {len(atlas.organisations)} organisations." in markdown_text(at)
 
 
 def test_cooperation_directory_search_narrows_the_list(atlas):
-    at = run_page("3_Cooperation.py")
+    at = open_tab(run_page("3_Cooperation.py"), "coop_view", coop_tab_labels(atlas)["directory"])
     at.text_input(key="dir_text").input("Beijing").run()
     assert not at.exception
     expected = V.filter_directory(V.directory(atlas.organisations), [], [], "Beijing")
@@ -374,9 +395,10 @@ def test_compare_page_restores_the_url_selection_and_reports_a_bad_entry(atlas):
     assert at.multiselect(key="cmp_places").value == ["province:440000", "cc:cc_yrd"]
     assert any("nowhere:1" in i.value for i in at.info)
     assert at.query_params["compare"] in ("province:440000,cc:cc_yrd", ["province:440000,cc:cc_yrd"])
-    for title in ("Top-100 industrial clusters by sector", "Policies that apply", "EU-China cooperation activity"):
-        assert title in [s.value for s in at.subheader]
-    summary = at.dataframe[0].value.set_index("Place")
+    assert "Top-100 industrial clusters by sector" in [s.value for s in at.subheader]
+    for tab, title in (("Policies", "Policies that apply"), ("Cooperation", "EU-China cooperation activity")):
+        assert title in [s.value for s in open_tab(at, "cmp_view", tab).subheader]
+    summary = at.table[0].value.set_index("Place")
     assert summary.loc["Guangdong", "Industrial clusters"] == province_of(atlas.clusters, "440000").sum()
     yrd = atlas.clusters["city_cluster"].map(lambda c: "cc_yrd" in split(c)).sum()
     assert summary.loc["Yangtze River Delta", "Industrial clusters"] == yrd
@@ -410,9 +432,7 @@ def test_compare_page_links_to_the_map_inside_the_app():
 
 def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
     at = run_page("5_Data.py")
-    headers = [h.value for h in at.header]
-    for title in ("Download the data", "Sources and licences", "Boundary disclaimer", "What is known to be uncertain"):
-        assert title in headers
+    assert [h.value for h in at.header] == ["Download the data"]  # only the open tab runs
     keys = {b.key for b in at.get("download_button")}
     datasets = X.all_datasets()
     assert keys == (
@@ -420,14 +440,64 @@ def test_data_page_offers_every_dataset_and_counts_what_is_uncertain(atlas):
         | {f"pkg_{d.key}" for d in datasets}
         | {f"geo_{d.key}" for d in datasets if d.geometry}
     )
+    assert metric(at, "Datasets") == str(len(datasets))
+    open_tab(at, "data_view", "Sources, licences and boundaries")
+    assert [h.value for h in at.header] == ["Sources and licences", "Boundary disclaimer"]
+    assert any("no position on any territory" in w.value for w in at.warning)
+    open_tab(at, "data_view", "What is known to be uncertain")
+    assert [h.value for h in at.header] == ["What is known to be uncertain"]
     levels = atlas.city_clusters["verification"].value_counts()
     assert metric(at, "City clusters verified (V)") == str(levels.get("V", 0))
     assert metric(at, "Partly verified (P)") == str(levels.get("P", 0))
     assert metric(at, "Unverified (U)") == str(levels.get("U", 0))
     assert metric(at, "Renamed counties") == str((atlas.clusters["adcode_2010"] != "").sum())
-    assert metric(at, "Datasets") == str(len(datasets))
     methods = at.dataframe[0].value.set_index("dataset")
-    assert (
-        methods.loc["Industrial clusters", "county seat"] == (atlas.clusters["location_method"] == "county_seat").sum()
-    )
-    assert any("no position on any territory" in w.value for w in at.warning)
+    county_seats = (atlas.clusters["location_method"] == "county_seat").sum()
+    assert methods.loc["Industrial clusters", "county seat"] == county_seats
+
+
+# ---------------------------------------------------------------- one count for one thing
+
+
+def test_events_are_counted_once_per_event_on_every_page(atlas):
+    n, stops = atlas.events["event_group"].nunique(), len(atlas.events)
+    assert stops > n  # some missions have several stops: the case that printed 36 here and 31 there
+    assert counts.event_count(atlas.events) == counts.totals(atlas)["events"] == n
+    assert counts.stops_of_events(atlas.events) == f"{stops} stops of {n} events"
+    coop = run_page("3_Cooperation.py")
+    assert metric(coop, "Events and missions") == str(n)
+    assert coop.tabs[2].label == f"Events and missions ({n})"
+    data = run_page("5_Data.py")
+    assert f"{stops:,} records ({stops} stops of {n} events)" in markdown_text(data)
+    known = C.options(atlas, PROVINCE_NAMES_EN)
+    for p in C.places(list(known), known):  # every place: events held there, one per event
+        items = C.cooperation_items(atlas, [p])
+        held = items[items["measure"] == C.MEASURES[0]]
+        assert list(held["id"]) == list(dict.fromkeys(held["id"]))
+        assert len(held) == atlas.events.loc[C.in_place(atlas.events, p), "event_group"].nunique()
+
+
+def test_a_mission_with_several_stops_is_listed_once(atlas):
+    multi = atlas.events.groupby("event_group").filter(lambda g: len(g) > 1)
+    group = multi["event_group"].iloc[0]
+    stops = multi[multi["event_group"] == group]
+    entries = [{"id": r["id"], "name": r["title"], "where": r["city_en"]} for r in stops.to_dict("records")]
+    merged = counts.one_per_event(atlas, entries)
+    assert len(merged) == 1 and merged[0]["group"] == group
+    assert [c for c in stops["city_en"] if c] == merged[0]["where"].split(", ")
+
+
+def test_a_places_facts_are_computed_once_for_every_selection(atlas, known):
+    guangdong, prd = C.places(["province:440000", "cc:cc_prd"], known)
+    facts = C.place_facts(atlas, guangdong)
+    assert C.place_facts(atlas, guangdong) is facts and C.place_facts(atlas, prd) is not facts
+    assert facts["clusters"] == int(C.in_place(atlas.clusters, guangdong).sum())
+
+
+def test_a_datasets_dictionary_is_drawn_when_opened(atlas):
+    at = run_page("5_Data.py")
+    before = markdown_text(at)
+    at.session_state["doc_events"] = True
+    at.run()
+    assert not at.exception
+    assert len(markdown_text(at)) > len(before)

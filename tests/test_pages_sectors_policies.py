@@ -4,12 +4,16 @@ both pages rendered under streamlit.testing (as pages of the app, so links to th
 from __future__ import annotations
 
 import csv
+import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
+
+from app_pages import open_tab
 
 from atlas.drilldown import split
 from atlas.paths import DATA_DIR
@@ -25,9 +29,12 @@ from atlas.policy_views import (
     undated,
     where_it_applies,
 )
+from atlas.labels import with_period
 from atlas.sector_stats import (
+    OTHER_PROVINCES,
     clusters_by_province,
     clusters_by_sector,
+    grouped_hierarchy,
     hierarchy,
     priority_overview,
     priority_sectors,
@@ -37,7 +44,15 @@ from atlas.sector_stats import (
 from atlas.state import view_from_url
 from components.charts import sector_bar
 from components.policy_views import maturity_figure, timeline_figure
-from components.sector_views import clicked_sector, hierarchy_figure, province_stack, source_md
+from components.sector_views import (
+    PROVINCE_ROW_PX,
+    clicked_sector,
+    hierarchy_figure,
+    province_stack,
+    sectors_data,
+    sectors_figure,
+    source_md,
+)
 from components.explorer_session import known_values
 from components.page_state import NAV_KEY
 from components.url_state import map_link_params
@@ -303,28 +318,108 @@ def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
     m = metrics(at)
     assert ("Industrial clusters", str(len(atlas.clusters))) in m
     assert ("Provinces with clusters", str(atlas.clusters["province"].nunique())) in m
-    subheaders = [s.value for s in at.subheader]
-    for pid in priority_sectors(atlas):
-        assert atlas.taxonomy.priority_label(pid) in subheaders
-    flagged = [v for label, v in m if label == "Flagged clusters"]
-    assert flagged == [str((atlas.clusters["priority_sector"] == p).sum()) for p in priority_sectors(atlas)]
     queries = [p.proto.query_string for p in at.page_link]
-    assert "sector=automotive&nav=1" in queries and "priority=ict&nav=1" in queries
+    assert "sector=automotive&nav=1" in queries
     at.selectbox(key="ml_sector").set_value(list(clusters_by_sector(atlas)).index("textiles")).run()
     assert "sector=textiles&nav=1" in [p.proto.query_string for p in at.page_link]
+    for pid in priority_sectors(atlas):  # one tab per priority sector, each its card
+        label = atlas.taxonomy.priority_label(pid)
+        open_tab(at, "sec_priority", label)
+        assert label in [s.value for s in at.subheader]
+        flagged = [v for lbl, v in metrics(at) if lbl == "Flagged clusters"]
+        assert flagged == [str((atlas.clusters["priority_sector"] == pid).sum())]
+        assert f"priority={pid}&nav=1" in [p.proto.query_string for p in at.page_link]
+
+
+def test_sectors_page_draws_only_the_open_views_charts(atlas):
+    at = open_page("pages/1_Sectors.py")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1 and "Automotive" in charts[0].proto.spec  # the by-sector bars
+    assert len(at.dataframe) == 0  # tables behind expanders: the grid loads only when one is opened
+    at.session_state["figtable_automotive"] = True
+    at.run()
+    assert len(at.dataframe) == 1 and "Figure as printed" in at.dataframe[0].value.columns
+    open_tab(at, "sec_view", "By province")
+    (chart,) = at.get("plotly_chart")
+    assert '"Zhejiang"' in chart.proto.spec and "Table 4 count" in chart.proto.spec
+    open_tab(at, "sec_view", "Province → sector → industry")
+    (chart,) = at.get("plotly_chart")
+    assert '"treemap"' in chart.proto.spec
+
+
+def test_the_pages_figures_are_built_once_for_every_session(atlas):
+    for which in ("sector", "province", "treemap", "sunburst"):
+        assert sectors_figure(atlas, which) is sectors_figure(atlas, which)
+    assert sectors_data(atlas) is sectors_data(atlas)
+
+
+def test_every_province_is_labelled(atlas):
+    fig = province_stack(atlas.taxonomy, clusters_by_province(atlas))
+    provinces = list(fig.data[-1].y)
+    assert len(provinces) == atlas.clusters["province"].nunique()
+    assert list(fig.layout.yaxis.tickvals) == list(fig.layout.yaxis.ticktext) == provinces
+    assert fig.layout.height >= PROVINCE_ROW_PX * len(provinces)
+
+
+def test_small_provinces_share_one_treemap_tile_and_no_text_is_shrunk_unreadable(atlas):
+    nodes = grouped_hierarchy(atlas)
+    top = nodes[nodes["parent"] == ""]
+    small = atlas.clusters.groupby("province").size()
+    small = set(small[small < 3].index)
+    assert OTHER_PROVINCES in set(top["id"])
+    assert all(v >= 3 for i, v in zip(top["id"], top["value"]) if i != OTHER_PROVINCES)
+    under_other = set(nodes.loc[nodes["parent"] == OTHER_PROVINCES, "id"])
+    assert under_other == small
+    assert int(top["value"].sum()) == len(atlas.clusters)
+    for kind in ("treemap", "sunburst"):
+        fig = hierarchy_figure(atlas.taxonomy, nodes, kind)
+        assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 12
+
+
+def test_hover_labels_show_whole_names(atlas):
+    figs = [sectors_figure(atlas, w) for w in ("sector", "province", "treemap")]
+    figs += [timeline_figure(timeline_rows(atlas.policies)), maturity_figure(maturity_rows(atlas))]
+    for fig in figs:
+        assert fig.layout.hoverlabel.namelength == -1
+
+
+def test_a_period_is_printed_once():
+    assert with_period("13th Five-Year Plan (2016-2020)", "2016–2020") == "13th Five-Year Plan (2016-2020)"
+    assert with_period("Made in China 2025", "since 2015") == "Made in China 2025 (since 2015)"
+    assert with_period("Healthy China 2030", "2016–2030") == "Healthy China 2030 (2016–2030)"
+    assert with_period("SENET — Health hub", "") == "SENET — Health hub"
+
+
+def test_no_card_prints_a_period_twice(atlas):
+    checked = 0
+    for pid in priority_sectors(atlas):
+        for p in priority_overview(atlas, pid)["policies"]:
+            shown = with_period(p["name"], p["years"]).replace("–", "-")
+            periods = re.findall(r"(?:19|20)\d\d-(?:19|20)\d\d", shown)
+            assert len(periods) == len(set(periods)), shown
+            checked += p["name"].startswith("13th Five-Year Plan")
+    assert checked  # the policy whose name carries its period is among them
+
+
+def test_page_titles_start_near_the_top():
+    """Streamlit's default 6rem gap above a page's title is replaced by the documented theme option."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["paddingTop"] == "1rem"
 
 
 def test_policies_page_renders_and_filters_its_cards(atlas, raw_policies):
     at = open_page("pages/2_Policies.py")
     assert [t.value for t in at.title] == ["Policies"]
-    assert "Cluster policy maturity" in [h.value for h in at.header]
+    assert [h.value for h in at.header] == ["Timeline 1978 → 2035"]  # only the open tab runs
     m = dict(metrics(at))
     assert m["Policies"] == str(len(raw_policies))
     assert m["On the timeline"] == str(sum(bool(p["year_start"] or p["year_end"]) for p in raw_policies))
+    assert "Cluster policy maturity" in [h.value for h in open_tab(at, "pol_view", "Cluster policy maturity").header]
 
     def cards(at) -> int:
-        return sum(md.value.startswith("#### ") for md in at.markdown) - 3  # minus the 3 comparison headings
+        return sum(md.value.startswith("#### ") for md in at.markdown)
 
+    open_tab(at, "pol_view", "Every policy")
     assert cards(at) == len(raw_policies)
     assert any(f"Showing **{len(raw_policies)} of {len(raw_policies)}**" in md.value for md in at.markdown)
     gba = at.selectbox(key="ml_p_gba_plan")  # many places: a picker and one link
@@ -335,3 +430,42 @@ def test_policies_page_renders_and_filters_its_cards(atlas, raw_policies):
     assert not at.exception
     assert cards(at) == local
     assert any(f"Showing **{local} of {len(raw_policies)}**" in md.value for md in at.markdown)
+
+
+# --- in the browser: what a presenter sees at 1280×720 ----------------------------------------
+
+TITLE_TOP_JS = """() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('h1'));
+  return r.getBoundingClientRect().top; }"""
+
+
+@pytest.mark.browser
+def test_titles_sit_at_the_top_and_every_province_is_labelled_in_the_browser(atlas):
+    from playwright.sync_api import sync_playwright
+
+    from browser import Offline, launch, serve
+
+    with serve() as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        Offline(page)
+        for path in ("Sectors", "Policies", "Cooperation", "Compare", "Data"):
+            page.goto(f"{url}/{path}")
+            page.locator("h1").first.wait_for(timeout=60_000)
+            assert page.evaluate(TITLE_TOP_JS) < 60, path  # Streamlit's default put it ~110 px down
+        page.goto(f"{url}/Sectors")
+        page.get_by_role("tab", name="By province").click()
+        ticks = page.locator("[data-testid='stPlotlyChart'] .ytick text")
+        ticks.first.wait_for(timeout=60_000)
+        names = sorted(set(clusters_by_province(atlas)["province_code"]))
+        page.wait_for_function(f"() => document.querySelectorAll('.ytick text').length >= {len(names)}", timeout=60_000)
+        shown = [t for t in ticks.all_text_contents() if t]
+        assert len(shown) == len(names) == len(set(shown))
+        browser.close()
+
+
+def test_timeline_labels_are_whole_names(atlas):
+    fig = timeline_figure(timeline_rows(atlas.policies), "level")
+    for t in fig.data:
+        for label, custom in zip(t.y, t.customdata):
+            assert label.replace("<br>", " ").rstrip() == custom[0]  # wrapped, never cut
+            assert all(len(line) <= 70 for line in label.split("<br>")), label
