@@ -26,7 +26,6 @@ from components.sector_views import (
     source_caption,
 )
 
-st.set_page_config(page_title="Sectors · China Cluster Atlas", page_icon="🏭", layout="wide")
 
 atlas = get_atlas()
 tax = atlas.taxonomy

@@ -35,7 +35,6 @@ from components.policy_views import (
 from components.sector_views import source_caption
 from components.text import md
 
-st.set_page_config(page_title="Policies · China Cluster Atlas", page_icon="📜", layout="wide")
 
 atlas = get_atlas()
 policies = atlas.policies

@@ -23,7 +23,6 @@ from components.legend import DISCLAIMER
 from components.map_view import render_map
 from components.text import md, md_link
 
-st.set_page_config(page_title="EU-China cooperation · China Cluster Atlas", page_icon="🤝", layout="wide")
 atlas = get_atlas()
 tax = atlas.taxonomy
 

@@ -22,7 +22,6 @@ from components.data_access import get_atlas
 from components.url_state import map_link
 from atlas.provinces import PROVINCE_NAMES_EN
 
-st.set_page_config(page_title="Compare places · China Cluster Atlas", page_icon="⚖️", layout="wide")
 atlas = get_atlas()
 tax = atlas.taxonomy
 known = C.options(atlas, PROVINCE_NAMES_EN)

@@ -18,7 +18,6 @@ from components.data_access import get_atlas
 from components.legend import DISCLAIMER
 from components.text import md
 
-st.set_page_config(page_title="Data and sources · China Cluster Atlas", page_icon="📚", layout="wide")
 atlas = get_atlas()
 
 

@@ -14,7 +14,6 @@ from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
 from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notices, write_url
 
-st.set_page_config(page_title="Partner finder · China Cluster Atlas", page_icon="🤝", layout="wide")
 atlas = get_atlas()
 init_state(atlas)
 

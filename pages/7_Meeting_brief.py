@@ -15,7 +15,6 @@ from components.data_access import get_atlas
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
 
-st.set_page_config(page_title="Meeting brief · China Cluster Atlas", page_icon="📄", layout="wide")
 atlas = get_atlas()
 
 st.title("Meeting brief", anchor=False)

@@ -20,9 +20,6 @@ from components.map_layers import local_assets_present
 from components.map_view import render_map
 from components.url_state import map_link
 
-st.set_page_config(
-    page_title="Presenter tour · China Cluster Atlas", page_icon="🎤", layout="wide", initial_sidebar_state="collapsed"
-)
 tv.presentation_style()
 
 # Ready to present? Files first (a missing boundary file would stop the data from loading), then the data.

@@ -27,7 +27,6 @@ DOWNLOAD_NOTE = (
     "download link."
 )
 
-st.set_page_config(page_title="My places · China Cluster Atlas", page_icon="📍", layout="wide")
 atlas = get_atlas()
 
 st.title("My places on the map", anchor=False)
