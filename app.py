@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.data_access import settle_after_first_run
+
 TOUR = st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon="🎤", url_path="Presenter_tour")
 PAGES = [
     st.Page("pages/map_explorer.py", title="Map explorer", icon="🗺️", default=True),
@@ -27,3 +29,4 @@ page = st.navigation(PAGES)
 # folded away: a projector needs the width.
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
 page.run()
+settle_after_first_run()

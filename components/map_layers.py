@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 
 import folium
+from branca.element import Element
 from folium.template import Template
 
 from atlas.paths import STATIC_DIR
@@ -87,7 +88,34 @@ def frame_script() -> str:
     return "data:text/javascript," + quote(FRAME_JS % {"urls": urls})
 
 
-class StaticGeoJson(folium.MacroElement):
+class PlainScript(Element):
+    """Markup or JavaScript already rendered: added to the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class AtlasElement(folium.MacroElement):
+    """Our map elements: their rendered parts go to the page as they are. branca's
+    ``MacroElement.render`` compiles each element's output as a new Jinja template, which for a
+    layer of a hundred points costs more than drawing it (profiled per rerun); ours leave no
+    template syntax in their output, so there is nothing to compile."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for part in ("header", "html", "script"):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(PlainScript(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class StaticGeoJson(AtlasElement):
     """A GeoJSON layer the browser fetches from the app's static files (and caches), instead of
     data serialised into the map on every rerun. Styles come per feature from ``styles`` (keyed
     by a property), tooltips from the escaped ``label`` property, clicks carry the properties.
@@ -126,7 +154,7 @@ class StaticGeoJson(folium.MacroElement):
         self.only, self.interactive, self.pane = only, interactive, pane
 
 
-class PlaceLabels(folium.MacroElement):
+class PlaceLabels(AtlasElement):
     """Names of the provincial capitals, and of every prefecture-level city once the map is zoomed
     in (LABEL_ZOOM), from our own division seats (static/geo/places.json, fetched like the
     outlines). Not clickable: clicks go through to the markers."""
@@ -164,7 +192,7 @@ class PlaceLabels(folium.MacroElement):
         self.url, self.min_zoom, self.pane = web.url("place"), LABEL_ZOOM, LABEL_PANE
 
 
-class WheelOnFocus(folium.MacroElement):
+class WheelOnFocus(AtlasElement):
     """Scrolling the page over the map scrolls the page, as embedded maps usually do: the wheel
     zooms once the map has been clicked (until the pointer leaves it) or with Ctrl/Cmd held."""
 
@@ -287,7 +315,7 @@ HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FALLBACK_COLOUR = "#6B7785"
 
 
-class PointLayer(folium.MacroElement):
+class PointLayer(AtlasElement):
     """Points drawn by one short loop from compact rows, instead of folium's per-feature GeoJSON
     machinery (a style switch, a tooltip function and the full GeoJSON per layer): the browser
     evaluates a tenth of the code, which is most of what the map costs to show.
@@ -351,7 +379,7 @@ def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.Featur
     return fg
 
 
-class Legend(folium.MacroElement):
+class Legend(AtlasElement):
     """The map's key, inside the map (on a projector it is seen without scrolling): open on a
     wide map, folded to one line on a narrow one, where it would hide markers. It lives in its
     own feature group: added and removed with the layers it explains."""
@@ -439,7 +467,7 @@ def city_cluster_layer(visible_ids: list[str] | None) -> folium.FeatureGroup:
     return fg
 
 
-class Ring(folium.MacroElement):
+class Ring(AtlasElement):
     """The selection's mark: a ring around a point or a bold outline around an area, drawn in its
     own pane above the markers and never clickable (a click goes to what is underneath). One
     short Leaflet call, not folium's GeoJson machinery, whose helper functions are not defined
