@@ -206,12 +206,12 @@ def _policies_of(atlas: Atlas, p: Place, zones: list[str]) -> list[dict]:
         {
             "place": p.label,
             "key": p.key,
-            "policy_id": x["id"],
-            "policy": x["name"],
-            "level": x["level"],
-            "years": x["years"],
-            "reason": x["reason"],
-            "source": x["source"],
+            "policy_id": x.id,
+            "policy": x.name,
+            "level": x.level,
+            "years": x.years,
+            "reason": x.reason,
+            "source": x.source,
         }
         for x in found
     ]

@@ -1,20 +1,159 @@
 """What the documents say about one selected thing: facts, policies, cooperation, sources.
 
-Plain dictionaries and lists, so the panel, the meeting brief and the tests share them.
+Typed, immutable records (``Detail`` and the records it holds), so the panel, the tour, the
+meeting brief and the tests read the same named fields, and one detail can be computed once and
+shared by every session (``detail`` keeps them per loaded Atlas).
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from atlas.counts import one_per_event
 from atlas.load import Atlas
 
 NEARBY_KM = 150
 POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1, "sector": 2, "national": 3}
 # Levels whose policies hold for all of China: national ones and the EU-China framework (bilateral).
 COUNTRY_WIDE_LEVELS = ("national", "eu_china")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Another record a panel lists and links to (a zone nearby, a cluster inside ...)."""
+
+    id: str
+    name: str
+    km: int | None = None  # distance, for what is listed as nearby
+    kind: str = ""  # zone kind, for zones nearby
+    sector: str = ""  # sector, for clusters inside a city cluster
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member city of a city cluster, with how much of it and how sure."""
+
+    name: str
+    coverage: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class PolicyMatch:
+    """A policy that applies, and why (``reason``: zone, prefecture, province, city cluster,
+    sector or national)."""
+
+    id: str
+    name: str
+    level: str
+    kind: str
+    years: str
+    authorities: tuple[str, ...]
+    summary: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Partnership:
+    id: str
+    name: str
+    why: str
+    smes: float | None
+    partners: float | None
+    website: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    why: str
+    years: str
+    website: str
+    source: str
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """One event (however many stops it had: ``where`` names the places of those listed)."""
+
+    id: str
+    name: str
+    when: str
+    where: str
+    why: str
+    source: str
+    kind: str = ""
+    status: str = ""
+    group: str = ""  # the event (data/cooperation/events.csv event_group)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: str
+    why: str
+    website: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Cooperation:
+    """EU-China cooperation related to a selection by sector or by place."""
+
+    partnerships: tuple[Partnership, ...] = ()
+    projects: tuple[Project, ...] = ()
+    events: tuple[EventMatch, ...] = ()
+    organisations: tuple[Contact, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.partnerships) + len(self.projects) + len(self.events) + len(self.organisations)
+
+    def sources(self) -> list[str]:
+        return [r.source for part in (self.partnerships, self.projects, self.events, self.organisations) for r in part]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """Everything a panel shows for one selection. ``policies``/``cooperation`` are None for kinds
+    that have none (an event, an organisation), which is not the same as none found."""
+
+    kind: str
+    id: str
+    title: str
+    subtitle: str
+    lat: float | None
+    lon: float | None
+    facts: tuple[tuple[str, str], ...]
+    source: str
+    colour: str = "#1F2933"
+    description: str = ""
+    location: str = ""  # where the point comes from
+    geometry: object = None  # a city cluster's area
+    parent: str = ""  # a zone's parent zone id
+    verification_note: str = ""
+    city_clusters: tuple[Link, ...] = ()
+    zones_nearby: tuple[Link, ...] = ()
+    clusters_nearby: tuple[Link, ...] = ()
+    children: tuple[Link, ...] = ()
+    clusters: tuple[Link, ...] = ()  # inside (a city cluster, a city or county)
+    zones: tuple[Link, ...] = ()
+    members: tuple[Member, ...] = ()
+    clusters_by_sector: dict = field(default_factory=dict, compare=False)
+    policies: tuple[PolicyMatch, ...] | None = None
+    cooperation: Cooperation | None = None
+
+
+def _text(value) -> str:
+    """A cell as text ("" for missing)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -33,19 +172,19 @@ def _row(df: pd.DataFrame, ident: str) -> dict | None:
     return hit.iloc[0].to_dict() if len(hit) else None
 
 
-def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> list[dict]:
+def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> tuple[Link, ...]:
     out = []
     for z in atlas.zones.to_dict("records"):
         if pd.notna(z["lat"]):
             d = haversine_km(lat, lon, z["lat"], z["lon"])
             if d <= NEARBY_KM:
-                out.append({"id": z["id"], "name": z["name_en"], "km": round(d), "kind": z["kind"]})
-    return sorted(out, key=lambda z: z["km"])[:limit]
+                out.append(Link(z["id"], z["name_en"], km=round(d), kind=z["kind"]))
+    return tuple(sorted(out, key=lambda z: z.km)[:limit])
 
 
 def policies_for(
     atlas: Atlas, sectors: list[str], adcode: str = "", city_clusters: list[str] = (), zones: list[str] = ()
-) -> list[dict]:
+) -> list[PolicyMatch]:
     """Policies that apply, most specific first, each with why it applies."""
     province = adcode[:2] + "0000" if adcode else ""
     prefecture = adcode[:4] + "00" if adcode else ""
@@ -72,19 +211,19 @@ def policies_for(
                 reason = "national"
         if reason:
             out.append(
-                {
-                    "id": p["id"],
-                    "name": p["name_en"],
-                    "level": p["level"],
-                    "kind": p["kind"],
-                    "years": years_text(p),
-                    "authorities": p.get("authorities") or [],
-                    "summary": p.get("summary") or "",
-                    "reason": reason,
-                    "source": p["source"],
-                }
+                PolicyMatch(
+                    id=p["id"],
+                    name=p["name_en"],
+                    level=p["level"],
+                    kind=p["kind"],
+                    years=years_text(p),
+                    authorities=tuple(p.get("authorities") or ()),
+                    summary=p.get("summary") or "",
+                    reason=reason,
+                    source=p["source"],
+                )
             )
-    return sorted(out, key=lambda x: (POLICY_RANK[x["reason"]], x["name"]))
+    return sorted(out, key=lambda x: (POLICY_RANK[x.reason], x.name))
 
 
 def years_text(p: dict) -> str:
@@ -105,39 +244,40 @@ def cooperation_for(
     city_clusters: list[str] = (),
     lat: float | None = None,
     lon: float | None = None,
-) -> dict[str, list[dict]]:
-    """Partnerships, projects, events and organisations related by sector or by place."""
+) -> Cooperation:
+    """Partnerships, projects, events and organisations related by sector or by place; an event
+    with several stops is listed once (atlas.counts.one_per_event)."""
     sectors, priority = set(sectors), set(priority)
     province = adcode[:2] if adcode else ""
 
     def sector_match(rec, scol="sector", pcol="priority_sector") -> bool:
         return bool(set(split(rec.get(scol))) & sectors or set(split(rec.get(pcol))) & priority)
 
-    partnerships = [
-        {
-            "id": r["id"],
-            "name": f"{r['acronym']} — {r['name']}",
-            "why": "same sector",
-            "smes": r["smes"],
-            "partners": r["partners"],
-            "website": r.get("website", ""),
-            "source": r["source"],
-        }
+    partnerships = tuple(
+        Partnership(
+            r["id"],
+            f"{r['acronym']} — {r['name']}",
+            "same sector",
+            r["smes"],
+            r["partners"],
+            _text(r.get("website")),
+            r["source"],
+        )
         for r in atlas.partnerships.to_dict("records")
         if sector_match(r)
-    ]
-    projects = [
-        {
-            "id": r["id"],
-            "name": f"{r['acronym']} — {r['title']}",
-            "why": "same sector",
-            "years": r.get("years_text", ""),
-            "website": r.get("website", ""),
-            "source": r["source"],
-        }
+    )
+    projects = tuple(
+        Project(
+            r["id"],
+            f"{r['acronym']} — {r['title']}",
+            "same sector",
+            _text(r.get("years_text")),
+            _text(r.get("website")),
+            r["source"],
+        )
         for r in atlas.projects.to_dict("records")
         if sector_match(r)
-    ]
+    )
     events = []
     for r in atlas.events.to_dict("records"):
         why = []
@@ -171,15 +311,28 @@ def cooperation_for(
             why = "EU support service for all of China"
         if why:
             organisations.append(
-                {
-                    "id": r["id"],
-                    "name": r["name"],
-                    "why": why,
-                    "website": r.get("website_normalised") or r.get("website", ""),
-                    "source": r["source"],
-                }
+                Contact(r["id"], r["name"], why, _text(r.get("website_normalised") or r.get("website")), r["source"])
             )
-    return {"partnerships": partnerships, "projects": projects, "events": events, "organisations": organisations}
+    merged = one_per_event(atlas, events)
+    return Cooperation(
+        partnerships,
+        projects,
+        tuple(
+            EventMatch(
+                e["id"],
+                e["name"],
+                e["when"],
+                e["where"],
+                e["why"],
+                e["source"],
+                str(e["kind"]),
+                str(e["status"]),
+                str(e["group"]),
+            )
+            for e in merged
+        ),
+        tuple(organisations),
+    )
 
 
 def _around(
@@ -188,15 +341,19 @@ def _around(
     """The parts every located item's panel shares: its city clusters, policies, cooperation."""
     cc_names = atlas.city_clusters.set_index("id")["name_en"]
     return {
-        "city_clusters": [{"id": c, "name": cc_names.get(c, c)} for c in cc_ids],
-        "policies": policies_for(atlas, sectors, r["adcode"], cc_ids, zone_ids),
+        "city_clusters": tuple(Link(c, cc_names.get(c, c)) for c in cc_ids),
+        "policies": tuple(policies_for(atlas, sectors, r["adcode"], cc_ids, zone_ids)),
         "cooperation": cooperation_for(atlas, sectors, priority, r["adcode"], cc_ids, lat, lon),
         "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
         "source": r["source"],
     }
 
 
-def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
+def _point(r: dict) -> tuple[float | None, float | None]:
+    return (float(r["lat"]), float(r["lon"])) if pd.notna(r["lat"]) else (None, None)
+
+
+def cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
     r = _row(atlas.clusters, ident)
     if r is None:
         return None
@@ -217,23 +374,23 @@ def cluster_detail(atlas: Atlas, ident: str) -> dict | None:
         facts.append(("Since 2010", r["admin_change"]))
     if r["correction_note"]:
         facts.append(("Correction", r["correction_note"]))
-    return {
-        "kind": "ic",
-        "id": ident,
-        "title": r["industry"],
-        "subtitle": r["name_en"],
-        "lat": r["lat"],
-        "lon": r["lon"],
-        "colour": tax.colour(r["sector"]),
-        "facts": facts,
-        "zones_nearby": nearby,
+    return Detail(
+        kind="ic",
+        id=ident,
+        title=r["industry"],
+        subtitle=r["name_en"],
+        lat=float(r["lat"]),
+        lon=float(r["lon"]),
+        colour=tax.colour(r["sector"]),
+        facts=tuple(facts),
+        zones_nearby=nearby,
         **_around(
-            atlas, r, [r["sector"]], split(r["priority_sector"]), cc_ids, [z["id"] for z in nearby], r["lat"], r["lon"]
+            atlas, r, [r["sector"]], split(r["priority_sector"]), cc_ids, [z.id for z in nearby], r["lat"], r["lon"]
         ),
-    }
+    )
 
 
-def zone_detail(atlas: Atlas, ident: str) -> dict | None:
+def zone_detail(atlas: Atlas, ident: str) -> Detail | None:
     r = _row(atlas.zones, ident)
     if r is None:
         return None
@@ -251,40 +408,31 @@ def zone_detail(atlas: Atlas, ident: str) -> dict | None:
     if r.get("companies"):
         facts.append(("Companies", r["companies"]))
     children = atlas.zones[atlas.zones["parent_id"] == ident]
-    has_point = pd.notna(r["lat"])
+    lat, lon = _point(r)
     clusters_near = []
-    if has_point:
+    if lat is not None:
         for c in atlas.clusters.to_dict("records"):
-            d = haversine_km(r["lat"], r["lon"], c["lat"], c["lon"])
+            d = haversine_km(lat, lon, c["lat"], c["lon"])
             if d <= NEARBY_KM:
-                clusters_near.append({"id": c["id"], "name": f"{c['industry']} · {c['name_en']}", "km": round(d)})
-    return {
-        "kind": "z",
-        "id": ident,
-        "title": r["name_en"],
-        "subtitle": r.get("name_zh", ""),
-        "lat": r["lat"] if has_point else None,
-        "lon": r["lon"] if has_point else None,
-        "colour": tax.colour(sectors[0]) if sectors else "#777777",
-        "facts": facts,
-        "description": r.get("description", ""),
-        "parent": r.get("parent_id", ""),
-        "children": [{"id": c["id"], "name": c["name_en"]} for c in children.to_dict("records")],
-        "clusters_nearby": sorted(clusters_near, key=lambda c: c["km"])[:8],
-        **_around(
-            atlas,
-            r,
-            sectors,
-            split(r["priority_sectors"]),
-            cc_ids,
-            [ident],
-            r["lat"] if has_point else None,
-            r["lon"] if has_point else None,
-        ),
-    }
+                clusters_near.append(Link(c["id"], f"{c['industry']} · {c['name_en']}", km=round(d)))
+    return Detail(
+        kind="z",
+        id=ident,
+        title=r["name_en"],
+        subtitle=_text(r.get("name_zh")),
+        lat=lat,
+        lon=lon,
+        colour=tax.colour(sectors[0]) if sectors else "#777777",
+        facts=tuple(facts),
+        description=_text(r.get("description")),
+        parent=_text(r.get("parent_id")),
+        children=tuple(Link(c["id"], c["name_en"]) for c in children.to_dict("records")),
+        clusters_nearby=tuple(sorted(clusters_near, key=lambda c: c.km)[:8]),
+        **_around(atlas, r, sectors, split(r["priority_sectors"]), cc_ids, [ident], lat, lon),
+    )
 
 
-def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
+def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
     r = _row(atlas.city_clusters, ident)
     if r is None:
         return None
@@ -307,33 +455,32 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> dict | None:
         facts.append(("Local industrial clusters (as the documents list them)", r["local_industrial_clusters"]))
     sectors = list(by_sector.index) + split(r.get("sectors", ""))
     c = r["geometry"].representative_point() if r["geometry"] is not None else None
-    return {
-        "kind": "cc",
-        "id": ident,
-        "title": r["name_en"],
-        "subtitle": r["name_zh"],
-        "lat": c.y if c else None,
-        "lon": c.x if c else None,
-        "geometry": r["geometry"],
-        "facts": facts,
-        "description": r.get("description", ""),
-        "verification_note": r.get("verification_note", ""),
-        "members": [
-            {"name": f"{m['member_en']} {m['member_zh']}", "coverage": m["coverage"], "verification": m["verification"]}
+    return Detail(
+        kind="cc",
+        id=ident,
+        title=r["name_en"],
+        subtitle=r["name_zh"],
+        lat=c.y if c else None,
+        lon=c.x if c else None,
+        geometry=r["geometry"],
+        facts=tuple(facts),
+        description=_text(r.get("description")),
+        verification_note=_text(r.get("verification_note")),
+        members=tuple(
+            Member(f"{m['member_en']} {m['member_zh']}", m["coverage"], m["verification"])
             for m in members.to_dict("records")
-        ],
-        "clusters": [
-            {"id": x["id"], "name": f"{x['industry']} · {x['name_en']}", "sector": x["sector"]}
-            for x in inside.to_dict("records")
-        ],
-        "clusters_by_sector": by_sector.to_dict(),
-        "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
-        "policies": policies_for(atlas, sorted(set(sectors)), "", [ident], list(zones_in["id"])),
-        "source": r["source"],
-    }
+        ),
+        clusters=tuple(
+            Link(x["id"], f"{x['industry']} · {x['name_en']}", sector=x["sector"]) for x in inside.to_dict("records")
+        ),
+        clusters_by_sector=by_sector.to_dict(),
+        zones=tuple(Link(z["id"], z["name_en"]) for z in zones_in.to_dict("records")),
+        policies=tuple(policies_for(atlas, sorted(set(sectors)), "", [ident], list(zones_in["id"]))),
+        source=r["source"],
+    )
 
 
-def event_detail(atlas: Atlas, ident: str) -> dict | None:
+def event_detail(atlas: Atlas, ident: str) -> Detail | None:
     r = _row(atlas.events, ident)
     if r is None:
         return None
@@ -347,21 +494,21 @@ def event_detail(atlas: Atlas, ident: str) -> dict | None:
         ("Outcome", r.get("outcome", "")),
         ("Status", r.get("status", "")),
     ]
-    has_point = pd.notna(r["lat"])
-    return {
-        "kind": "ev",
-        "id": ident,
-        "title": r["title"],
-        "subtitle": r.get("date_text", ""),
-        "lat": r["lat"] if has_point else None,
-        "lon": r["lon"] if has_point else None,
-        "facts": [(k, v) for k, v in facts if v],
-        "description": r.get("activities", ""),
-        "source": r["source"],
-    }
+    lat, lon = _point(r)
+    return Detail(
+        kind="ev",
+        id=ident,
+        title=r["title"],
+        subtitle=_text(r.get("date_text")),
+        lat=lat,
+        lon=lon,
+        facts=tuple((k, _text(v)) for k, v in facts if _text(v)),
+        description=_text(r.get("activities")),
+        source=r["source"],
+    )
 
 
-def organisation_detail(atlas: Atlas, ident: str) -> dict | None:
+def organisation_detail(atlas: Atlas, ident: str) -> Detail | None:
     r = _row(atlas.organisations, ident)
     if r is None:
         return None
@@ -372,20 +519,20 @@ def organisation_detail(atlas: Atlas, ident: str) -> dict | None:
         ("Website", r.get("website_normalised", "") or r.get("website", "")),
         ("What it does", r.get("role", "")),
     ]
-    has_point = pd.notna(r["lat"])
-    return {
-        "kind": "org",
-        "id": ident,
-        "title": r["name"],
-        "subtitle": r.get("name_zh", ""),
-        "lat": r["lat"] if has_point else None,
-        "lon": r["lon"] if has_point else None,
-        "facts": [(k, v) for k, v in facts if v],
-        "source": r["source"],
-    }
+    lat, lon = _point(r)
+    return Detail(
+        kind="org",
+        id=ident,
+        title=r["name"],
+        subtitle=_text(r.get("name_zh")),
+        lat=lat,
+        lon=lon,
+        facts=tuple((k, _text(v)) for k, v in facts if _text(v)),
+        source=r["source"],
+    )
 
 
-def place_detail(atlas: Atlas, adcode: str) -> dict | None:
+def place_detail(atlas: Atlas, adcode: str) -> Detail | None:
     """A city or county found by search: what lies in it."""
     from geo.boundaries import load_seats
 
@@ -396,18 +543,18 @@ def place_detail(atlas: Atlas, adcode: str) -> dict | None:
     prefix = adcode[:4] if s["level"] == "prefecture" else adcode
     inside = atlas.clusters[atlas.clusters["adcode"].str.startswith(prefix)]
     zones_in = atlas.zones[atlas.zones["adcode"].str.startswith(prefix)]
-    return {
-        "kind": "pl",
-        "id": adcode,
-        "title": s["name_zh"],
-        "subtitle": " ".join(x for x in (s["prefecture_zh"], s["province_zh"]) if x),
-        "lat": float(s["lat"]),
-        "lon": float(s["lon"]),
-        "facts": [("Division code", adcode), ("Level", s["level"])],
-        "clusters": [{"id": x["id"], "name": f"{x['industry']} · {x['name_en']}"} for x in inside.to_dict("records")],
-        "zones": [{"id": z["id"], "name": z["name_en"]} for z in zones_in.to_dict("records")],
-        "source": f"data/geo/division_seats.csv ({s['seat_source']})",
-    }
+    return Detail(
+        kind="pl",
+        id=adcode,
+        title=s["name_zh"],
+        subtitle=" ".join(x for x in (s["prefecture_zh"], s["province_zh"]) if x),
+        lat=float(s["lat"]),
+        lon=float(s["lon"]),
+        facts=(("Division code", adcode), ("Level", s["level"])),
+        clusters=tuple(Link(x["id"], f"{x['industry']} · {x['name_en']}") for x in inside.to_dict("records")),
+        zones=tuple(Link(z["id"], z["name_en"]) for z in zones_in.to_dict("records")),
+        source=f"data/geo/division_seats.csv ({s['seat_source']})",
+    )
 
 
 DETAILS = {
@@ -418,9 +565,23 @@ DETAILS = {
     "org": organisation_detail,
     "pl": place_detail,
 }
+DETAIL_MEMO = 512  # details kept for every session (a room opens the same few)
+_MEMO: dict[tuple[int, str], tuple[Atlas, Detail | None]] = {}
+_LOCK = threading.Lock()
 
 
-def detail(atlas: Atlas, key: str) -> dict | None:
-    kind, _, ident = key.partition(":")
+def detail(atlas: Atlas, key: str) -> Detail | None:
+    """The detail of ``key`` ("ic:IC048"), or None. Computed once per Atlas and key: a Detail is
+    immutable, so every session can share it."""
+    with _LOCK:
+        hit = _MEMO.get((id(atlas), key))
+    if hit is not None and hit[0] is atlas:
+        return hit[1]
+    kind, _, ident = str(key).partition(":")
     fn = DETAILS.get(kind)
-    return fn(atlas, ident) if fn else None
+    d = fn(atlas, ident) if fn else None
+    with _LOCK:
+        if len(_MEMO) >= DETAIL_MEMO:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[(id(atlas), key)] = (atlas, d)
+    return d

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -72,8 +74,30 @@ def _apply(
     return df[mask]
 
 
+FILTER_MEMO = 256  # filter sets kept for every session (a workshop room asks for the same few)
+_MEMO: OrderedDict[tuple, tuple[Atlas, Filtered]] = OrderedDict()
+_LOCK = threading.Lock()  # sessions run in threads of one process
+
+
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
-    """Everything matching all active filters (sector, priority, province, city cluster, search)."""
+    """Everything matching all active filters (sector, priority, province, city cluster, search).
+    The same filters give the same (read-only) tables, so they are computed once for all sessions:
+    a room that clicks at once shares them."""
+    key = (id(atlas), view.sectors, view.priority, view.provinces, view.city_clusters, view.q)
+    with _LOCK:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is atlas:
+            _MEMO.move_to_end(key)
+            return hit[1]
+    result = _filter(atlas, view)
+    with _LOCK:
+        _MEMO[key] = (atlas, result)
+        while len(_MEMO) > FILTER_MEMO:
+            _MEMO.popitem(last=False)
+    return result
+
+
+def _filter(atlas: Atlas, view: ViewState) -> Filtered:
     scope = SearchScope.of(matching_ids(atlas, view.q)) if view.q.strip() else None
     clusters = _apply(atlas.clusters, view, "sector", "priority_sector", "ic", scope)
     zones = _apply(atlas.zones, view, "sectors", "priority_sectors", "z", scope)

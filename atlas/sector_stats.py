@@ -7,11 +7,11 @@ Plain pandas and dicts (no Streamlit), so the page, the tests and any brief shar
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from typing import Iterable
 
 import pandas as pd
 
-from atlas.counts import one_per_event
 from atlas.drilldown import cooperation_for, split, years_text
 from atlas.figures import with_as_of
 from atlas.load import Atlas
@@ -219,13 +219,13 @@ def sector_policies(atlas: Atlas, sectors: list[str], priority: list[str]) -> li
 
 
 def sector_cooperation(atlas: Atlas, sectors: list[str], priority: list[str]) -> dict[str, list[dict]]:
-    """ESCP-4i partnerships, R&I projects and events in these sectors; an event with several stops
-    counts once (atlas.counts.one_per_event: its first stop, with the cities of all stops)."""
+    """ESCP-4i partnerships, R&I projects and events in these sectors (an event with several stops
+    once, as atlas.drilldown.cooperation_for lists them), as rows for the sector cards."""
     coop = cooperation_for(atlas, sectors, priority)
     return {
-        "partnerships": coop["partnerships"],
-        "projects": coop["projects"],
-        "events": one_per_event(atlas, coop["events"]),
+        "partnerships": [asdict(p) for p in coop.partnerships],
+        "projects": [asdict(p) for p in coop.projects],
+        "events": [asdict(e) for e in coop.events],
     }
 
 

@@ -49,9 +49,7 @@ def known_values(_atlas: Atlas) -> Known:
 
 def locate(atlas: Atlas, key: str) -> tuple[float, float] | None:
     d = detail(atlas, key)
-    if d and d.get("lat") is not None and d.get("lat") == d.get("lat"):
-        return float(d["lat"]), float(d["lon"])
-    return None
+    return (d.lat, d.lon) if d and d.lat is not None else None
 
 
 def _put(new: ExplorerState) -> None:

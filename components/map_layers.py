@@ -491,15 +491,14 @@ class Ring(AtlasElement):
         self.style = {"color": "#D55E00", "weight": 4, "fill": False, "fillOpacity": 0.0}
 
 
-def highlight_layer(selection: dict | None) -> folium.FeatureGroup:
-    """A ring (point) or bold outline (polygon) around what is selected; not clickable."""
+def highlight_layer(lat: float | None = None, lon: float | None = None, geometry=None) -> folium.FeatureGroup:
+    """A bold outline around an area (``geometry``) or a ring around a point; not clickable.
+    Nothing given: an empty layer (nothing selected)."""
     fg = folium.FeatureGroup(name="Selection")
-    if not selection:
-        return fg
-    if selection.get("geometry") is not None:
-        outline = web.web_geometry(selection["geometry"], "city_cluster")
+    if geometry is not None:
+        outline = web.web_geometry(geometry, "city_cluster")
         Ring({"type": "Feature", "properties": {}, "geometry": outline.__geo_interface__}).add_to(fg)
-    elif selection.get("lat") is not None:
-        point = {"type": "Point", "coordinates": [selection["lon"], selection["lat"]]}
+    elif lat is not None and lon is not None:
+        point = {"type": "Point", "coordinates": [lon, lat]}
         Ring({"type": "Feature", "properties": {}, "geometry": point}).add_to(fg)
     return fg

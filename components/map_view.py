@@ -13,7 +13,7 @@ from typing import Callable
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas.drilldown import split
+from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.state import Pan, ViewState
@@ -159,10 +159,8 @@ def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     return id(atlas), ids, view.layers, bool(view.city_clusters)
 
 
-def _ring_key(selection: dict | None) -> tuple | None:
-    if not selection:
-        return None
-    return selection.get("title"), selection.get("lat"), selection.get("lon"), selection.get("geometry") is not None
+def _ring_key(selection: Detail | None) -> tuple | None:
+    return (selection.kind, selection.id) if selection else None
 
 
 def _session_groups(cache_key: str, key: tuple, build) -> list:
@@ -181,7 +179,7 @@ def render_map(
     atlas: Atlas,
     filtered: Filtered,
     view: ViewState,
-    selection: dict | None,
+    selection: Detail | None,
     pan: Pan | tuple | None,
     height: int = 620,
     key: str = MAP_KEY,
@@ -198,7 +196,13 @@ def render_map(
     groups = _session_groups(
         f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
     )
-    ring = _session_groups(f"{map_key}_ring", ("ring", _ring_key(selection)), lambda: [ml.highlight_layer(selection)])
+    ring = _session_groups(
+        f"{map_key}_ring",
+        ("ring", _ring_key(selection)),
+        lambda: [
+            ml.highlight_layer(selection.lat, selection.lon, selection.geometry) if selection else ml.highlight_layer()
+        ],
+    )
     st_folium(
         ml.base_map(view.basemap),
         key=map_key,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.cache import per_atlas
-from atlas.drilldown import detail
+from atlas.drilldown import Cooperation, Detail, PolicyMatch, detail
 from atlas.load import Atlas
 from atlas.kinds import label as kind_label
 from components import explorer_session as session
+from atlas.labels import with_period
 from components.text import h, md, md_link, source_md
 
 REASON_LABEL = {
@@ -33,15 +34,14 @@ def _sources(text: str) -> None:
     st.caption("Source: " + source_md(text))
 
 
-def _policy_line(p: dict) -> str:
-    years = f" ({p['years']})" if p["years"] else ""
-    return f"- **{md(p['name'])}**{md(years)} — _{md(REASON_LABEL[p['reason']])}_"
+def _policy_line(p: PolicyMatch) -> str:
+    return f"- **{md(with_period(p.name, p.years))}** — _{md(REASON_LABEL[p.reason])}_"
 
 
-def _policies(policies: list[dict]) -> None:
+def _policies(policies: tuple[PolicyMatch, ...]) -> None:
     """The most specific policies in view; the rest one click away (keeps the panel quick to draw)."""
-    specific = [p for p in policies if p["reason"] != "national"]
-    general = [p for p in policies if p["reason"] == "national"]
+    specific = [p for p in policies if p.reason != "national"]
+    general = [p for p in policies if p.reason == "national"]
     st.markdown(f"**Policies that apply** ({len(specific)} specific, {len(general)} national framework)")
     if not policies:
         st.write("The documents name no policy for this.")
@@ -50,54 +50,49 @@ def _policies(policies: list[dict]) -> None:
         with st.expander("All policies, with responsible bodies"):
             for p in specific:
                 st.markdown(_policy_line(p))
-                if p["authorities"]:
-                    st.caption("Responsible: " + md("; ".join(p["authorities"][:3])))
+                if p.authorities:
+                    st.caption("Responsible: " + md("; ".join(p.authorities[:3])))
             if general:
-                st.markdown("National framework: " + "; ".join(md(p["name"]) for p in general))
+                st.markdown("National framework: " + "; ".join(md(p.name) for p in general))
 
 
-def _cooperation(coop: dict, prefix: str) -> None:
-    n = sum(len(v) for v in coop.values())
+def _cooperation(coop: Cooperation, prefix: str) -> None:
+    """What cooperation there is around the selection, counted as everywhere (an event once,
+    however many stops), and who to contact."""
     counts = [
-        (len(coop[k]), label)
-        for k, label in (
-            ("partnerships", "ESCP-4i partnerships"),
-            ("projects", "R&I projects"),
-            ("events", "missions and events"),
-            ("organisations", "contacts"),
-        )
+        (len(coop.partnerships), "ESCP-4i partnerships"),
+        (len(coop.projects), "R&I projects"),
+        (len(coop.events), "missions and events"),
+        (len(coop.organisations), "contacts"),
     ]
     st.markdown(
         "**EU-China cooperation around it:** "
         + (" · ".join(f"{c} {label}" for c, label in counts if c) or "none recorded yet")
     )
     with st.expander("Who, what and when", expanded=False):
-        if coop["partnerships"]:
+        if coop.partnerships:
             st.markdown("**ESCP-4i partnerships in this sector**")
-            for p in coop["partnerships"]:
-                counts = ", ".join(
-                    f"{v} {k}"
-                    for k, v in (("SMEs", p["smes"]), ("partners", p["partners"]))
-                    if v == v and v is not None
+            for p in coop.partnerships:
+                sizes = ", ".join(
+                    f"{v:g} {k}" for k, v in (("SMEs", p.smes), ("partners", p.partners)) if v == v and v is not None
                 )
-                st.markdown(f"- {md_link(p['name'], p['website'])}" + (f" ({md(counts)})" if counts else ""))
-        if coop["projects"]:
+                st.markdown(f"- {md_link(p.name, p.website)}" + (f" ({md(sizes)})" if sizes else ""))
+        if coop.projects:
             st.markdown("**Research and innovation projects**")
-            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])} {md(p['years'])}" for p in coop["projects"]))
-        if coop["events"]:
+            st.markdown("\n".join(f"- {md_link(with_period(p.name, p.years), p.website)}" for p in coop.projects))
+        if coop.events:
             st.markdown("**Missions, matchmaking and workshops**")
-            for e in coop["events"][:8]:
-                _select_button(f"{e['when']} · {e['name']} ({e['why']})", f"ev:{e['id']}", f"{prefix}_ev_{e['id']}")
-        if coop["organisations"]:
+            for e in coop.events[:8]:
+                where = f" · {e.where}" if e.where else ""
+                _select_button(f"{e.when} · {e.name}{where} ({e.why})", f"ev:{e.id}", f"{prefix}_ev_{e.id}")
+        if coop.organisations:
             st.markdown("**Who to contact**")
-            st.markdown(
-                "\n".join(f"- {md_link(o['name'], o['website'])} — {md(o['why'])}" for o in coop["organisations"][:12])
-            )
-        if not n:
+            st.markdown("\n".join(f"- {md_link(o.name, o.website)} — {md(o.why)}" for o in coop.organisations[:12]))
+        if not coop.total:
             st.write("The documents record no cooperation here yet.")
 
 
-def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples: bool = True) -> None:
+def render_panel(atlas: Atlas, key: str | None, d: Detail | None = None, examples: bool = True) -> None:
     """The panel for the selected item (``d``: its detail, if already computed), or a short
     guide (with the tour's examples when ``examples``) when nothing is selected."""
     if not key:
@@ -114,46 +109,44 @@ def render_panel(atlas: Atlas, key: str | None, d: dict | None = None, examples:
     if d is None:
         st.warning("That item is not in the data any more.")
         return
-    kind = key.split(":", 1)[0]
-    colour = d.get("colour", "#1F2933")
+    kind = d.kind
+    colour = d.colour
     st.markdown(
         f'<div class="atlas-kind" style="border-left:6px solid {h(colour)};padding-left:8px">'
         f"{h(kind_label(kind))}</div>",
         unsafe_allow_html=True,
     )
-    st.subheader(md(d["title"]), anchor=False)
-    if d.get("subtitle"):
-        st.caption(md(d["subtitle"]))
+    st.subheader(md(d.title), anchor=False)
+    if d.subtitle:
+        st.caption(md(d.subtitle))
     st.button("Clear selection", key="clear_sel", on_click=session.clear)
-    _facts(d["facts"])
-    if d.get("description"):
-        st.markdown(md(d["description"]))
-    for cc in d.get("city_clusters", []):
-        _select_button(f"City cluster: {cc['name']}", f"cc:{cc['id']}", f"p_cc_{cc['id']}")
-    if d.get("parent"):
+    _facts(d.facts)
+    if d.description:
+        st.markdown(md(d.description))
+    for cc in d.city_clusters:
+        _select_button(f"City cluster: {cc.name}", f"cc:{cc.id}", f"p_cc_{cc.id}")
+    if d.parent:
         _select_button(
-            "Part of: " + atlas.zones.set_index("id")["name_en"].get(d["parent"], d["parent"]),
-            f"z:{d['parent']}",
-            "p_parent",
+            "Part of: " + atlas.zones.set_index("id")["name_en"].get(d.parent, d.parent), f"z:{d.parent}", "p_parent"
         )
-    if d.get("zones_nearby"):
+    if d.zones_nearby:
         st.markdown("**Zones and parks nearby**")
-        for z in d["zones_nearby"]:
-            _select_button(f"{z['name']} · {z['km']} km", f"z:{z['id']}", f"p_zn_{z['id']}")
+        for z in d.zones_nearby:
+            _select_button(f"{z.name} · {z.km} km", f"z:{z.id}", f"p_zn_{z.id}")
     if kind == "cc":
         _city_cluster_extras(atlas, d)
-    if d.get("clusters_nearby") or (kind == "pl" and d.get("clusters")):
+    if d.clusters_nearby or (kind == "pl" and d.clusters):
         st.markdown("**Industrial clusters**" + (" nearby" if kind == "z" else " here"))
-        for c in d.get("clusters_nearby") or d["clusters"]:
-            km = f" · {c['km']} km" if "km" in c else ""
-            _select_button(c["name"] + km, f"ic:{c['id']}", f"p_icn_{c['id']}")
-    if "policies" in d:
-        _policies(d["policies"])
-    if "cooperation" in d:
-        _cooperation(d["cooperation"], f"p_{kind}")
-    if d.get("location"):
-        st.caption("Location: " + md(d["location"]))
-    _sources(d["source"])
+        for c in d.clusters_nearby or d.clusters:
+            km = f" · {c.km} km" if c.km is not None else ""
+            _select_button(c.name + km, f"ic:{c.id}", f"p_icn_{c.id}")
+    if d.policies is not None:
+        _policies(d.policies)
+    if d.cooperation is not None:
+        _cooperation(d.cooperation, f"p_{kind}")
+    if d.location:
+        st.caption("Location: " + md(d.location))
+    _sources(d.source)
 
 
 def start_examples(atlas: Atlas) -> list[tuple[str, str]]:
@@ -164,7 +157,7 @@ def start_examples(atlas: Atlas) -> list[tuple[str, str]]:
     for step in load_tour().steps:
         d = detail(atlas, step.sel) if step.sel else None
         if d:
-            out.append((step.sel, f"{kind_label(step.sel.split(':', 1)[0])}: {d['title']}"))
+            out.append((step.sel, f"{kind_label(d.kind)}: {d.title}"))
     return out
 
 
@@ -185,27 +178,25 @@ def _start_here(atlas: Atlas) -> None:
         )
 
 
-def _city_cluster_extras(atlas: Atlas, d: dict) -> None:
+def _city_cluster_extras(atlas: Atlas, d: Detail) -> None:
     from components.charts import sector_bar
 
-    if d["clusters_by_sector"]:
+    if d.clusters_by_sector:
         st.plotly_chart(
-            sector_bar(atlas.taxonomy, d["clusters_by_sector"], height=220),
+            sector_bar(atlas.taxonomy, d.clusters_by_sector, height=220),
             use_container_width=True,
             config={"displayModeBar": False},
         )
         st.caption("Top-100 industrial clusters (2010) inside this city cluster, by sector.")
-    with st.expander(f"Member cities ({len(d['members'])})"):
-        st.markdown(
-            "\n".join(f"- {md(m['name'])} ({md(m['coverage'])}, {md(m['verification'])})" for m in d["members"])
-        )
-        if d.get("verification_note"):
-            st.caption(md(d["verification_note"]))
-    if d["clusters"]:
-        with st.expander(f"Industrial clusters inside ({len(d['clusters'])})"):
-            for c in d["clusters"]:
-                _select_button(c["name"], f"ic:{c['id']}", f"p_cci_{c['id']}")
-    if d["zones"]:
-        with st.expander(f"Zones and parks inside ({len(d['zones'])})"):
-            for z in d["zones"]:
-                _select_button(z["name"], f"z:{z['id']}", f"p_ccz_{z['id']}")
+    with st.expander(f"Member cities ({len(d.members)})"):
+        st.markdown("\n".join(f"- {md(m.name)} ({md(m.coverage)}, {md(m.verification)})" for m in d.members))
+        if d.verification_note:
+            st.caption(md(d.verification_note))
+    if d.clusters:
+        with st.expander(f"Industrial clusters inside ({len(d.clusters)})"):
+            for c in d.clusters:
+                _select_button(c.name, f"ic:{c.id}", f"p_cci_{c.id}")
+    if d.zones:
+        with st.expander(f"Zones and parks inside ({len(d.zones)})"):
+            for z in d.zones:
+                _select_button(z.name, f"z:{z.id}", f"p_ccz_{z.id}")

@@ -242,12 +242,12 @@ def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
                     "label": ml.label_text("★ " + d.title, d.subtitle),
                 }
             )
-            rings.append({"lat": d.lat, "lon": d.lon})
+            rings.append((d.lat, d.lon, None))
         elif d.group == "city_clusters":
             geom = atlas.city_clusters.set_index("id")["geometry"].get(key.split(":", 1)[1])
             if geom is not None:
-                rings.append({"geometry": geom})
-    return [ml.circle_layer("Shortlist", points, radius=8)] + [ml.highlight_layer(r) for r in rings]
+                rings.append((None, None, geom))
+    return [ml.circle_layer("Shortlist", points, radius=8)] + [ml.highlight_layer(*r) for r in rings]
 
 
 def _clear() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.labels import with_period
 from atlas.drilldown import detail, years_text
 from atlas.filters import Filtered
 from atlas.load import Atlas
@@ -122,16 +123,15 @@ def _detail_panel(atlas: Atlas, step: Step) -> None:
     d = detail(atlas, step.sel)
     left, right = st.columns([2, 3])
     with left:
-        st.markdown(f"**{md(d['title'])}** · {md(d.get('subtitle', ''))}")
-        st.markdown("\n".join(f"- **{md(k)}:** {md(v)}" for k, v in d["facts"][:6] if v))
+        st.markdown(f"**{md(d.title)}** · {md(d.subtitle)}")
+        st.markdown("\n".join(f"- **{md(k)}:** {md(v)}" for k, v in d.facts[:6] if v))
     with right:
-        specific = [p for p in d.get("policies", []) if p["reason"] not in ("sector", "national")]
+        specific = [p for p in d.policies or () if p.reason not in ("sector", "national")]
         st.markdown("**Policies for this place**")
         st.markdown(
-            "\n".join(f"- {md(p['name'])} {md('(' + p['years'] + ')' if p['years'] else '')}" for p in specific[:5])
-            or "None named in the documents."
+            "\n".join(f"- {md(with_period(p.name, p.years))}" for p in specific[:5]) or "None named in the documents."
         )
-    st.caption("Source: " + md(d["source"]))
+    st.caption("Source: " + md(d.source))
 
 
 def policy_rows(atlas: Atlas) -> pd.DataFrame:

@@ -223,11 +223,11 @@ def test_eu_china_framework_applies_in_every_drill_down(atlas):
     from atlas.drilldown import policies_for
 
     auto = policies_for(atlas, ["automotive"], "440114")
-    ids = {p["id"] for p in auto}
+    ids = {p.id for p in auto}
     assert {"p_eu_china_st_agreement", "p_eu_china_icd", "p_eu_china_cai"} <= ids
     assert "p_eu_china_flagships_2018_2020" in ids  # surface transport
     assert "p_euratom_china_pune" not in ids  # nuclear energy is not this cluster's sector
-    assert "p_euratom_china_pune" in {p["id"] for p in policies_for(atlas, ["energy"], "320500")}
+    assert "p_euratom_china_pune" in {p.id for p in policies_for(atlas, ["energy"], "320500")}
 
 
 def test_data_locations_say_where_they_come_from(atlas):

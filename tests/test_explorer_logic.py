@@ -155,24 +155,24 @@ def test_overlong_query_is_cut(known):
 
 def test_huadu_panel_names_its_city_cluster_and_the_guangzhou_plan(atlas):
     d = cluster_detail(atlas, huadu(atlas)["id"])
-    assert [c["id"] for c in d["city_clusters"]] == ["cc_prd"]
-    names = [p["name"] for p in d["policies"]]
+    assert [c.id for c in d.city_clusters] == ["cc_prd"]
+    names = [p.name for p in d.policies]
     assert "Guangzhou Automobile Industry 2025 Strategic Plan" in names
     assert names.index("Guangzhou Automobile Industry 2025 Strategic Plan") < 3  # local plans first
-    assert any(z["id"] == "z_huadu_auto_city" for z in d["zones_nearby"])
-    assert d["cooperation"]["partnerships"], "automotive ESCP-4i partnerships should be listed"
-    assert "Table 4" in d["source"]
+    assert any(z.id == "z_huadu_auto_city" for z in d.zones_nearby)
+    assert d.cooperation.partnerships, "automotive ESCP-4i partnerships should be listed"
+    assert "Table 4" in d.source
 
 
 def test_city_sector_plan_does_not_apply_to_other_industries(atlas):
     xintang = atlas.clusters[atlas.clusters["industry"] == "Denim clothing industrial cluster"].iloc[0]
-    names = [p["name"] for p in cluster_detail(atlas, xintang["id"])["policies"]]
+    names = [p.name for p in cluster_detail(atlas, xintang["id"]).policies]
     assert "Guangzhou Automobile Industry 2025 Strategic Plan" not in names
 
 
 def test_national_sector_policies_follow_the_sector(atlas):
     tonghua = atlas.clusters[atlas.clusters["industry"] == "Pharmaceutical industrial cluster"].iloc[0]
-    reasons = {p["id"]: p["reason"] for p in policies_for(atlas, ["health"], tonghua["adcode"])}
+    reasons = {p.id: p.reason for p in policies_for(atlas, ["health"], tonghua["adcode"])}
     assert reasons.get("p_healthy_china_2030") == "sector"
     assert "p_auto_industry_dev_policy_2004" not in reasons
 
@@ -180,13 +180,13 @@ def test_national_sector_policies_follow_the_sector(atlas):
 def test_city_cluster_panel_counts_its_clusters(atlas):
     d = city_cluster_detail(atlas, "cc_prd")
     inside = atlas.clusters[atlas.clusters["city_cluster"].str.contains("cc_prd")]
-    assert sum(d["clusters_by_sector"].values()) == len(inside) == len(d["clusters"])
-    assert len(d["members"]) == (atlas.city_cluster_members["cluster_id"] == "cc_prd").sum()
+    assert sum(d.clusters_by_sector.values()) == len(inside) == len(d.clusters)
+    assert len(d.members) == (atlas.city_cluster_members["cluster_id"] == "cc_prd").sum()
 
 
 def test_zone_panel_lists_nearby_clusters(atlas):
     d = zone_detail(atlas, "z_huadu_auto_city")
-    assert any(c["id"] == "IC048" for c in d["clusters_nearby"])
+    assert any(c.id == "IC048" for c in d.clusters_nearby)
 
 
 def test_every_selectable_item_has_a_panel(atlas):
@@ -199,7 +199,7 @@ def test_every_selectable_item_has_a_panel(atlas):
     ):
         for ident in df["id"]:
             d = detail(atlas, f"{kind}:{ident}")
-            assert d and d["title"] and d["source"], (kind, ident)
+            assert d and d.title and d.source, (kind, ident)
     assert detail(atlas, "ic:nope") is None and detail(atlas, "zz:1") is None
 
 

@@ -228,7 +228,7 @@ def test_a_region_brief_puts_the_region_first_and_national_items_after(atlas, br
     ]
     own = next(s for s in brief.sections if s.title.startswith("Policies of this place"))
     applying = gather(atlas, brief.scope).policies
-    regional = {p["name"] for p in applying if p["reason"] in REGIONAL}
+    regional = {p.name for p in applying if p.reason in REGIONAL}
     assert {i.text for i in own.items} == regional
     national = next(s for s in brief.annex if s.title.startswith("National policies"))
     n = brief.counts["national_policies"]

@@ -134,7 +134,7 @@ def test_policies_are_those_the_drilldown_finds(atlas, known):
     gd = places[0]
     zones = list(atlas.zones.loc[province_of(atlas.zones, gd.code), "id"])
     expected = policies_for(atlas, C.place_sectors(atlas, gd), gd.code, (), zones)
-    assert list(table.loc[table["key"] == gd.key, "policy_id"]) == [p["id"] for p in expected]
+    assert list(table.loc[table["key"] == gd.key, "policy_id"]) == [p.id for p in expected]
     assert "p_gba_plan" in set(table.loc[table["key"] == gd.key, "policy_id"])
     matrix = C.policy_matrix(table, places)
     assert len(matrix) == table["policy_id"].nunique()

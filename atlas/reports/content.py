@@ -10,14 +10,14 @@ Markdown writers (atlas/reports/pdf.py, markdown.py) only lay this out.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from atlas.drilldown import NEARBY_KM, detail, haversine_km, policies_for, split
+from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, haversine_km, policies_for, split
 from atlas.load import Atlas
 from atlas.paths import DATA_DIR
 from atlas.provenance import citation, parts, readable
@@ -271,7 +271,7 @@ class Contents:
     zones: pd.DataFrame
     city_clusters: pd.DataFrame
     facts: list[tuple[str, str, str]]  # label, value, source
-    policies: list[dict]
+    policies: Sequence[PolicyMatch]
     sectors: list[str]
     priority: list[str]
     events_here: pd.DataFrame  # EU-China events held in the scope
@@ -345,7 +345,7 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
     zones = atlas.zones[atlas.zones["city_cluster"].map(lambda c: _has(c, ident))]
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     cc = atlas.city_clusters[atlas.city_clusters["id"] == ident]
-    facts = [(k, v, "") for k, v in d["facts"]]
+    facts = [(k, v, "") for k, v in d.facts]
     facts.insert(
         1,
         (
@@ -364,20 +364,20 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
         by_tag = df["city_cluster"].map(lambda c: _has(c, ident)) if "city_cluster" in df else False
         return df[by_tag | df["adcode"].astype(str).str.startswith(prefixes)]
 
-    point = (d["lat"], d["lon"]) if d["lat"] is not None else None
+    point = (d.lat, d.lon) if d.lat is not None else None
     return Contents(
         clusters,
         zones,
         cc.iloc[0:0],
         facts,
-        d["policies"],
+        d.policies,
         sectors,
         priority,
         events_here=inside(atlas.events),
         orgs_here=inside(atlas.organisations),
         point=point,
-        outline=d["geometry"],
-        description=d.get("description", ""),
+        outline=d.geometry,
+        description=d.description,
         description_source=cc.iloc[0]["source"],
     )
 
@@ -438,15 +438,15 @@ def _item_contents(atlas: Atlas, kind: str, ident: str) -> Contents:
     own_row = table[table["id"] == ident]
     own_clusters, own_zones = (own_row, atlas.zones.iloc[0:0]) if kind == "ic" else (atlas.clusters.iloc[0:0], own_row)
     sectors, priority = _sectors_of(own_clusters, own_zones, atlas.taxonomy.order)
-    point = (d["lat"], d["lon"]) if d["lat"] is not None else None
+    point = (d.lat, d.lon) if d.lat is not None else None
     if point:  # everything within NEARBY_KM, the item itself included
         clusters, zones = _near(atlas.clusters, *point), _near(atlas.zones, *point)
     else:
         children = atlas.zones[atlas.zones["parent_id"] == ident]
         clusters = own_clusters
         zones = own_zones if kind == "ic" else atlas.zones[atlas.zones["id"].isin([ident, *children["id"]])]
-    cc = atlas.city_clusters[atlas.city_clusters["id"].isin([c["id"] for c in d["city_clusters"]])]
-    facts = [(k, v, "") for k, v in d["facts"] if k not in ("Division code",)]
+    cc = atlas.city_clusters[atlas.city_clusters["id"].isin([c.id for c in d.city_clusters])]
+    facts = [(k, v, "") for k, v in d.facts if k not in ("Division code",)]
     if point:
         events = _near(atlas.events, *point)
         orgs = _near(atlas.organisations, *point)
@@ -457,15 +457,15 @@ def _item_contents(atlas: Atlas, kind: str, ident: str) -> Contents:
         zones,
         cc,
         facts,
-        d["policies"],
+        d.policies,
         sectors,
         priority,
         events_here=events,
         orgs_here=orgs,
         point=point,
         focus=point,
-        description=d.get("description", ""),
-        description_source=d["source"],
+        description=d.description,
+        description_source=d.source,
     )
 
 
@@ -590,16 +590,16 @@ def _zone_items(atlas: Atlas, zones: pd.DataFrame, cite: Citations) -> list[Item
     return items
 
 
-def _policy_item(p: dict, cite: Citations, full: bool) -> Item:
+def _policy_item(p: PolicyMatch, cite: Citations, full: bool) -> Item:
     """A policy with its years, level and responsible bodies (the lead body only when it is
     listed for reference rather than for the place)."""
-    bodies = p["authorities"] if full else p["authorities"][:1]
+    bodies = p.authorities if full else p.authorities[:1]
     who = "; ".join(bodies) if bodies else "responsible body not named"
-    if len(bodies) < len(p["authorities"]):
-        who += f" (+{len(p['authorities']) - len(bodies)} more)"
-    kind = f"{p['level']} {p['kind'].replace('_', ' ')}"
-    detail_text = " · ".join((p["years"] or "years not given", kind, f"Responsible: {who}"))
-    return Item(p["name"], detail_text, cites=cite(p["source"]))
+    if len(bodies) < len(p.authorities):
+        who += f" (+{len(p.authorities) - len(bodies)} more)"
+    kind = f"{p.level} {p.kind.replace('_', ' ')}"
+    detail_text = " · ".join((p.years or "years not given", kind, f"Responsible: {who}"))
+    return Item(p.name, detail_text, cites=cite(p.source))
 
 
 def _event_items(events: pd.DataFrame, cite: Citations) -> list[Item]:
@@ -706,19 +706,19 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
     """National policies in two lines: how many apply to the scope's sectors and how many to
     every region, the first few by name (all of them are in the annex)."""
     items = []
-    by_sector = [p for p in national if p["reason"] == "sector"]
-    frameworks = [p for p in national if p["reason"] == "national"]
+    by_sector = [p for p in national if p.reason == "sector"]
+    frameworks = [p for p in national if p.reason == "national"]
     if by_sector:
-        names = "; ".join(p["name"] for p in by_sector[:3])
+        names = "; ".join(p.name for p in by_sector[:3])
         items.append(
             Item(
                 f"{plural(len(by_sector), 'national policy applies', 'national policies apply')} to the sectors here",
                 f"for example {names}",
-                cites=cite(*(p["source"] for p in by_sector[:3])),
+                cites=cite(*(p.source for p in by_sector[:3])),
             )
         )
     if frameworks:
-        names = "; ".join(p["name"] for p in frameworks[:3])
+        names = "; ".join(p.name for p in frameworks[:3])
         items.append(
             Item(
                 plural(
@@ -727,7 +727,7 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
                     "national frameworks apply to every region",
                 ),
                 f"for example {names}",
-                cites=cite(*(p["source"] for p in frameworks[:3])),
+                cites=cite(*(p.source for p in frameworks[:3])),
             )
         )
     return items
@@ -822,9 +822,9 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     title = f"Meeting brief: {scope.name}"
     spec = map_spec(atlas, scope, c)
     if scope.kind == "sector":
-        own = [p for p in c.policies if p["reason"] == "sector"]
+        own = [p for p in c.policies if p.reason == "sector"]
     else:
-        own = [p for p in c.policies if p["reason"] in REGIONAL]
+        own = [p for p in c.policies if p.reason in REGIONAL]
     national = [p for p in c.policies if p not in own]
     n_events = len(_event_items(c.events_here, Citations()))
     counts = {
