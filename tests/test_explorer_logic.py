@@ -298,3 +298,20 @@ def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
     assert legend.count('class="atlas-dot"') == len(firsts - {""}) > 1
     assert ("no sector named" in legend) == ("" in firsts)
     assert "Province shading" in legend
+
+
+def test_a_panel_lists_each_event_once_however_many_stops_it_had(atlas):
+    """A mission to three cities is one event in a panel, not three lines (its places are listed)."""
+    multi = atlas.events.groupby("event_group").filter(lambda g: len(g) > 1)
+    assert len(multi), "the data hold missions with several stops"
+    seen_merged = False
+    for key in [f"ic:{i}" for i in atlas.clusters["id"]] + [f"z:{i}" for i in atlas.zones["id"]]:
+        d = detail(atlas, key)
+        groups = [e.group for e in d.cooperation.events]
+        assert len(groups) == len(set(groups)), key
+        seen_merged |= any(e.group in set(multi["event_group"]) for e in d.cooperation.events)
+    assert seen_merged, "some panel lists a mission with several stops"
+
+
+def test_a_detail_is_computed_once_and_shared(atlas):
+    assert detail(atlas, "ic:IC048") is detail(atlas, "ic:IC048")
