@@ -573,15 +573,14 @@ _LOCK = threading.Lock()
 def detail(atlas: Atlas, key: str) -> Detail | None:
     """The detail of ``key`` ("ic:IC048"), or None. Computed once per Atlas and key: a Detail is
     immutable, so every session can share it."""
-    with _LOCK:
+    with _LOCK:  # computed under the lock: a room clicking the same cluster computes it once
         hit = _MEMO.get((id(atlas), key))
-    if hit is not None and hit[0] is atlas:
-        return hit[1]
-    kind, _, ident = str(key).partition(":")
-    fn = DETAILS.get(kind)
-    d = fn(atlas, ident) if fn else None
-    with _LOCK:
+        if hit is not None and hit[0] is atlas:
+            return hit[1]
+        kind, _, ident = str(key).partition(":")
+        fn = DETAILS.get(kind)
+        d = fn(atlas, ident) if fn else None
         if len(_MEMO) >= DETAIL_MEMO:
             _MEMO.pop(next(iter(_MEMO)))
         _MEMO[(id(atlas), key)] = (atlas, d)
-    return d
+        return d

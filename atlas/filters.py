@@ -76,7 +76,7 @@ def _apply(
 
 FILTER_MEMO = 256  # filter sets kept for every session (a workshop room asks for the same few)
 _MEMO: OrderedDict[tuple, tuple[Atlas, Filtered]] = OrderedDict()
-_LOCK = threading.Lock()  # sessions run in threads of one process
+_LOCK = threading.Lock()  # sessions run in threads of one process; a room asking at once computes once
 
 
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
@@ -89,12 +89,11 @@ def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
         if hit is not None and hit[0] is atlas:
             _MEMO.move_to_end(key)
             return hit[1]
-    result = _filter(atlas, view)
-    with _LOCK:
+        result = _filter(atlas, view)
         _MEMO[key] = (atlas, result)
         while len(_MEMO) > FILTER_MEMO:
             _MEMO.popitem(last=False)
-    return result
+        return result
 
 
 def _filter(atlas: Atlas, view: ViewState) -> Filtered:
