@@ -20,9 +20,11 @@ MAX_SHOWN = 40  # characters of a value quoted back in a notice
 class Param:
     """One address parameter.
 
-    ``kind``: "choice" (one of ``choices``), "choices" (comma-separated, each one of ``choices``),
-    "text" (free text up to ``max_len``), "int" or "float" (finite, within ``lo``..``hi``).
-    ``what`` names it in notices ("sector", "map position").
+    ``kind``: "choice" (one of ``choices``), "choices" (comma-separated, each one of ``choices``,
+    at most ``max_items`` of them), "text" (free text up to ``max_len``), "int" or "float" (finite,
+    within ``lo``..``hi``). ``what`` names it in notices ("sector", "map position"); ``hint`` says
+    what an unknown value is not ("no such province or sector"). A raw value longer than
+    ``max_raw`` is not read at all (a long shortlist needs more than the default).
     """
 
     name: str
@@ -32,6 +34,9 @@ class Param:
     lo: float = -math.inf
     hi: float = math.inf
     max_len: int = 80
+    max_items: int | None = None
+    max_raw: int = MAX_RAW
+    hint: str = ""
 
     @property
     def label(self) -> str:
@@ -39,10 +44,30 @@ class Param:
 
 
 def shown(value) -> str:
-    """A value quoted for a notice: short, stripped of Markdown/HTML characters, and set as
-    inline code, so that nothing in it (a URL, LaTeX, a colour directive) is rendered."""
-    text = re.sub(r"[^\w\s.,:;@/+-]", "", str(value))[:MAX_SHOWN].strip()
+    """A value quoted for a notice: short, on one line, stripped of Markdown/HTML characters and
+    set as inline code, so that nothing in it (a URL, LaTeX, a colour directive) is rendered; a
+    line break could end the code span, so whitespace is collapsed first."""
+    text = " ".join(re.sub(r"[^\w\s.,:;@/+-]", "", str(value)).split())[:MAX_SHOWN].strip()
     return f"`{text}`" if text else "an empty value"
+
+
+def _unknown(p: Param, bad: list[str]) -> str:
+    """What an unknown value was, and (when the parameter says) what it is not."""
+    hint = f" ({p.hint})" if p.hint else ""
+    return f"unknown {p.label} {', '.join(shown(b) for b in bad[:3])}{hint}"
+
+
+def _choices(p: Param, raw: str) -> tuple[tuple[str, ...], list[str]]:
+    """Known entries in order without repeats, at most ``max_items`` of them."""
+    parts = [v.strip() for v in raw.split(",") if v.strip()]
+    good = tuple(dict.fromkeys(v for v in parts if v in (p.choices or ())))
+    bad = [v for v in parts if v not in (p.choices or ())]
+    ignored = [_unknown(p, bad)] if bad else []
+    if p.max_items is not None and len(good) > p.max_items:
+        extra = len(good) - p.max_items
+        ignored.append(f"{extra} {p.label}{'s' if extra > 1 else ''} over the limit of {p.max_items}")
+        good = good[: p.max_items]
+    return good, ignored
 
 
 def _number(raw: str, p: Param) -> float | None:
@@ -57,15 +82,12 @@ def _number(raw: str, p: Param) -> float | None:
 
 def parse_one(p: Param, raw: str) -> tuple[object, list[str]]:
     """(value or None, what was ignored) for one parameter's raw text."""
-    if len(raw) > MAX_RAW:
+    if len(raw) > p.max_raw:
         return None, [f"an overlong {p.label}"]
     if p.kind == "choice":
-        return (raw, []) if raw in (p.choices or ()) else (None, [f"unknown {p.label} {shown(raw)}"])
+        return (raw, []) if raw in (p.choices or ()) else (None, [_unknown(p, [raw])])
     if p.kind == "choices":
-        parts = [v.strip() for v in raw.split(",") if v.strip()]
-        good = tuple(dict.fromkeys(v for v in parts if v in (p.choices or ())))
-        bad = [v for v in parts if v not in (p.choices or ())]
-        return good, ([f"unknown {p.label} {', '.join(shown(b) for b in bad[:3])}"] if bad else [])
+        return _choices(p, raw)
     if p.kind == "text":
         return raw[: p.max_len], []
     if p.kind in ("int", "float"):

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from atlas import kinds
+from atlas import page_params as pp
 from atlas import state as es
 from atlas.state import ExplorerState, Known, ViewState
 
@@ -160,3 +161,36 @@ def test_hostile_addresses_never_raise_and_are_named_in_one_notice(params):
 def test_repeated_list_keys_are_joined():
     s, note = es.from_url({"sector": ["automotive", "ict"]}, KNOWN)
     assert s.view.sectors == ("automotive", "ict") and note is None
+
+
+# --- the address parser every page uses (atlas/page_params.py) -----------------------------------
+
+
+def test_a_list_parameter_keeps_at_most_its_limit_and_says_how_many_it_left_out():
+    spec = [pp.Param("compare", "choices", "place", frozenset("abcdefg"), max_items=3)]
+    values, ignored = pp.parse({"compare": "a,b,a,c,d,e"}, spec)
+    assert values == {"compare": ("a", "b", "c")}
+    assert ignored == ["2 places over the limit of 3"]
+
+
+def test_an_unknown_value_is_named_with_what_it_is_not():
+    spec = [pp.Param("scope", "choice", "scope", frozenset({"province:440000"}), hint="no such province")]
+    values, ignored = pp.parse({"scope": "xyz"}, spec)
+    assert values == {} and pp.notice(ignored) == "Ignored in the page address: unknown scope `xyz` (no such province)."
+
+
+def test_a_parameter_may_allow_a_longer_raw_value_than_the_default():
+    choices = frozenset(f"item{i:03d}" for i in range(100))
+    long = ",".join(sorted(choices))
+    assert len(long) > pp.MAX_RAW
+    short = pp.Param("list", "choices", "item", choices)
+    roomy = pp.Param("list", "choices", "item", choices, max_raw=len(long))
+    assert pp.parse({"list": long}, [short]) == ({}, ["an overlong item"])
+    assert pp.parse({"list": long}, [roomy]) == ({"list": tuple(sorted(choices))}, [])
+
+
+def test_a_quoted_value_stays_one_inline_code_span():
+    """A blank line inside the value would end the code span and let the rest (a bare URL) render."""
+    quoted = pp.shown("x\n\nhttps://e.io `y` [a](//e.io) <img src=x>")
+    assert quoted.startswith("`") and quoted.endswith("`") and quoted.count("`") == 2
+    assert "\n" not in quoted and "[" not in quoted and "<" not in quoted
