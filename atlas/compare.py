@@ -17,7 +17,7 @@ from atlas.cache import per_atlas
 from atlas.drilldown import policies_for, split
 from atlas.exports import source_line
 from atlas.load import Atlas
-from atlas.state import shown
+from atlas.page_params import Param
 
 MAX_PLACES = 5
 URL_KEY = "compare"
@@ -67,33 +67,19 @@ def options(atlas: Atlas, province_names: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def parse_selection(raw, known: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """URL value ("province:440000,cc:cc_yrd") -> (valid keys, notices). Unknown entries and
-    entries beyond the fifth are dropped with a notice; duplicates silently."""
-    if isinstance(raw, (list, tuple)):
-        raw = ",".join(str(v) for v in raw)
-    entries = [e.strip() for e in str(raw or "").split(",") if e.strip()]
-    good, bad = [], []
-    for e in entries:
-        if e in known:
-            if e not in good:
-                good.append(e)
-        else:
-            bad.append(e)
-    notices = []
-    if bad:
-        notices.append(f"Ignored {len(bad)} unknown place(s) in the link: {', '.join(shown(b) for b in bad[:3])}.")
-    if len(good) > MAX_PLACES:
-        notices.append(
-            f"At most {MAX_PLACES} places can be compared; ignored "
-            f"{', '.join(shown(known[g]) for g in good[MAX_PLACES:])}."
-        )
-        good = good[:MAX_PLACES]
-    return good, notices
+def url_params(known: Mapping[str, str]) -> list[Param]:
+    """The page's one address parameter, ``?compare=province:440000,cc:cc_yrd`` (declared once)."""
+    return [Param(URL_KEY, "choices", "place", frozenset(known), max_items=MAX_PLACES)]
 
 
-def to_param(keys: list[str]) -> str:
-    return ",".join(keys)
+def selection(values: Mapping[str, object]) -> list[str]:
+    """The places a parsed address names (components/page_state.read), in its order."""
+    return list(values.get(URL_KEY, ()))
+
+
+def to_url(keys: list[str]) -> dict[str, str]:
+    """The address for a selection (what ``url_params`` reads back as the same places)."""
+    return {URL_KEY: ",".join(dict.fromkeys(keys))} if keys else {}
 
 
 def places(keys: list[str], known: Mapping[str, str]) -> list[Place]:

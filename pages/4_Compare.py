@@ -11,6 +11,7 @@ import streamlit as st
 
 from atlas import compare as C
 from atlas.exports import source_line
+from components import page_state
 from components.compare_views import (
     category_colours,
     render_facets,
@@ -26,16 +27,15 @@ atlas = get_atlas()
 tax = atlas.taxonomy
 known = C.options(atlas, PROVINCE_NAMES_EN)
 
-WIDGET, SAVED = "cmp_places", "_cmp_saved"
-if WIDGET not in st.session_state:  # first run of this page (or back from another page): the URL decides
-    raw = st.query_params.get(C.URL_KEY, "")
-    chosen, notices = C.parse_selection(raw, known) if raw else (st.session_state.get(SAVED, []), [])
-    st.session_state[WIDGET] = chosen
-    st.session_state["_cmp_notices"] = notices
+WIDGET, SAVED, NOTICE = "cmp_places", "_cmp_saved", "_cmp_notice"
+if WIDGET not in st.session_state:  # first run of this page (or back from another page): the address decides
+    values, note = page_state.read(C.url_params(known))
+    in_address = C.URL_KEY in page_state.raw_params()
+    st.session_state[WIDGET] = C.selection(values) if in_address else st.session_state.get(SAVED, [])
+    st.session_state[NOTICE] = note
 
 st.title("Compare provinces and city clusters", anchor=False)
-for notice in st.session_state.pop("_cmp_notices", []):
-    st.info(notice, icon="ℹ️")
+page_state.show_notice(st.session_state.pop(NOTICE, None))
 selected = st.multiselect(
     "Places to compare (two to five)",
     list(known),
@@ -45,12 +45,7 @@ selected = st.multiselect(
     placeholder="Pick provinces or city clusters",
 )
 st.session_state[SAVED] = selected
-wanted = C.to_param(selected)
-if st.query_params.get(C.URL_KEY, "") != wanted:
-    if wanted:
-        st.query_params[C.URL_KEY] = wanted
-    else:
-        del st.query_params[C.URL_KEY]
+page_state.write(C.to_url(selected))
 
 if len(selected) < 2:
     st.info(

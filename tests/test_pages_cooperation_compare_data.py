@@ -20,6 +20,7 @@ from app_pages import open_tab
 from atlas import compare as C
 from atlas import exports as X
 from atlas.drilldown import policies_for, split
+from atlas.page_params import notice, parse
 from atlas.paths import DATA_DIR
 from atlas import counts
 from components import cooperation_views as V
@@ -59,18 +60,31 @@ def province_of(df: pd.DataFrame, code: str) -> pd.Series:
 # ---------------------------------------------------------------- compare: selection
 
 
+def read_selection(params: dict, known) -> tuple[list[str], str | None]:
+    """What the Compare page reads from an address: the places and one notice."""
+    values, ignored = parse(params, C.url_params(known))
+    return C.selection(values), notice(ignored)
+
+
 def test_selection_keeps_valid_places_and_reports_bad_ones(known):
-    keys, notices = C.parse_selection("province:440000, cc:cc_yrd,bogus:1,province:440000,<b>x</b>", known)
+    keys, note = read_selection({"compare": "province:440000, cc:cc_yrd,bogus:1,province:440000,<b>x</b>"}, known)
     assert keys == ["province:440000", "cc:cc_yrd"]
-    assert len(notices) == 1 and "bogus:1" in notices[0]
-    assert "<b>" not in notices[0]
+    assert note.count("Ignored") == 1 and "bogus:1" in note
+    assert "<b>" not in note
 
 
 def test_selection_is_capped_at_five_places(known):
     seven = list(known)[:7]
-    keys, notices = C.parse_selection(",".join(seven), known)
+    keys, note = read_selection({"compare": ",".join(seven)}, known)
     assert keys == seven[: C.MAX_PLACES]
-    assert any("At most 5" in n for n in notices)
+    assert "2 places over the limit of 5" in note
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, C.MAX_PLACES])
+def test_every_selection_the_page_writes_reads_back_the_same(known, n):
+    # the longest keys, so a full selection is as long as an address can get
+    chosen = sorted(known, key=len, reverse=True)[:n]
+    assert read_selection(C.to_url(chosen), known) == (chosen, None)
 
 
 def test_every_province_and_city_cluster_can_be_chosen(atlas, known):
@@ -393,7 +407,7 @@ def test_cooperation_directory_search_narrows_the_list(atlas):
 def test_compare_page_restores_the_url_selection_and_reports_a_bad_entry(atlas):
     at = run_page("4_Compare.py", compare="province:440000,cc:cc_yrd,nowhere:1")
     assert at.multiselect(key="cmp_places").value == ["province:440000", "cc:cc_yrd"]
-    assert any("nowhere:1" in i.value for i in at.info)
+    assert [i.value for i in at.info] == ["Ignored in the page address: unknown place `nowhere:1`."]
     assert at.query_params["compare"] in ("province:440000,cc:cc_yrd", ["province:440000,cc:cc_yrd"])
     assert "Top-100 industrial clusters by sector" in [s.value for s in at.subheader]
     for tab, title in (("Policies", "Policies that apply"), ("Cooperation", "EU-China cooperation activity")):
@@ -501,3 +515,20 @@ def test_a_datasets_dictionary_is_drawn_when_opened(atlas):
     at.run()
     assert not at.exception
     assert len(markdown_text(at)) > len(before)
+
+
+def test_compare_page_address_round_trips_in_a_new_session():
+    at = run_page("4_Compare.py", compare="cc:cc_yrd")
+    at.multiselect(key="cmp_places").select("province:440000").run()
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert written in ({"compare": "cc:cc_yrd,province:440000"}, {"compare": ["cc:cc_yrd,province:440000"]})
+    again = run_page("4_Compare.py", **{k: (v if isinstance(v, str) else v[0]) for k, v in written.items()})
+    assert again.multiselect(key="cmp_places").value == ["cc:cc_yrd", "province:440000"]
+    assert all("Ignored" not in i.value for i in again.info)
+
+
+def test_compare_page_drops_unknown_keys_and_empty_selection_leaves_a_clean_address():
+    at = run_page("4_Compare.py", compare="province:440000", utm_source="x")
+    assert any("unknown parameter `utm_source`" in i.value for i in at.info)
+    at.multiselect(key="cmp_places").unselect("province:440000").run()
+    assert not at.exception and list(at.query_params) == []
