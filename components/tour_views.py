@@ -14,6 +14,7 @@ from atlas.drilldown import detail, years_text
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.tour import Check, Step
+from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
 from components.text import h, md
@@ -38,9 +39,14 @@ def presentation_style() -> None:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
+def address(n: int) -> dict[str, str]:
+    """The tour's whole address at step n (the page writes the same; step_param reads it back)."""
+    return {STEP_KEY: str(n)}
+
+
 def go_to(n: int) -> None:
-    """Button callback: the step lives in the URL, so every step can be bookmarked."""
-    st.query_params[STEP_KEY] = str(n)
+    """Button callback: the step lives in the address, so every step can be bookmarked."""
+    page_state.write(address(n))
 
 
 def _jump() -> None:

@@ -36,7 +36,7 @@ except TourError:
 
 values, notice = page_state.read([step_param(len(tour.steps))])
 n = step_number(values, len(tour.steps))
-page_state.write({tv.STEP_KEY: str(n)})
+page_state.write(tv.address(n))
 step = tour.steps[n - 1]
 view = step_view(step)
 filtered = filter_atlas(atlas, view)

@@ -14,6 +14,7 @@ from atlas.filters import filter_atlas
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.state import LAYERS
 from atlas.page_params import parse
+from components import tour_views as tv
 from atlas.tour import (
     BOUNDARY_FILES,
     MAX_STEPS,
@@ -243,3 +244,23 @@ def test_walk_the_whole_tour_offline(atlas, tour):
         assert page.locator("[data-testid='stException']").count() == 0
         assert offline.blocked == [], f"tried to reach the internet: {offline.blocked[:3]}"
         browser.close()
+
+
+def test_every_step_address_the_tour_writes_reads_back_as_that_step(tour):
+    total = len(tour.steps)
+    for n in range(1, total + 1):
+        values, ignored = parse(tv.address(n), [step_param(total)])
+        assert step_number(values, total) == n and not ignored
+
+
+def test_the_jump_list_writes_the_step_and_drops_what_the_tour_does_not_read(tour):
+    at = run_page(step="2", utm_source="<b>x</b>")
+    assert any("unknown parameter `utm_source`" in i.value for i in at.info)
+    at.selectbox(key="tour_jump").select(len(tour.steps)).run()
+    assert not at.exception
+    assert {k: at.query_params[k] for k in at.query_params} in (
+        {"step": str(len(tour.steps))},
+        {"step": [str(len(tour.steps))]},
+    )
+    assert tour.steps[-1].title in html_text(at)
+    assert not at.info  # the notice was about the address the tour was opened with
