@@ -57,6 +57,11 @@ def _unknown(p: Param, bad: list[str]) -> str:
     return f"unknown {p.label} {', '.join(shown(b) for b in bad[:3])}{hint}"
 
 
+def _plural(label: str) -> str:
+    """ "place" -> "places", "shortlist entry" -> "shortlist entries" (labels are ours, in English)."""
+    return label[:-1] + "ies" if re.search(r"[^aeiou]y$", label) else label + "s"
+
+
 def _choices(p: Param, raw: str) -> tuple[tuple[str, ...], list[str]]:
     """Known entries in order without repeats, at most ``max_items`` of them."""
     parts = [v.strip() for v in raw.split(",") if v.strip()]
@@ -65,7 +70,7 @@ def _choices(p: Param, raw: str) -> tuple[tuple[str, ...], list[str]]:
     ignored = [_unknown(p, bad)] if bad else []
     if p.max_items is not None and len(good) > p.max_items:
         extra = len(good) - p.max_items
-        ignored.append(f"{extra} {p.label}{'s' if extra > 1 else ''} over the limit of {p.max_items}")
+        ignored.append(f"{extra} {_plural(p.label) if extra > 1 else p.label} over the limit of {p.max_items}")
         good = good[: p.max_items]
     return good, ignored
 

@@ -10,18 +10,21 @@ from atlas.filters import filter_atlas
 from atlas.partners.index import GROUPS
 from atlas.partners.query import EXAMPLES, MAX_TEXT
 from atlas.partners.scoring import Found, Result, results_table
-from atlas.partners.shortlist import encode_shortlist, parse_shortlist, shortlist_docs, shortlist_table
+from atlas.page_params import Param
+from atlas.partners.shortlist import MAX_SHORTLIST, encode_shortlist, shortlist_docs, shortlist_table
 from atlas.state import ViewState
 from components import map_layers as ml
+from components import page_state
 from components.downloads import download_rows
 from components.map_view import render_map
 from components.text import md, md_link, source_md
 from components.upload_views import fit_view
 from components.url_state import map_link
 
-SHORTLIST, NOTICES = "pf_shortlist", "_pf_notices"  # plain session keys: they survive page changes
+SHORTLIST, NOTICE = "pf_shortlist", "_pf_notice"  # plain session keys: they survive page changes
 QUERY, SECTORS = "pf_q", "pf_sectors"  # widget keys (Streamlit drops them on other pages: saved below)
 SAVED = "_pf_saved"
+EMPTY = {SHORTLIST: [], QUERY: "", SECTORS: []}
 VISIBLE = 6  # cards per group; the rest are listed compactly
 MAP_KINDS = ("ic", "z", "cc", "ev", "org")  # what the explorer can open
 TABS = (
@@ -41,42 +44,77 @@ HOW_TO_READ = (
 # --- state: the URL on a session's first visit, the session after that -----------------------------
 
 
+def url_params(atlas) -> list[Param]:
+    """The finder's address parameters, declared once: the shortlist, the words, the sectors. A
+    full shortlist of the longest keys is a long value, so its raw limit is set to fit one."""
+    known = shortlist_docs(atlas)
+    return [
+        Param(
+            "shortlist",
+            "choices",
+            "shortlist entry",
+            frozenset(known),
+            max_items=MAX_SHORTLIST,
+            max_raw=MAX_SHORTLIST * (max(map(len, known), default=0) + 1),
+            hint="not in the atlas",
+        ),
+        Param("q", "text", "search", max_len=MAX_TEXT),
+        Param("sector", "choices", "sector", frozenset(atlas.taxonomy.order)),
+    ]
+
+
+def from_address(atlas, values: dict) -> dict:
+    """Parsed address values -> the finder's state (an event stop's key becomes its event's)."""
+    known = shortlist_docs(atlas)
+    return {
+        SHORTLIST: list(dict.fromkeys(known[k].key for k in values.get("shortlist", ()))),
+        QUERY: values.get("q", ""),
+        SECTORS: list(values.get("sector", ())),
+    }
+
+
+def to_address(state: dict) -> dict[str, str]:
+    """The finder's state -> its address, leaving out what is empty (read back as the same state)."""
+    values = {
+        "shortlist": encode_shortlist(state.get(SHORTLIST, [])),
+        "q": state.get(QUERY, ""),
+        "sector": ",".join(state.get(SECTORS, [])),
+    }
+    return {k: v for k, v in values.items() if v}
+
+
 def init_state(atlas) -> None:
-    first = SHORTLIST not in st.session_state
-    params = st.query_params
-    saved = st.session_state.get(SAVED, {})
-    if first:
-        keys, notices = parse_shortlist(params.get("shortlist", ""), atlas)
-        st.session_state[SHORTLIST] = keys
-        st.session_state[NOTICES] = notices
-    if QUERY not in st.session_state:
-        st.session_state[QUERY] = (params.get("q", "") if first else saved.get(QUERY, ""))[:MAX_TEXT]
-    if SECTORS not in st.session_state:
-        raw = params.get("sector", "").split(",") if first else saved.get(SECTORS, [])
-        st.session_state[SECTORS] = [s for s in raw if s in atlas.taxonomy.order]
+    """A session's first visit takes the shortlist, words and sectors from the address; after that
+    the session keeps them (the widgets' own keys are dropped on other pages, so they are saved)."""
+    if SHORTLIST not in st.session_state:
+        values, note = page_state.read(url_params(atlas))
+        state = from_address(atlas, values)
+        st.session_state[NOTICE] = note
+    else:
+        state = {**EMPTY, **st.session_state.get(SAVED, {})}
+    for key, value in state.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def write_url() -> None:
     """Mirror the search and the shortlist into the address bar, so a copied link restores both."""
     st.session_state[SAVED] = {QUERY: st.session_state.get(QUERY, ""), SECTORS: st.session_state.get(SECTORS, [])}
-    values = {
-        "shortlist": encode_shortlist(st.session_state.get(SHORTLIST, [])),
-        "q": st.session_state.get(QUERY, ""),
-        "sector": ",".join(st.session_state.get(SECTORS, [])),
-    }
-    wanted = {k: v for k, v in values.items() if v}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    page_state.write(to_address({k: st.session_state.get(k, v) for k, v in EMPTY.items()}))
 
 
-def show_notices() -> None:
-    for notice in st.session_state.pop(NOTICES, []):
-        st.info(md(notice), icon="ℹ️")
+def show_notice() -> None:
+    """What the address that opened the finder had that was ignored (shown once)."""
+    page_state.show_notice(st.session_state.pop(NOTICE, None))
 
 
 def _toggle(key: str) -> None:
+    """Add or remove; a full shortlist takes nothing more (its address could not hold it)."""
     keys = st.session_state[SHORTLIST]
-    st.session_state[SHORTLIST] = [k for k in keys if k != key] if key in keys else keys + [key]
+    if key in keys:
+        st.session_state[SHORTLIST] = [k for k in keys if k != key]
+    elif len(keys) < MAX_SHORTLIST:
+        st.session_state[SHORTLIST] = keys + [key]
 
 
 def _use(text: str = "", sectors: list | None = None) -> None:
@@ -166,6 +204,7 @@ def _card(r: Result, shortlist: list[str], prefix: str) -> None:
 
 def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = "") -> None:
     on = key in shortlist
+    full = not on and len(shortlist) >= MAX_SHORTLIST
     st.button(
         (md(label) + " · " if label else "") + ("✓ Shortlisted" if on else "＋ Shortlist"),
         key=f"{prefix}_{key}",
@@ -173,7 +212,10 @@ def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = 
         args=(key,),
         type="primary" if on else "secondary",
         width="stretch",
-        help="Remove from the shortlist" if on else "Add to the shortlist",
+        disabled=full,
+        help="Remove from the shortlist"
+        if on
+        else (f"The shortlist is full ({MAX_SHORTLIST} items)" if full else "Add to the shortlist"),
     )
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from atlas.partners.query import build_query
 from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
-from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notices, write_url
+from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notice, write_url
 
 atlas = get_atlas()
 init_state(atlas)
@@ -24,7 +24,7 @@ st.write(
     "(batteries, medical devices, solar). Add what looks promising to your shortlist."
 )
 with st.container():  # notices come and go; one slot keeps the map below from being remounted
-    show_notices()
+    show_notice()
 text, sectors = render_query(atlas)
 found = find_partners(atlas, build_query(atlas, text, sectors))
 

@@ -14,10 +14,12 @@ from conftest import run_page as run_page_at
 from atlas import nace
 from atlas.partners.query import EXAMPLES, build_query
 from atlas.partners.scoring import find_partners
-from atlas.partners.shortlist import encode_shortlist, parse_shortlist, shortlist_table
+from atlas.page_params import notice, parse
+from atlas.partners.shortlist import MAX_SHORTLIST, shortlist_docs, shortlist_table
 from atlas.partners.synonyms import load_synonyms
 from atlas.paths import DATA_DIR
 from atlas.validate import SOURCE_RE, DataFileError
+from components import partner_views as pv
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "6_Partner_finder.py")
 
@@ -321,15 +323,43 @@ def test_a_broken_synonym_row_is_refused_with_row_and_field(tmp_path, atlas):
 # --- the shortlist -------------------------------------------------------------------------------------
 
 
+def read_address(atlas, params: dict) -> tuple[dict, str | None]:
+    """What the finder reads from an address: its state and one notice."""
+    values, ignored = parse(params, pv.url_params(atlas))
+    return pv.from_address(atlas, values), notice(ignored)
+
+
 def test_a_shortlist_keeps_known_entries_in_order_and_reports_the_rest(atlas):
-    kept, notices = parse_shortlist("ic:IC048, z:z_huadu_auto_city,<b>x</b>,ic:IC048,esp:nope", atlas)
-    assert kept == ["ic:IC048", "z:z_huadu_auto_city"]
-    assert len(notices) == 1 and "2 shortlist entries" in notices[0] and "<b>" not in notices[0]
+    state, note = read_address(atlas, {"shortlist": "ic:IC048, z:z_huadu_auto_city,<b>x</b>,ic:IC048,esp:nope"})
+    assert state[pv.SHORTLIST] == ["ic:IC048", "z:z_huadu_auto_city"]
+    assert note.count("Ignored") == 1 and "unknown shortlist entry `bx/b`, `esp:nope`" in note
+    assert "<b>" not in note
 
 
-def test_a_shortlist_round_trips_through_its_address_form(atlas):
-    shortlist = ["z:z_huadu_auto_city", "ic:IC048", "cc:cc_prd", "esp:esp_give"]
-    assert parse_shortlist(encode_shortlist(shortlist + ["ic:IC048"]), atlas) == (shortlist, [])
+def test_an_event_stop_in_a_link_is_shortlisted_as_its_event(atlas):
+    docs = shortlist_docs(atlas)
+    stop, doc = next((k, d) for k, d in docs.items() if k.startswith("ev:") and k != d.key)
+    state, note = read_address(atlas, {"shortlist": f"{stop},{doc.key}"})
+    assert state[pv.SHORTLIST] == [doc.key] and note is None
+
+
+@pytest.mark.parametrize("n", [1, 4, MAX_SHORTLIST])
+def test_a_finder_address_reads_back_as_the_same_state(atlas, n):
+    longest = sorted({d.key for d in shortlist_docs(atlas).values()}, key=len, reverse=True)
+    state = {
+        pv.SHORTLIST: longest[:n],
+        pv.QUERY: "C29, solar, 花都 [a](//e.io)"[: 3 * n],
+        pv.SECTORS: list(atlas.taxonomy.order[:n]),
+    }
+    assert read_address(atlas, pv.to_address(state)) == (state, None)
+    assert read_address(atlas, pv.to_address(pv.EMPTY)) == (pv.EMPTY, None)
+
+
+def test_a_shortlist_beyond_its_limit_keeps_the_first_and_says_so(atlas):
+    keys = sorted({d.key for d in shortlist_docs(atlas).values()})[: MAX_SHORTLIST + 2]
+    state, note = read_address(atlas, {"shortlist": ",".join(keys)})
+    assert state[pv.SHORTLIST] == keys[:MAX_SHORTLIST]
+    assert f"2 shortlist entries over the limit of {MAX_SHORTLIST}" in note
 
 
 def test_a_shortlist_table_carries_each_records_source_and_website(atlas):
@@ -411,9 +441,22 @@ def test_the_shortlist_survives_a_reload_from_its_url(atlas):
 def test_a_bad_shortlist_entry_is_ignored_with_a_notice():
     at = run(shortlist="ic:IC048,ic:IC999,<script>x</script>")
     assert "Your shortlist (1)" in [s.value for s in at.subheader]
-    notices = [i.value for i in at.info]
-    assert any("Ignored 2 shortlist entries" in n for n in notices)
-    assert all("<script>" not in n for n in notices)
+    notices = [i.value for i in at.info if "page address" in i.value]
+    assert notices == [
+        "Ignored in the page address: unknown shortlist entry `ic:IC999`, `scriptx/script` (not in the atlas)."
+    ]
+    assert {k: at.query_params[k] for k in at.query_params} in ({"shortlist": "ic:IC048"}, {"shortlist": ["ic:IC048"]})
+    at.run()  # the next run (any click) no longer repeats the notice
+    assert not [i.value for i in at.info if "page address" in i.value]
+
+
+def test_a_full_shortlist_takes_nothing_more(atlas):
+    """The address of a full shortlist still reads back whole, so the page adds nothing beyond it."""
+    keys = sorted({d.key for d in shortlist_docs(atlas).values() if d.key.startswith("ic:")})
+    at = run(shortlist=",".join(keys[:MAX_SHORTLIST]), q="C29")
+    assert f"Your shortlist ({MAX_SHORTLIST})" in [s.value for s in at.subheader]
+    adds = [b for b in at.button if b.key and b.key.startswith("pf_clusters_") and "＋" in b.label]
+    assert adds and all(b.disabled for b in adds)
 
 
 def test_a_nonsense_query_shows_suggestions(atlas):
