@@ -9,32 +9,75 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.load import Atlas
+from atlas.page_params import Param
 from atlas.reports.content import SCOPE_KINDS, Scope, map_filters, scope_options
 from atlas.reports.markdown import MAP_SOURCE, brief_markdown, legend_line
 from atlas.reports.meeting_brief import Prepared
 from atlas.reports.pdf import find_fonts
+from components import page_state
 from components.text import md
 from components.url_state import map_link
 
+KIND, NOTICE = "brief_kind", "_brief_notice"
 
-def choose_scope(atlas: Atlas, province_names: dict[str, str], preset: str | None) -> Scope:
-    """What the brief is about: first the kind, then the item (preset from ?scope=…)."""
+
+def scope_param(options: dict[str, list[Scope]]) -> Param:
+    """The page's one address parameter, ``?scope=province:440000`` (declared once)."""
+    keys = frozenset(s.key for group in options.values() for s in group)
+    return Param("scope", "choice", "scope", keys, hint="no such province, city cluster, sector, cluster or zone")
+
+
+def address(scope: Scope | None) -> dict[str, str]:
+    """The page's address for a scope (``scope_param`` reads it back as the same scope)."""
+    return {"scope": scope.key} if scope else {}
+
+
+def _read_address(options: dict[str, list[Scope]]) -> None:
+    """On the page's first run the address presets the widgets; an unknown scope presets nothing
+    (the page asks, rather than guessing another place) and is named in the notice."""
+    values, note = page_state.read([scope_param(options)])
+    st.session_state[NOTICE] = note
+    preset = values.get("scope")
+    if preset:
+        kind = preset.partition(":")[0]
+        st.session_state[KIND] = kind
+        st.session_state[f"brief_scope_{kind}"] = preset
+
+
+def _forget_notice() -> None:
+    """The user chose: the notice about the address that opened the page no longer applies."""
+    st.session_state[NOTICE] = None
+
+
+def choose_scope(atlas: Atlas, province_names: dict[str, str]) -> Scope | None:
+    """What the brief is about: first the kind, then the item (None until one is chosen)."""
     options = scope_options(atlas, province_names)
+    if KIND not in st.session_state:
+        _read_address(options)
+    page_state.show_notice(st.session_state.get(NOTICE))
     kinds = list(SCOPE_KINDS)
-    preset_kind = preset.partition(":")[0] if preset else ""
-    if preset_kind in kinds and "brief_kind" not in st.session_state:
-        st.session_state["brief_kind"] = preset_kind
-    kind = st.radio("Brief about", kinds, format_func=SCOPE_KINDS.get, horizontal=True, key="brief_kind")
+    kind = st.radio(
+        "Brief about", kinds, format_func=SCOPE_KINDS.get, horizontal=True, key=KIND, on_change=_forget_notice
+    )
     counts = atlas.clusters["adcode"].str[:2].value_counts()
+    by_key = {s.key: s for s in options[kind]}
 
-    def label(s: Scope) -> str:
+    def label(key: str) -> str:
+        s = by_key[key]
         extra = f" ({counts.get(s.ident[:2], 0)} top-100 clusters)" if s.kind == "province" else ""
         return " · ".join(x for x in (s.name, s.name_zh) if x) + extra
 
-    choices = options[kind]
-    keys = [s.key for s in choices]
-    index = keys.index(preset) if preset in keys else 0
-    return st.selectbox(SCOPE_KINDS[kind], choices, index=index, format_func=label, key=f"brief_scope_{kind}")
+    what = SCOPE_KINDS[kind].lower()
+    key = st.selectbox(
+        SCOPE_KINDS[kind],
+        list(by_key),
+        index=None,
+        format_func=label,
+        key=f"brief_scope_{kind}",
+        placeholder=f"Choose {'an' if what[0] in 'aeiou' else 'a'} {what}",
+        on_change=_forget_notice,
+    )
+    return by_key.get(key)
 
 
 def render_result(p: Prepared) -> None:

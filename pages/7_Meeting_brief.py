@@ -10,7 +10,8 @@ from datetime import date
 import streamlit as st
 
 from atlas.reports.meeting_brief import Prepared, prepare
-from components.brief_views import choose_scope, render_result
+from components import page_state
+from components.brief_views import address, choose_scope, render_result
 from components.data_access import get_atlas
 from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
@@ -25,19 +26,20 @@ st.caption(
     "with its map as a PNG."
 )
 
-scope = choose_scope(atlas, PROVINCE_NAMES_EN, st.query_params.get("scope"))
-st.query_params["scope"] = scope.key  # so the page can be bookmarked or shared for this scope
+scope = choose_scope(atlas, PROVINCE_NAMES_EN)
+page_state.write(address(scope))  # so the page can be bookmarked or shared for this scope
 
-if st.button(f"Prepare the brief on {md(scope.name)}", type="primary", key="brief_prepare"):
+if scope is not None and st.button(f"Prepare the brief on {md(scope.name)}", type="primary", key="brief_prepare"):
     with st.status(f"Preparing the brief on {md(scope.name)}…", expanded=True) as status:
         result = prepare(atlas, scope, date.today(), progress=st.write)
         status.update(label=f"Brief ready in {result.seconds:.1f} s", state="complete", expanded=False)
     st.session_state["brief_result"] = result
 
 result: Prepared | None = st.session_state.get("brief_result")
-if result is not None and result.key == scope.key:
+if scope is not None and result is not None and result.key == scope.key:
     render_result(result)
 else:
     st.info(
-        "Choose a scope above, then press the button: the brief takes a second or two.", icon=":material/description:"
+        "Choose what the meeting is about above, then press the button: the brief takes a second or two.",
+        icon=":material/description:",
     )

@@ -15,6 +15,7 @@ from conftest import run_page as run_page_at
 from PIL import Image
 
 from atlas.drilldown import haversine_km, split
+from atlas.page_params import parse
 from atlas.paths import SEED_FILES
 from atlas.provenance import SEED_FILE
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -27,11 +28,13 @@ from atlas.reports.content import (
     load_talking_points,
     pick_talking_points,
     scope_from_key,
+    scope_options,
 )
 from atlas.reports.markdown import brief_markdown, brief_zip
 from atlas.reports.meeting_brief import prepare
 from atlas.reports.pdf import INK, BriefPDF, Fonts, brief_pdf, find_fonts, strip_cjk
 from atlas.reports.static_map import HIGHLIGHT, Projection, marker_radius, render_png
+from components.brief_views import address, scope_param
 from geo.boundaries import load_seats
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "7_Meeting_brief.py")
@@ -532,17 +535,63 @@ def test_page_prepares_the_brief_with_downloads(atlas):
         "Download Markdown",
         "Download map (PNG)",
     }
-    assert at.query_params["scope"] in ("province:440000", ["province:440000"])
+    assert address_of(at) == {"scope": "province:440000"}
     assert any("on the interactive map" in m.value and "province=440000" in m.value for m in at.markdown)
 
 
-def test_page_handles_an_empty_scope_and_an_unknown_one(atlas):
+def test_page_handles_an_empty_scope(atlas):
     at = run_page(scope=f"province:{empty_provinces(atlas)[0]}")
     at.button(key="brief_prepare").click().run()
     assert not at.exception
     assert any("no top-100 industrial cluster" in md_plain(m.value) for m in at.markdown)
-    at = run_page(scope="ic:<b>nope</b>")
-    assert at.button(key="brief_prepare").label.startswith("Prepare the brief on")
+
+
+def address_of(at) -> dict:
+    return {k: (v if isinstance(v, str) else v[-1]) for k, v in ((k, at.query_params[k]) for k in at.query_params)}
+
+
+@pytest.mark.parametrize("bad", ["xyz", "ic:<b>nope</b>", "province:999999", "province:440000" * 40])
+def test_an_unknown_scope_is_named_and_no_other_place_is_picked(bad):
+    at = run_page(scope=bad)
+    notices = [i.value for i in at.info if "page address" in i.value]
+    assert len(notices) == 1
+    assert notices[0].startswith("Ignored in the page address: ")
+    assert "(no such province, city cluster, sector, cluster or zone)" in notices[0] or "overlong" in notices[0]
+    assert "<b>" not in notices[0]
+    assert at.radio(key="brief_kind").value == "province"  # the page's default ...
+    assert at.selectbox(key="brief_scope_province").value is None  # ... asking, not guessing a province
+    assert not [b for b in at.button if b.key == "brief_prepare"]
+    assert address_of(at) == {}
+
+
+def test_without_a_scope_the_page_asks_for_one():
+    at = run_page()
+    assert not [i for i in at.info if "page address" in i.value]
+    assert at.selectbox(key="brief_scope_province").value is None
+    assert any(i.value.startswith("Choose what the meeting is about") for i in at.info)
+    assert address_of(at) == {}
+
+
+def test_every_scope_address_reads_back_as_that_scope(atlas):
+    options = scope_options(atlas, PROVINCE_NAMES_EN)
+    spec = [scope_param(options)]
+    for group in options.values():
+        for scope in group:
+            assert parse(address(scope), spec) == ({"scope": scope.key}, [])
+    assert address(None) == {}
+
+
+def test_a_chosen_scope_is_written_and_a_new_session_opens_on_it():
+    at = run_page(scope="xyz")
+    at.radio(key="brief_kind").set_value("ic").run()
+    at.selectbox(key="brief_scope_ic").set_value("ic:IC048").run()
+    assert not at.exception and address_of(at) == {"scope": "ic:IC048"}
+    assert not [i for i in at.info if "page address" in i.value]  # the user chose: the notice is gone
+    again = run_page(**address_of(at))
+    assert again.radio(key="brief_kind").value == "ic"
+    assert again.selectbox(key="brief_scope_ic").value == "ic:IC048"
+    assert again.button(key="brief_prepare").label.startswith("Prepare the brief on")
+    assert address_of(again) == {"scope": "ic:IC048"}
 
 
 def test_a_cluster_brief_lists_what_lies_within_150_km(atlas):
