@@ -23,7 +23,7 @@ def counts_line(atlas: Atlas, filtered: Filtered) -> str:
     """What the filters leave on the map, in one line (plain Markdown: cheap to draw on load)."""
     coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
     parts = [
-        (len(filtered.clusters), len(atlas.clusters), "industrial clusters"),
+        (len(filtered.clusters), len(atlas.clusters), "industrial clusters (2010 list)"),
         (len(filtered.zones), len(atlas.zones), "zones and parks"),
         (len(filtered.city_clusters), len(atlas.city_clusters), "city clusters"),
     ]

@@ -17,7 +17,9 @@ from atlas.tour import Check, Step
 from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
-from components.text import h, md
+from atlas import counts
+from atlas.provenance import source_line
+from components.text import h, md, source_md
 
 STEP_KEY = "step"
 MAP_HEIGHT = 440  # px: with the title and the step buttons, fits a 1280×720 projector
@@ -90,7 +92,7 @@ def render_header(step: Step, n: int, total: int, tour_title: str) -> None:
 
 def render_caption(text: str, source: str) -> None:
     st.markdown(
-        f'<div class="tour-caption">{h(text)}</div><div class="tour-source">Source: {h(source)}</div>',
+        f'<div class="tour-caption">{h(text)}</div><div class="tour-source">Source: {h(source_line(source))}</div>',
         unsafe_allow_html=True,
     )
 
@@ -137,7 +139,7 @@ def _detail_panel(atlas: Atlas, step: Step) -> None:
         st.markdown(
             "\n".join(f"- {md(with_period(p.name, p.years))}" for p in specific[:5]) or "None named in the documents."
         )
-    st.caption("Source: " + md(d.source))
+    st.caption("Source: " + source_md(d.source))
 
 
 def policy_rows(atlas: Atlas) -> pd.DataFrame:
@@ -167,22 +169,23 @@ def _policies_panel(atlas: Atlas) -> None:
             cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']:g}")
         st.caption(
             "Cluster policy maturity index (data 2020); no total score is given. Source: "
-            + md("; ".join(dict.fromkeys(m["source"])))
+            + source_md(" | ".join(dict.fromkeys(m["source"])))
         )
 
 
 def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
     ev = atlas.events
+    total = counts.totals(atlas)
     cols = st.columns(4)
-    cols[0].metric("Events and missions", f"{len(ev):,}")
-    cols[1].metric("On this map (in China)", f"{len(filtered.events):,}")
-    cols[2].metric("ESCP-4i partnerships", f"{len(atlas.partnerships):,}")
-    cols[3].metric("R&I projects", f"{len(atlas.projects):,}")
-    by_year = ev.groupby(["year", "kind"]).size().rename("events").reset_index()
+    cols[0].metric("Events and missions", f"{total['events']:,}", help=counts.stops_of_events(ev))
+    cols[1].metric("Event stops on this map (in China)", f"{len(filtered.events):,}")
+    cols[2].metric("ESCP-4i partnerships", f"{total['partnerships']:,}")
+    cols[3].metric("R&I projects", f"{total['projects']:,}")
+    by_year = counts.event_groups(ev).groupby(["year", "kind"]).size().rename("events").reset_index()
     st.caption(
-        "How to read: all EU-China events the documents record (some abroad, so not on the map), the "
-        "partnerships targeting China and the joint projects. Source: "
-        + md("; ".join(dict.fromkeys(s.split(" | ")[0] for s in ev["source"])))
+        "How to read: all EU-China events the documents record, 2014–2019 (a mission to several cities "
+        "counts once; some were abroad, so not on the map), the partnerships targeting China and the "
+        "joint projects. Source: " + source_md(" | ".join(dict.fromkeys(ev["source"])))
     )
     download_rows(by_year, "eu-china-events-by-year", "; ".join(dict.fromkeys(ev["source"])), key="tour_dl_events")
 

@@ -25,8 +25,9 @@ def metric(at, label):
     """'<n> of <total>' from the counts line above the map, e.g. metric(at, "Industrial clusters")."""
     line = next(m.value for m in at.markdown if "industrial clusters" in m.value and " · " in m.value)
     for part in line.split(" · "):
-        if part.lower().endswith(label.lower()):
-            return part[: -len(label)].replace("**", "").strip()
+        counted = part.split(" (")[0]  # "**12** of 100 industrial clusters (2010 list)"
+        if counted.lower().endswith(label.lower()):
+            return counted[: -len(label)].replace("**", "").strip()
     raise AssertionError(f"{label} is not counted in {line!r}")
 
 
@@ -135,3 +136,9 @@ def test_empty_panel_offers_the_tour_examples_once_the_map_is_up():
     start[0].click().run()
     assert "Automobile industrial cluster" in [s.value for s in at.subheader]
     assert at.query_params["sel"] in ("ic:IC048", ["ic:IC048"])
+
+
+def test_the_cluster_count_above_the_map_says_it_is_the_2010_list():
+    at = AppTest.from_file(str(ROOT / "pages" / "map_explorer.py"), default_timeout=60).run()
+    line = next(m.value for m in at.markdown if "industrial clusters" in m.value and " · " in m.value)
+    assert "industrial clusters (2010 list)" in line

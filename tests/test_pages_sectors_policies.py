@@ -316,7 +316,7 @@ def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
         "Made in China 2025 and the strategic emerging industries",
     ]
     m = metrics(at)
-    assert ("Industrial clusters", str(len(atlas.clusters))) in m
+    assert ("Industrial clusters (2010 list)", str(len(atlas.clusters))) in m
     assert ("Provinces with clusters", str(atlas.clusters["province"].nunique())) in m
     queries = [p.proto.query_string for p in at.page_link]
     assert "sector=automotive&nav=1" in queries

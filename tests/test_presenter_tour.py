@@ -264,3 +264,28 @@ def test_the_jump_list_writes_the_step_and_drops_what_the_tour_does_not_read(tou
     )
     assert tour.steps[-1].title in html_text(at)
     assert not at.info  # the notice was about the address the tour was opened with
+
+
+def test_tour_sources_are_document_titles_and_events_are_counted_once(atlas):
+    """The tour cites documents by title (no seed file names) and counts events as every page does."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import counts
+    from atlas.tour import load_tour
+
+    tour = load_tour()
+    seen_cooperation = False
+    at = AppTest.from_file("../pages/8_Presenter_tour.py", default_timeout=60)
+    for n, step in enumerate(tour.steps, start=1):
+        at.query_params["step"] = str(n)
+        at.run()
+        assert not at.exception, at.exception
+        shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", shown), f"step {n} shows a file name"
+        if step.panel == "cooperation":
+            seen_cooperation = True
+            events = next(m for m in at.metric if m.label == "Events and missions")
+            assert events.value == str(counts.totals(atlas)["events"])
+    assert seen_cooperation

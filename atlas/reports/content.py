@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.figures import as_of, of_list, with_as_of
 from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, haversine_km, policies_for, split
 from atlas.load import Atlas
 from atlas.paths import DATA_DIR
@@ -316,11 +317,11 @@ def _province_contents(atlas: Atlas, code: str) -> Contents:
     facts = [
         (
             "Top-100 industrial clusters (2010)",
-            f"{len(clusters)} of {len(atlas.clusters)}",
+            of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
         ("Their sectors", _count_by_sector(atlas, clusters) or "none", ""),
-        ("Zones and parks named in the briefings", str(len(zones)), ""),
+        ("Zones and parks named in the documents (2019 and earlier briefings, 2020 factsheet)", str(len(zones)), ""),
         ("City clusters", ", ".join(cc["name_en"]) or "none", ""),
     ]
     shapes = load_layer("province").set_index("adcode").geometry
@@ -350,7 +351,7 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
         1,
         (
             "Top-100 industrial clusters (2010) inside",
-            f"{len(clusters)} of {len(atlas.clusters)}",
+            of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
     )
@@ -401,7 +402,7 @@ def _sector_contents(atlas: Atlas, sector: str) -> Contents:
         ),
         (
             "Top-100 industrial clusters (2010)",
-            f"{len(clusters)} of {len(atlas.clusters)}",
+            of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
         (
@@ -650,9 +651,7 @@ def _figure_items(atlas: Atlas, priority: list[str], limit: int, cite: Citations
     for p in priority:
         rows = newer[newer["priority_sector"] == p].head(limit)
         for r in rows.to_dict("records"):
-            value = r["value_text"]
-            if r["year"] and r["year"] not in value:
-                value += f" ({r['year']})"
+            value = with_as_of(r["value_text"], as_of(r["year"], r["source"], r["value_text"], r.get("note", "")))
             label = f"{atlas.taxonomy.priority_label(p)}: {r['metric']}"
             out.append(Item(label, value, cites=cite(r["source"])))
     return out
