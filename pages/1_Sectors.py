@@ -45,8 +45,8 @@ cols[0].metric(
     len(clusters),
     help="The top-100 industrial clusters of Table 4 of the 2019 briefing, a list of 2010.",
 )
-cols[1].metric("Sectors with clusters", f"{len(by_sector)} of {len(tax.order)}")
-cols[2].metric("Provinces with clusters", by_province["province"].nunique())
+cols[1].metric("Sectors with clusters (2010 list)", f"{len(by_sector)} of {len(tax.order)}")
+cols[2].metric("Provinces with clusters (2010 list)", by_province["province"].nunique())
 cols[3].metric("Of them in a priority sector (2019 briefing)", int((clusters["priority_sector"] != "").sum()))
 
 # --- clusters by sector and by province ------------------------------------------------------

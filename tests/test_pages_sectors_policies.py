@@ -317,7 +317,7 @@ def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
     ]
     m = metrics(at)
     assert ("Industrial clusters (2010 list)", str(len(atlas.clusters))) in m
-    assert ("Provinces with clusters", str(atlas.clusters["province"].nunique())) in m
+    assert ("Provinces with clusters (2010 list)", str(atlas.clusters["province"].nunique())) in m
     queries = [p.proto.query_string for p in at.page_link]
     assert "sector=automotive&nav=1" in queries
     at.selectbox(key="ml_sector").set_value(list(clusters_by_sector(atlas)).index("textiles")).run()
