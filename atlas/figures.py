@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from atlas.provenance import SEED_FILE
 
@@ -23,6 +24,9 @@ DOCUMENT_AS_OF = {
     "004": "2019 Discussion Paper",
 }
 TABLE4_AS_OF = "2010 list"
+# The 19 city clusters are those of the 13th Five-Year Plan (2016-2020): the reference sheet's title.
+CITY_CLUSTERS_AS_OF = "13th Five-Year Plan, 2016–2020"
+BOTH_BRIEFINGS = "2019 and earlier briefings"
 PERIOD_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -40,8 +44,19 @@ def document_as_of(source: str) -> str:
     briefings print says so."""
     docs = list(dict.fromkeys(name[:3] for name in SEED_FILE.findall(str(source or ""))))
     if {"000", "001"} <= set(docs):
-        return "2019 and earlier briefings"
+        return BOTH_BRIEFINGS
     return DOCUMENT_AS_OF[docs[0]] if docs else ""
+
+
+def records_as_of(sources: Iterable, searched: Iterable = ()) -> str:
+    """The dates of every document a count of records comes from ("2019 and earlier briefings,
+    2019 Discussion Paper"), for a count rather than one figure; a count of none says which
+    documents were searched (the sources of the whole dataset, ``searched``)."""
+    sources = list(sources) or list(searched)
+    docs = {name[:3] for s in sources for name in SEED_FILE.findall(str(s or ""))}
+    labels = [BOTH_BRIEFINGS] if {"000", "001"} <= docs else []
+    docs -= {"000", "001"} if labels else set()
+    return ", ".join(labels + [DOCUMENT_AS_OF[d] for d in sorted(docs)])
 
 
 def as_of(year=None, source: str = "", text: str = "", note: str = "") -> str:

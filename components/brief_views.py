@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.figures import with_as_of
 from atlas.load import Atlas
 from atlas.page_params import Param
 from atlas.reports.content import SCOPE_KINDS, Scope, map_filters, scope_options
@@ -19,6 +20,13 @@ from components.text import md
 from components.url_state import map_link
 
 KIND, NOTICE = "brief_kind", "_brief_notice"
+# The brief's counts shown as metrics (keys of Brief.counts), each labelled with its year (Brief.as_of).
+BRIEF_METRICS = {
+    "clusters": "Industrial clusters",
+    "zones": "Zones and parks",
+    "own_policies": "Policies of its own",
+    "events_here": "EU-China events here",
+}
 
 
 def scope_param(options: dict[str, list[Scope]]) -> Param:
@@ -139,17 +147,13 @@ def render_result(p: Prepared) -> None:
     with text_col:
         st.markdown(md(b.summary))
         if not b.empty:
-            figures = (
-                ("Industrial clusters", b.counts["clusters"]),
-                ("Zones and parks", b.counts["zones"]),
-                ("Policies of its own", b.counts["own_policies"]),
-                ("EU-China events here", b.counts["events_here"]),
-            )
             cols = st.columns(2)
-            for i, (label, n) in enumerate(figures):
-                cols[i % 2].metric(label, f"{n:,}")
+            for i, (key, label) in enumerate(BRIEF_METRICS.items()):
+                shown = with_as_of(label, b.as_of.get(key, ""))
+                cols[i % 2].metric(shown, f"{b.counts[key]:,}", help=shown)
             st.caption(
-                "How to read: what the brief lists for this scope, counted from the atlas datasets. "
+                "How to read: what the brief lists for this scope, counted from the atlas datasets; in brackets "
+                "the year of the list or the dates of the documents the records come from. "
                 "Source: the numbered sources at the end of the brief."
             )
     if b.empty:

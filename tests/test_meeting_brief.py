@@ -179,11 +179,10 @@ def test_province_brief_counts_and_names_its_clusters(atlas, briefs):
     expected = in_province(atlas.clusters, "440000")
     assert 0 < len(expected) < len(atlas.clusters)
     assert "Meeting brief: Guangdong" in text
-    assert f"Industrial clusters here ({len(expected)})" in text
-    assert f"{len(expected)} of {len(atlas.clusters)}" in text
+    assert f"Industrial clusters here: {len(expected)} of {len(atlas.clusters)} (2010 list)" in text
     for name in expected["name_en"]:
         assert flat(name) in text, name
-    assert f"Zones and parks here ({len(in_province(atlas.zones, '440000'))})" in text
+    assert f"Zones and parks here: {len(in_province(atlas.zones, '440000'))} (" in text
 
 
 @pytest.mark.parametrize("key", ["sector:textiles", "cc:cc_yrd"])
@@ -197,7 +196,7 @@ def test_sector_and_city_cluster_briefs_count_their_clusters(atlas, key):
         expected = c["city_cluster"].map(lambda v: ident in split(v))
     n = int(expected.sum())
     assert brief.counts["clusters"] == n > 0
-    assert f"({n})" in next(s.title for s in brief.sections if s.title.startswith("Industrial"))
+    assert f": {n} of {len(c)} (2010 list)" in next(s.title for s in brief.sections if s.title.startswith("Industrial"))
     assert f"{n} of {len(c)}" in flat(" ".join(pages_text(pdf)))
 
 
@@ -213,7 +212,7 @@ def test_pdf_embeds_the_map_image(briefs):
 
 
 def section_titles(brief) -> list[str]:
-    return [re.sub(r" \(\d+\)$", "", s.title) for s in brief.sections]
+    return [re.sub(r": \d.*$", "", s.title) for s in brief.sections]
 
 
 def test_a_region_brief_puts_the_region_first_and_national_items_after(atlas, briefs):
@@ -235,7 +234,7 @@ def test_a_region_brief_puts_the_region_first_and_national_items_after(atlas, br
     assert {i.text for i in own.items} == regional
     national = next(s for s in brief.annex if s.title.startswith("National policies"))
     n = brief.counts["national_policies"]
-    assert national.title == f"National policies that apply ({n})" and len(national.items) == n
+    assert national.title.startswith(f"National policies that apply: {n} (") and len(national.items) == n
     main_names = {i.text for s in brief.sections for i in s.items}
     assert not main_names & {i.text for i in national.items}  # summarised, not listed
     wider = next(s for s in brief.sections if s.title.startswith("National and sector-wide"))
@@ -353,8 +352,8 @@ def test_province_with_zones_but_no_clusters_says_there_are_none(atlas):
     )
     brief, *_ = make(atlas, f"province:{code}")
     section = next(s for s in brief.sections if s.title.startswith("Industrial clusters"))
-    assert section.title == "Industrial clusters here (0)"
-    assert section.items[0].text == "No top-100 industrial cluster (2010) here."
+    assert section.title == f"Industrial clusters here: 0 of {len(atlas.clusters)} (2010 list)"
+    assert section.items[0].text == "No top-100 industrial cluster (2010 list) here."
 
 
 # ---------------------------------------------------------------- words a reader can cite
@@ -499,7 +498,7 @@ def test_without_any_unicode_font_the_pdf_still_works_in_latin1(atlas):
     _, _, pdf, _ = make(atlas, "province:440000", Fonts())
     text = flat(" ".join(pages_text(pdf)))
     assert "Meeting brief: Guangdong" in text and not CJK.search(text)
-    assert "Industrial clusters here (" in text
+    assert "Industrial clusters here: " in text
 
 
 # ---------------------------------------------------------------- preparing and the page
@@ -528,7 +527,7 @@ def test_page_prepares_the_brief_with_downloads(atlas):
     assert not at.exception, at.exception
     assert "Meeting brief: Guangdong" in [s.value for s in at.subheader]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Industrial clusters"] == str(len(in_province(atlas.clusters, "440000")))
+    assert metrics["Industrial clusters (2010 list)"] == str(len(in_province(atlas.clusters, "440000")))
     assert {b.label for b in at.get("download_button")} == {
         "Download PDF",
         "Download Markdown + map (zip)",
@@ -603,9 +602,84 @@ def test_a_cluster_brief_lists_what_lies_within_150_km(atlas):
         if haversine_km(own["lat"], own["lon"], r["lat"], r["lon"]) <= 150
     ]
     section = next(s for s in brief.sections if s.title.startswith("Industrial clusters"))
-    assert section.title == f"Industrial clusters within 150 km ({len(near)})"
+    assert section.title == f"Industrial clusters within 150 km: {len(near)} of {len(atlas.clusters)} (2010 list)"
     assert sorted(i.text.split(" — ", 1)[1] for i in section.items) == sorted(near)
     assert any(p.ring for p in brief.map.points)  # the cluster itself is ringed on the map
     events = next(s for s in brief.sections if s.title.startswith("EU-China events"))
     if brief.counts["events_here"] == 0:
         assert events.items[0].text == "No EU-China event recorded within 150 km."
+
+
+# ---------------------------------------------------------------- the year of every figure
+
+AS_OF_WORDS = re.compile(
+    r"\b(?:19|20)\d{2}\b|list|briefings?|factsheet|Discussion Paper|country page|Five-Year Plan", re.I
+)
+COUNTED_TITLE = re.compile(r": \d[\d,]*(?: of \d+)?(?: \((?P<label>[^()]+)\))?$")
+
+
+def labelled(text: str) -> bool:
+    """True if the text ends with a bracketed year or document date, as atlas/figures.py prints it."""
+    m = re.search(r"\(([^()]+)\)$", text)
+    return bool(m and AS_OF_WORDS.search(m.group(1)))
+
+
+@pytest.mark.parametrize("key", [*ONE_OF_EACH_KIND, "sector:automotive"])
+def test_every_count_and_key_figure_in_the_pdf_says_its_year(atlas, key):
+    """Section counts, key facts that are counts and the national key figures each carry their year
+    (or the date of the documents they come from), and the PDF prints them so."""
+    brief, _, pdf, _ = make(atlas, key)
+    text = squeeze(" ".join(pages_text(pdf)))
+    counted = [s.title for s in brief.sections + brief.annex if COUNTED_TITLE.search(s.title)]
+    assert counted
+    for title in counted:
+        assert COUNTED_TITLE.search(title)["label"] and labelled(title), title
+        assert squeeze(title) in text, title
+    figures = [s for s in brief.sections + brief.annex if s.title.startswith(("Key facts", "Key figures"))]
+    for section in figures:
+        for item in section.items:
+            if re.match(r"\d", item.detail) or section.title.startswith("Key figures"):
+                assert AS_OF_WORDS.search(item.detail), (item.text, item.detail)
+                sep = ":" if section.facts else " —"  # "Label: value" or "what — detail"
+                assert squeeze(f"{item.text}{sep} {item.detail}") in text, item.text
+    assert not re.search(r"of100(?!\(2010list\))", text)  # every "n of 100" is of the 2010 list
+    marked = re.sub(r"\(([^()]*)\)", lambda m: "(YEAR)" if AS_OF_WORDS.search(m.group(1)) else "()", brief.summary)
+    for chunk in re.split(r"(?<![\w–-])(?=\d[\d,]* )", marked)[1:]:  # from each count in the summary to the next
+        assert re.match(r"\d+ km", chunk) or "(YEAR)" in chunk, (chunk, brief.summary)
+
+
+def test_where_the_briefings_differ_the_brief_gives_both_figures_with_their_years(atlas):
+    brief, _, pdf, _ = make(atlas, "sector:automotive")
+    text = squeeze(" ".join(pages_text(pdf)))
+    sf = atlas.sector_figures.set_index("id")
+    shown = next(s for s in brief.sections if s.title == "Key figures in China")
+    pairs = [i for i in shown.items if "; earlier briefing: " in i.detail]
+    assert pairs, "the automotive figures include one the two briefings print differently"
+    for item in pairs:
+        metric = item.text.split(": ", 1)[1]
+        rows = sf[(sf["metric"] == metric) & (sf["priority_sector"] == "automotive")]
+        assert len(rows) == 2
+        for r in rows.to_dict("records"):
+            assert squeeze(f"{r['value_text']} ({r['as_of']})") in text, metric
+
+
+def test_the_brief_counts_events_as_atlas_counts_does(atlas):
+    """A mission with several stops is one event, in the count, the title and the page's metric."""
+    from atlas.counts import event_count
+
+    brief, *_ = make(atlas, "sector:automotive")
+    events = gather(atlas, brief.scope).events_here
+    assert event_count(events) < len(events)  # the MobiGoIn mission has three stops
+    assert brief.counts["events_here"] == event_count(events)
+    section = next(s for s in brief.sections if s.title.startswith("EU-China events"))
+    assert section.title.startswith(f"EU-China events and missions in this sector: {event_count(events)} (")
+    assert brief.as_of["events_here"] and all(brief.as_of[k] for k in ("clusters", "zones", "own_policies"))
+
+
+def test_the_page_metrics_say_their_year(atlas):
+    at = run_page(scope="province:440000")
+    at.button(key="brief_prepare").click().run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 4 and all(labelled(label) for label in labels), labels
+    assert "Industrial clusters (2010 list)" in labels

@@ -17,8 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas.figures import as_of, of_list, with_as_of
+from atlas.counts import event_count
 from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, haversine_km, policies_for, split
+from atlas.figures import (
+    CITY_CLUSTERS_AS_OF,
+    DOCUMENT_AS_OF,
+    TABLE4_AS_OF,
+    document_as_of,
+    of_list,
+    records_as_of,
+    with_as_of,
+)
 from atlas.load import Atlas
 from atlas.paths import DATA_DIR
 from atlas.provenance import citation, parts, readable
@@ -58,6 +67,10 @@ COLUMN_WORDS = {
     "town_zh": "the town's Chinese name",
     "province_zh": "the province's Chinese name",
 }
+# SME and partner counts of the ESCP-4i partnerships are printed on the ECCP country page only.
+SME_COUNTS_AS_OF = DOCUMENT_AS_OF["002"]
+# Facts of a selected record that are figures of a known vintage (atlas/figures.py labels).
+FACT_AS_OF = {"Rank in the plan": CITY_CLUSTERS_AS_OF}
 TOKEN = re.compile(r"\b(?:[a-z]{1,4}_[a-z0-9_]+|IC\d{3})\b")
 
 
@@ -109,6 +122,7 @@ class Brief:
     legend: list[tuple[str, str]]  # (sector label, colour) of the points on the map
     counts: dict[str, int] = field(default_factory=dict)
     annex: list[Section] = field(default_factory=list)  # full lists of what is summarised
+    as_of: dict[str, str] = field(default_factory=dict)  # each count's year or document date, keyed as counts
 
 
 class Citations:
@@ -293,9 +307,19 @@ def _sectors_of(clusters, zones, order: list[str]) -> tuple[list[str], list[str]
 
 
 def _count_by_sector(atlas: Atlas, clusters: pd.DataFrame) -> str:
+    """'Textiles (3), Machinery (1) (2010 list)': the counts are of Table 4's rows."""
     counts = clusters["sector"].value_counts()
     order = [s for s in atlas.taxonomy.order if s in counts]
-    return ", ".join(f"{atlas.taxonomy.label(s)} ({counts[s]})" for s in order)
+    return with_as_of(", ".join(f"{atlas.taxonomy.label(s)} ({counts[s]})" for s in order), TABLE4_AS_OF)
+
+
+def _counted(n: int, label: str) -> str:
+    """A count with the year or document date it is for: '10 (2019 and earlier briefings)'."""
+    return with_as_of(f"{n:,}", label)
+
+
+def _zones_counted(atlas: Atlas, zones: pd.DataFrame) -> str:
+    return _counted(len(zones), records_as_of(zones["source"], atlas.zones["source"]))
 
 
 def _near(df: pd.DataFrame, lat: float, lon: float, km: float = NEARBY_KM):
@@ -316,12 +340,12 @@ def _province_contents(atlas: Atlas, code: str) -> Contents:
     point = (float(seat["lat"]), float(seat["lon"])) if seat["lat"] else None
     facts = [
         (
-            "Top-100 industrial clusters (2010)",
+            "Top-100 industrial clusters",
             of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
-        ("Their sectors", _count_by_sector(atlas, clusters) or "none", ""),
-        ("Zones and parks named in the documents (2019 and earlier briefings, 2020 factsheet)", str(len(zones)), ""),
+        ("Their sectors", _count_by_sector(atlas, clusters) if len(clusters) else "none", ""),
+        ("Zones and parks named in the documents", _zones_counted(atlas, zones), ""),
         ("City clusters", ", ".join(cc["name_en"]) or "none", ""),
     ]
     shapes = load_layer("province").set_index("adcode").geometry
@@ -346,11 +370,11 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
     zones = atlas.zones[atlas.zones["city_cluster"].map(lambda c: _has(c, ident))]
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     cc = atlas.city_clusters[atlas.city_clusters["id"] == ident]
-    facts = [(k, v, "") for k, v in d.facts]
+    facts = [(k, with_as_of(v, FACT_AS_OF.get(k, "")), "") for k, v in d.facts]
     facts.insert(
         1,
         (
-            "Top-100 industrial clusters (2010) inside",
+            "Top-100 industrial clusters inside",
             of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
@@ -401,16 +425,18 @@ def _sector_contents(atlas: Atlas, sector: str) -> Contents:
             "",
         ),
         (
-            "Top-100 industrial clusters (2010)",
+            "Top-100 industrial clusters",
             of_list(len(clusters), len(atlas.clusters)),
             TABLE4,
         ),
         (
             "Provinces with most of them",
-            ", ".join(f"{p} ({n})" for p, n in provinces.items()) or "none",
+            with_as_of(", ".join(f"{p} ({n})" for p, n in provinces.items()), TABLE4_AS_OF)
+            if len(provinces)
+            else "none",
             "",
         ),
-        ("Zones and parks in this sector", str(len(zones)), ""),
+        ("Zones and parks in this sector", _zones_counted(atlas, zones), ""),
     ]
 
     def of_sector(df, scol, pcol):
@@ -643,17 +669,22 @@ def _org_items(orgs: pd.DataFrame, cite: Citations, point=None) -> list[Item]:
 
 
 def _figure_items(atlas: Atlas, priority: list[str], limit: int, cite: Citations):
-    """National key figures of the scope's priority sectors, the 2019 update preferred where
-    the two briefings differ."""
+    """National key figures of the scope's priority sectors, each with its year; where the two
+    briefings differ, the 2019 update's figure first and the earlier briefing's after it."""
     sf = atlas.sector_figures
+    by_id = sf.set_index("id")
     newer = sf[~((sf["same_metric_as"] != "") & sf["id"].str.endswith("_001"))]
     out = []
     for p in priority:
         rows = newer[newer["priority_sector"] == p].head(limit)
         for r in rows.to_dict("records"):
-            value = with_as_of(r["value_text"], as_of(r["year"], r["source"], r["value_text"], r.get("note", "")))
+            value, sources = with_as_of(r["value_text"], r["as_of"]), [r["source"]]
+            if r["same_metric_as"] in by_id.index:
+                other = by_id.loc[r["same_metric_as"]]
+                value += f"; {document_as_of(other['source'])}: {with_as_of(other['value_text'], other['as_of'])}"
+                sources.append(other["source"])
             label = f"{atlas.taxonomy.priority_label(p)}: {r['metric']}"
-            out.append(Item(label, value, cites=cite(r["source"])))
+            out.append(Item(label, value, cites=cite(*sources)))
     return out
 
 
@@ -685,23 +716,25 @@ def _een_line(atlas: Atlas, scope: Scope, c: Contents, cite: Citations) -> Item 
 
 def _listed(
     title: str,
+    count: str,
     items: list[Item],
     annex: list[Section],
     note: str = "",
     empty: str = "",
     limit: int = MAIN_ITEMS,
 ) -> Section:
-    """A main section with at most ``limit`` items; a longer list goes whole to the annex."""
+    """A main section titled with its count and the count's year ("Zones and parks here: 10 (2019
+    briefing)"), at most ``limit`` items; a longer list goes whole to the annex."""
     if not items:
-        return Section(title, [Item(empty or "None recorded in the documents.")], note)
+        return Section(f"{title}: {count}", [Item(empty or "None recorded in the documents.")], note)
     if len(items) <= limit:
-        return Section(title, items, note)
-    annex.append(Section(f"{title}: all", items, note))
+        return Section(f"{title}: {count}", items, note)
+    annex.append(Section(f"{title}, in full: {count}", items, note))
     more = Item(f"… and {len(items) - limit} more, listed in the annex.")
-    return Section(title, items[:limit] + [more], note)
+    return Section(f"{title}: {count}", items[:limit] + [more], note)
 
 
-def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
+def _national_summary(national: list[PolicyMatch], cite: Citations) -> list[Item]:
     """National policies in two lines: how many apply to the scope's sectors and how many to
     every region, the first few by name (all of them are in the annex)."""
     items = []
@@ -709,9 +742,10 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
     frameworks = [p for p in national if p.reason == "national"]
     if by_sector:
         names = "; ".join(p.name for p in by_sector[:3])
+        applies = plural(len(by_sector), "national policy applies", "national policies apply")
         items.append(
             Item(
-                f"{plural(len(by_sector), 'national policy applies', 'national policies apply')} to the sectors here",
+                with_as_of(f"{applies} to the sectors here", records_as_of(p.source for p in by_sector)),
                 f"for example {names}",
                 cites=cite(*(p.source for p in by_sector[:3])),
             )
@@ -720,10 +754,13 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
         names = "; ".join(p.name for p in frameworks[:3])
         items.append(
             Item(
-                plural(
-                    len(frameworks),
-                    "national framework applies to every region",
-                    "national frameworks apply to every region",
+                with_as_of(
+                    plural(
+                        len(frameworks),
+                        "national framework applies to every region",
+                        "national frameworks apply to every region",
+                    ),
+                    records_as_of(p.source for p in frameworks),
                 ),
                 f"for example {names}",
                 cites=cite(*(p.source for p in frameworks[:3])),
@@ -734,7 +771,7 @@ def _national_summary(national: list[dict], cite: Citations) -> list[Item]:
 
 def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citations):
     """EU-China cooperation in the scope's sectors but not held in it: counted in the main
-    part, listed in the annex."""
+    part, listed in the annex; each kind's items with the dates of the documents they come from."""
     sectors, priority = set(c.sectors), set(c.priority)
 
     def match(df, scol, pcol):
@@ -757,6 +794,7 @@ def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citati
         counts = ", ".join(
             f"{v} {k}" for k, v in (("SMEs", r["smes"]), ("partners", r["partners"])) if v is not None and v == v
         )
+        counts = with_as_of(counts, SME_COUNTS_AS_OF) if counts else ""
         part_items.append(
             Item(
                 f"{r['acronym']} — {r['name']}",
@@ -773,37 +811,44 @@ def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citati
         for r in projects.to_dict("records")
     ]
     return {
-        "events": _event_items(events, cite),
-        "partnerships": part_items,
-        "projects": proj_items,
-        "organisations": _org_items(orgs, cite),
+        "events": (_event_items(events, cite), records_as_of(events["source"])),
+        "partnerships": (part_items, records_as_of(partnerships["source"])),
+        "projects": (proj_items, records_as_of(projects["source"])),
+        "organisations": (_org_items(orgs, cite), records_as_of(orgs["source"])),
     }
 
 
-def _summary(scope: Scope, c: Contents, regional: int, events: int) -> str:
+def _summary(scope: Scope, c: Contents, counts: Mapping[str, int], as_of: Mapping[str, str]) -> str:
+    """The brief in one sentence, every count with its year or document date."""
+
+    def n(key: str, one: str, many: str) -> str:
+        return with_as_of(plural(counts[key], one, many), as_of[key])
+
+    zones = n("zones", "zone or park", "zones and parks")
     if scope.kind in ("ic", "z"):
         return (
             f"Within {NEARBY_KM} km of {scope.name} (itself included) the documents give "
-            f"{plural(len(c.clusters), 'top-100 industrial cluster', 'top-100 industrial clusters')}"
-            f" and {plural(len(c.zones), 'zone or park', 'zones and parks')}; "
-            f"{plural(regional, 'policy applies', 'policies apply')} to its place and "
-            f"{plural(events, 'EU-China event was', 'EU-China events were')} held nearby."
+            f"{n('clusters', 'top-100 industrial cluster', 'top-100 industrial clusters')} and {zones}; "
+            f"{n('own_policies', 'policy applies', 'policies apply')} to its place and "
+            f"{plural(counts['events_here'], 'EU-China event was', 'EU-China events were')} held nearby"
+            f"{_bracketed(as_of['events_here'])}."
         )
     where = scope.name if scope.kind != "sector" else f"the {scope.name} sector"
-    found = [
-        f"{len(c.clusters)} of the top-100 industrial clusters (2010)",
-        plural(len(c.zones), "zone or park", "zones and parks"),
-    ]
+    found = [f"{counts['clusters']} of the top-100 industrial clusters ({TABLE4_AS_OF})", zones]
     if scope.kind != "cc":
-        found.append(plural(len(c.city_clusters), "city cluster", "city clusters"))
+        found.append(n("city_clusters", "city cluster", "city clusters"))
     own = "policy of its own" if scope.kind != "sector" else "national policy for it"
     owns = "policies of its own" if scope.kind != "sector" else "national policies for it"
     held = "held there" if scope.kind != "sector" else "in this sector"
     return (
         f"For {where} the documents give {', '.join(found[:-1])} and {found[-1]}; "
-        f"{plural(regional, own, owns)} and "
-        f"{plural(events, 'EU-China event', 'EU-China events')} {held}."
+        f"{n('own_policies', own, owns)} and "
+        f"{plural(counts['events_here'], 'EU-China event', 'EU-China events')} {held}{_bracketed(as_of['events_here'])}."
     )
+
+
+def _bracketed(label: str) -> str:
+    return f" ({label})" if label else ""
 
 
 def is_empty(scope: Scope, c: Contents) -> bool:
@@ -814,8 +859,45 @@ def is_empty(scope: Scope, c: Contents) -> bool:
     return nothing and c.events_here.empty
 
 
+def _count_as_of(atlas: Atlas, c: Contents, own, national) -> dict[str, str]:
+    """The year or document date of each count of the brief (keyed as ``Brief.counts``); a count
+    of none names the documents searched."""
+    policies = atlas.policies["source"]
+    return {
+        "clusters": TABLE4_AS_OF,
+        "zones": records_as_of(c.zones["source"], atlas.zones["source"]),
+        "city_clusters": CITY_CLUSTERS_AS_OF,
+        "policies": records_as_of((p.source for p in c.policies), policies),
+        "own_policies": records_as_of((p.source for p in own), policies),
+        "national_policies": records_as_of((p.source for p in national), policies),
+        "events_here": records_as_of(c.events_here["source"], atlas.events["source"]),
+        "organisations_here": records_as_of(c.orgs_here["source"], atlas.organisations["source"]),
+    }
+
+
+WIDER = {  # what the "in short" lines count, one and many
+    "events": (
+        "EU-China event elsewhere in the same sectors",
+        "EU-China events elsewhere in the same sectors",
+    ),
+    "partnerships": (
+        "ESCP-4i partnership in the same sectors",
+        "ESCP-4i partnerships in the same sectors",
+    ),
+    "projects": (
+        "EU-China research and innovation project in the same sectors",
+        "EU-China research and innovation projects in the same sectors",
+    ),
+    "organisations": (
+        "organisation elsewhere in the same sectors",
+        "organisations elsewhere in the same sectors",
+    ),
+}
+
+
 def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFrame | None = None) -> Brief:
-    """Everything the brief says about the scope, each line with its citation numbers."""
+    """Everything the brief says about the scope, each line with its citation numbers and each
+    count with its year or document date."""
     c = gather(atlas, scope)
     cite = Citations()
     title = f"Meeting brief: {scope.name}"
@@ -825,23 +907,24 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     else:
         own = [p for p in c.policies if p.reason in REGIONAL]
     national = [p for p in c.policies if p not in own]
-    n_events = len(_event_items(c.events_here, Citations()))
     counts = {
         "clusters": len(c.clusters),
         "zones": len(c.zones),
         "city_clusters": len(c.city_clusters),
         "policies": len(c.policies),
         "own_policies": len(own),
-        "events_here": n_events,
+        "national_policies": len(national),
+        "events_here": event_count(c.events_here),
         "organisations_here": len(c.orgs_here),
     }
+    as_of = _count_as_of(atlas, c, own, national)
     if is_empty(scope, c):
         summary = (
-            f"The documents list no top-100 industrial cluster, no zone or park, no city "
-            f"cluster and no EU-China event in {scope.name}. Only national policies apply "
-            f"here; a brief for a sector or a neighbouring province will say more."
+            f"The documents list no top-100 industrial cluster ({TABLE4_AS_OF}), no zone or park, no city "
+            f"cluster ({CITY_CLUSTERS_AS_OF}) and no EU-China event in {scope.name}. Only national policies "
+            f"apply here; a brief for a sector or a neighbouring province will say more."
         )
-        return Brief(scope, day, title, summary, True, [], [], spec, [], counts)
+        return Brief(scope, day, title, summary, True, [], [], spec, [], counts, as_of=as_of)
 
     annex: list[Section] = []
     facts = [Item(k, v, cites=cite(s)) for k, v, s in c.facts if v]
@@ -865,19 +948,18 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
             Section(
                 "Talking points",
                 [Item(r["text"], cites=cite(r["source"])) for r in tps.to_dict("records")],
-                note="From the documents' opportunity sections, for this scope's own sectors.",
+                note=f"From the documents' opportunity sections{_bracketed(records_as_of(tps['source']))}, "
+                "for this scope's own sectors.",
             )
         )
+    figures_note = (
+        "National figures from the briefings, each with its year; where the two briefings differ, "
+        "the 2019 briefing's first, then the earlier briefing's."
+    )
     if scope.kind == "sector":
         figures = _figure_items(atlas, c.priority, FIGURES_PER_PRIORITY, cite)
         if figures:
-            sections.append(
-                Section(
-                    "Key figures in China",
-                    figures,
-                    note="National figures from the briefings (newest where they differ).",
-                )
-            )
+            sections.append(Section("Key figures in China", figures, note=figures_note))
     where = (
         "in this sector"
         if scope.kind == "sector"
@@ -885,16 +967,18 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     )
     sections.append(
         _listed(
-            f"Industrial clusters {where} ({len(c.clusters)})",
+            f"Industrial clusters {where}",
+            of_list(len(c.clusters), len(atlas.clusters)),
             _cluster_items(atlas, c.clusters, cite),
             annex,
             note="Top-100 industrial clusters of 2010 (Table 4); colour = sector.",
-            empty=f"No top-100 industrial cluster (2010) {where}.",
+            empty=f"No top-100 industrial cluster ({TABLE4_AS_OF}) {where}.",
         )
     )
     sections.append(
         _listed(
-            f"Zones and parks {where} ({len(c.zones)})",
+            f"Zones and parks {where}",
+            _counted(counts["zones"], as_of["zones"]),
             _zone_items(atlas, c.zones, cite),
             annex,
             empty=f"No zone or park named in the briefings {where}.",
@@ -904,7 +988,7 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
         # a region's city clusters are part of it; a sector's are background (annex)
         (annex if scope.kind == "sector" else sections).append(
             Section(
-                f"City clusters ({len(c.city_clusters)})",
+                f"City clusters: {_counted(counts['city_clusters'], as_of['city_clusters'])}",
                 [
                     Item(
                         r["name_en"],
@@ -919,7 +1003,8 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     own_title = "National policies for this sector" if scope.kind == "sector" else "Policies of this place"
     sections.append(
         _listed(
-            f"{own_title} ({len(own)})",
+            own_title,
+            _counted(counts["own_policies"], as_of["own_policies"]),
             [_policy_item(p, cite, True) for p in own],
             annex,
             note=""
@@ -931,11 +1016,11 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     events_title = (
         "EU-China events and missions in this sector" if scope.kind == "sector" else f"EU-China events held {where}"
     )
-    event_items = _event_items(c.events_here, cite)
     sections.append(
         _listed(
-            f"{events_title} ({len(event_items)})",
-            event_items,
+            events_title,
+            _counted(counts["events_here"], as_of["events_here"]),
+            _event_items(c.events_here, cite),
             annex,
             empty=(
                 "No EU-China event recorded in this region."
@@ -954,7 +1039,8 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     org_items = _org_items(orgs, cite, point)
     orgs_title = "Organisations in this sector" if scope.kind == "sector" else f"Organisations {where}"
     org_section = _listed(
-        f"{orgs_title} ({len(org_items)})",
+        orgs_title,
+        _counted(len(org_items), records_as_of(orgs["source"], atlas.organisations["source"])),
         org_items,
         annex,
         empty=f"No organisation in the documents is located {where}.",
@@ -965,27 +1051,9 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
 
     elsewhere = _cooperation_elsewhere(atlas, c, scope, cite)
     wider = _national_summary(national, cite)
-    labels = {
-        "events": (
-            "EU-China event elsewhere in the same sectors",
-            "EU-China events elsewhere in the same sectors",
-        ),
-        "partnerships": (
-            "ESCP-4i partnership in the same sectors",
-            "ESCP-4i partnerships in the same sectors",
-        ),
-        "projects": (
-            "EU-China research and innovation project in the same sectors",
-            "EU-China research and innovation projects in the same sectors",
-        ),
-        "organisations": (
-            "organisation elsewhere in the same sectors",
-            "organisations elsewhere in the same sectors",
-        ),
-    }
-    for key, items in elsewhere.items():
+    for key, (items, label) in elsewhere.items():
         if items:
-            wider.append(Item(plural(len(items), *labels[key])))
+            wider.append(Item(with_as_of(plural(len(items), *WIDER[key]), label)))
     if wider:
         sections.append(
             Section(
@@ -997,30 +1065,19 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     if national:
         annex.append(
             Section(
-                f"National policies that apply ({len(national)})",
+                f"National policies that apply: {_counted(counts['national_policies'], as_of['national_policies'])}",
                 [_policy_item(p, cite, False) for p in national],
             )
         )
     if scope.kind != "sector":
         figures = _figure_items(atlas, c.priority, 4, cite)
         if figures:
-            annex.append(
-                Section(
-                    "Key figures of the priority sectors in China",
-                    figures,
-                    note="National figures from the briefings (newest where they differ).",
-                )
-            )
-    for key, items in elsewhere.items():
+            annex.append(Section("Key figures of the priority sectors in China", figures, note=figures_note))
+    for key, (items, label) in elsewhere.items():
         if items:
-            annex.append(
-                Section(
-                    f"{labels[key][1][0].upper()}{labels[key][1][1:]} ({len(items)})",
-                    items,
-                )
-            )
-    counts["national_policies"] = len(national)
-    summary = _summary(scope, c, len(own), len(event_items))
+            many = WIDER[key][1]
+            annex.append(Section(f"{many[0].upper()}{many[1:]}: {_counted(len(items), label)}", items))
+    summary = _summary(scope, c, counts, as_of)
     names = record_names(atlas)
     return Brief(
         scope,
@@ -1034,4 +1091,5 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
         legend(atlas, spec),
         counts,
         _cleaned(annex, names),
+        as_of,
     )
