@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from atlas.cache import per_atlas
+from atlas.figures import TABLE4_AS_OF, document_as_of, records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.load import Atlas
 from atlas.sector_stats import (
@@ -174,7 +175,7 @@ def hierarchy_figure(taxonomy: Taxonomy, nodes: pd.DataFrame, kind: str = "treem
             branchvalues="total",
             marker=dict(colors=colours),
             textinfo="label+value",
-            hovertemplate="%{label}: %{value} cluster(s)<extra></extra>",
+            hovertemplate=f"%{{label}}: %{{value}} cluster(s) ({TABLE4_AS_OF})<extra></extra>",
             maxdepth=2,
             **extra,
         )
@@ -214,9 +215,22 @@ FIGURE_COLUMNS = {
 }
 
 
+def figure_line(r: dict) -> str:
+    """'28 million units (2018) · 2019 briefing (000)': the figure with its year, then the briefing it
+    comes from unless its year label already is that document's date."""
+    shown = with_as_of(r["value_text"], r["as_of"])
+    return shown if r["as_of"] == document_as_of(r["source"]) else f"{shown} · {r['document']}"
+
+
+def counted(label: str, n: int, sources, searched=()) -> str:
+    """A card's count with the dates of the documents its records come from: 'Zones and parks
+    (2019 and earlier briefings): 9'."""
+    return f"{with_as_of(label, records_as_of(sources, searched))}: {n}"
+
+
 def _figures(o: dict) -> None:
     figs = o["figures"]
-    st.markdown(f"**Key figures ({len(figs)})**")
+    st.markdown(f"**{md(counted('Key figures', len(figs), figs['source']))}**")
     diffs = figure_differences(figs)
     if diffs:
         st.markdown("Where the two briefing versions print different figures, both are shown:")
@@ -232,12 +246,7 @@ def _figures(o: dict) -> None:
                 for d in diffs
             )
         )
-    st.markdown(
-        "\n".join(
-            f"- **{md(r['metric'])}**: {md(r['value_text'])} ({md(r['year'] or 'no year')}, {md(r['document'])})"
-            for r in figs.to_dict("records")
-        )
-    )
+    st.markdown("\n".join(f"- **{md(r['metric'])}**: {md(figure_line(r))}" for r in figs.to_dict("records")))
     with st.expander(
         "All key figures as a table, with corrections and notes", key=f"figtable_{o['id']}", on_change="rerun"
     ) as box:
@@ -266,16 +275,16 @@ def _places(atlas: Atlas, o: dict) -> None:
     tax = atlas.taxonomy
     clusters, zones = o["clusters"], o["zones"]
     sector_names = ", ".join(tax.label(s) for s in o["sectors"])
-    st.markdown(f"**Top-100 clusters flagged for this priority ({len(clusters)})**")
+    st.markdown(f"**Top-100 clusters ({TABLE4_AS_OF}) flagged for this priority: {len(clusters)}**")
     st.markdown(
         "\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in clusters.to_dict("records"))
         or "None in Table 4."
     )
     st.caption(
-        f"{len(clusters)} of the {o['sector_clusters']} clusters in {md(sector_names)} carry the priority "
-        "flag (data/industry_sectors.csv says why each industry is or is not flagged)."
+        f"{len(clusters)} of the {o['sector_clusters']} clusters ({TABLE4_AS_OF}) in {md(sector_names)} carry the "
+        "priority flag (data/industry_sectors.csv says why each industry is or is not flagged)."
     )
-    st.markdown(f"**Zones and parks ({len(zones)})**")
+    st.markdown(f"**{md(counted('Zones and parks', len(zones), zones['source'], atlas.zones['source']))}**")
     st.markdown(
         " · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})" for r in zones.to_dict("records"))
         or "None named in the documents."
@@ -300,7 +309,7 @@ def _place_links(atlas: Atlas, o: dict) -> None:
 
 def _policies_and_cooperation(o: dict) -> None:
     left, right = st.columns(2, gap="large")
-    with left.expander(f"Policies for this sector ({len(o['policies'])})"):
+    with left.expander(counted("Policies for this sector", len(o["policies"]), (p["source"] for p in o["policies"]))):
         st.markdown(
             "\n".join(
                 f"- **{md(with_period(p['name'], p['years']))}**"
@@ -316,7 +325,9 @@ def _policies_and_cooperation(o: dict) -> None:
         source_caption(p["source"] for p in o["policies"])
     coop = o["cooperation"]
     n = sum(len(v) for v in coop.values())
-    with right.expander(f"EU-China cooperation in this sector ({n})"):
+    with right.expander(
+        counted("EU-China cooperation in this sector", n, (r["source"] for v in coop.values() for r in v))
+    ):
         if coop["partnerships"]:
             st.markdown("**ESCP-4i partnerships**")
             st.markdown("\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]))
@@ -344,6 +355,19 @@ def _policies_and_cooperation(o: dict) -> None:
         source_caption(r["source"] for v in coop.values() for r in v)
 
 
+def card_metrics(atlas: Atlas, o: dict) -> list[tuple[str, int]]:
+    """The card's headline counts, each label with the year of the list or the dates of the documents."""
+    coop = [r for v in o["cooperation"].values() for r in v]
+    rows = (
+        ("Key figures", len(o["figures"]), records_as_of(o["figures"]["source"])),
+        ("Flagged clusters", len(o["clusters"]), TABLE4_AS_OF),
+        ("Zones and parks", len(o["zones"]), records_as_of(o["zones"]["source"], atlas.zones["source"])),
+        ("Policies", len(o["policies"]), records_as_of(p["source"] for p in o["policies"])),
+        ("Partnerships, projects, events", len(coop), records_as_of(r["source"] for r in coop)),
+    )
+    return [(with_as_of(label, as_of), n) for label, n, as_of in rows]
+
+
 def render_priority_card(atlas: Atlas, o: dict) -> None:
     """One priority sector: figures as printed, where it is (clusters, zones), its policies and cooperation."""
     tax = atlas.taxonomy
@@ -355,19 +379,8 @@ def render_priority_card(atlas: Atlas, o: dict) -> None:
             f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
             f"Source: {source_md(o['source'])}"
         )
-        cols = st.columns(5)
-        coop = o["cooperation"]
-        for col, (label, value) in zip(
-            cols,
-            (
-                ("Key figures", len(o["figures"])),
-                ("Flagged clusters", len(o["clusters"])),
-                ("Zones and parks", len(o["zones"])),
-                ("Policies", len(o["policies"])),
-                ("Partnerships, projects, events", sum(len(v) for v in coop.values())),
-            ),
-        ):
-            col.metric(label, value)
+        for col, (label, value) in zip(st.columns(5), card_metrics(atlas, o)):
+            col.metric(label, value, help=label)
         left, right = st.columns(2, gap="large")
         with left:
             _figures(o)
@@ -387,7 +400,7 @@ def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
             "name": "Sector as printed",
             "sector_labels": "Our sector(s)",
             "priority": "Briefing priority",
-            "clusters": "Top-100 clusters",
+            "clusters": f"Top-100 clusters ({TABLE4_AS_OF})",
             "zones": "Zones and parks",
             "cluster_names": "Which clusters",
             "zone_names": "Which zones",
@@ -396,8 +409,8 @@ def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
     )
     st.markdown(
         "\n".join(
-            f"- **{md(r['name'])}** → {md(r['sector_labels'])}: {r['clusters']} top-100 clusters, {r['zones']} zones "
-            "and parks" + (f" · briefing priority: {md(r['priority'])}" if r["priority"] else "")
+            f"- **{md(r['name'])}** → {md(r['sector_labels'])}: {r['clusters']} top-100 clusters ({TABLE4_AS_OF}), "
+            f"{r['zones']} zones and parks" + (f" · briefing priority: {md(r['priority'])}" if r["priority"] else "")
             for r in df.to_dict("records")
         )
     )

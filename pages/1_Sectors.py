@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.figures import TABLE4_AS_OF, records_as_of
 from atlas.sector_stats import source_summary
 from components.charts import PLOT_CONFIG
 from components.data_access import get_atlas
@@ -43,11 +44,15 @@ cols = st.columns(4)
 cols[0].metric(
     "Industrial clusters (2010 list)",
     len(clusters),
-    help="The top-100 industrial clusters of Table 4 of the 2019 briefing, a list of 2010.",
+    help="The top-100 industrial clusters of 2010: Table 4 of the earlier (D3.2) briefing.",
 )
 cols[1].metric("Sectors with clusters (2010 list)", f"{len(by_sector)} of {len(tax.order)}")
 cols[2].metric("Provinces with clusters (2010 list)", by_province["province"].nunique())
-cols[3].metric("Of them in a priority sector (2019 briefing)", int((clusters["priority_sector"] != "").sum()))
+cols[3].metric(
+    f"Of them in a priority sector ({TABLE4_AS_OF})",
+    int((clusters["priority_sector"] != "").sum()),
+    help="Clusters of the 2010 list whose industry falls in one of the briefings' four priority sectors.",
+)
 
 # --- clusters by sector and by province ------------------------------------------------------
 st.header("Industrial clusters by sector", anchor=False)
@@ -67,16 +72,20 @@ with t_sector:
         )
         picked = clicked_sector(event, sectors)
         if picked:
-            map_link(f"Open the map filtered to {tax.label(picked)} ({by_sector[picked]} clusters)", {"sector": picked})
+            map_link(
+                f"Open the map filtered to {tax.label(picked)} ({by_sector[picked]} clusters, {TABLE4_AS_OF})",
+                {"sector": picked},
+            )
         st.caption(
-            "How to read this: one bar per sector, its length the number of top-100 clusters in it; "
+            "How to read this: one bar per sector, its length the number of top-100 clusters of the 2010 list "
+            "in it; "
             "sectors in the atlas's order and map colours. Click a bar, or use the links below, to open "
             "the map filtered to that sector."
         )
         map_links(
             [(f"{tax.label(s)} ({n})", {"sector": s}) for s, n in by_sector.items()],
             key="ml_sector",
-            prompt="Open the map filtered to one sector",
+            prompt=f"Open the map filtered to one sector (clusters of the {TABLE4_AS_OF})",
         )
         source_caption(clusters["source"])
         download_rows(
@@ -96,7 +105,7 @@ with t_province:
         st.plotly_chart(sectors_figure(atlas, "province"), config=PLOT_CONFIG, theme=None, key="province_bar")
         st.caption(
             "How to read this: one bar per province, split by sector in the same colours; the number at "
-            "the end is the count printed beside the province in Table 4."
+            "the end is the count printed beside the province in Table 4 (the 2010 list)."
         )
         provinces = by_province.drop_duplicates("province")
         map_links(
@@ -108,7 +117,7 @@ with t_province:
                 for r in provinces.to_dict("records")
             ],
             key="ml_province",
-            prompt="Open the map filtered to one province",
+            prompt=f"Open the map filtered to one province (clusters of the {TABLE4_AS_OF})",
         )
         source_caption(clusters["source"])
         download_rows(
@@ -127,7 +136,7 @@ with t_tree:
         st.plotly_chart(sectors_figure(atlas, kind), config=PLOT_CONFIG, theme=None, key="tree")
         st.caption(
             "How to read this: each province's tile holds its sectors (map colours), each sector its "
-            "industries as printed in Table 4 with the places; tile size is the number of clusters. "
+            "industries as printed in Table 4 with the places; tile size is the number of clusters (2010 list). "
             "Provinces with one or two clusters share the “Other provinces” tile. Click a tile to zoom "
             "in (its labels then show), the path bar to zoom out."
         )
@@ -156,7 +165,8 @@ for tab, (pid, overview) in zip(tabs, priorities.items()):
 st.header("Made in China 2025 and the strategic emerging industries", anchor=False)
 st.caption(
     "How to read these tables: each item of the national list, the sector(s) of the atlas it maps to, "
-    "and how many top-100 clusters and zones or parks lie in those sectors. The match is by sector, so "
+    f"and how many top-100 clusters ({TABLE4_AS_OF}) and zones or parks ({records_as_of(atlas.zones['source'])}) "
+    "lie in those sectors. The match is by sector, so "
     "for example aerospace, ships and rail share the transport-equipment sector with cars (see the "
     "mapping note)."
 )

@@ -326,7 +326,7 @@ def test_sectors_page_renders_with_its_counts_and_map_links(atlas):
         label = atlas.taxonomy.priority_label(pid)
         open_tab(at, "sec_priority", label)
         assert label in [s.value for s in at.subheader]
-        flagged = [v for lbl, v in metrics(at) if lbl == "Flagged clusters"]
+        flagged = [v for lbl, v in metrics(at) if lbl == "Flagged clusters (2010 list)"]
         assert flagged == [str((atlas.clusters["priority_sector"] == pid).sum())]
         assert f"priority={pid}&nav=1" in [p.proto.query_string for p in at.page_link]
 
@@ -469,3 +469,34 @@ def test_timeline_labels_are_whole_names(atlas):
         for label, custom in zip(t.y, t.customdata):
             assert label.replace("<br>", " ").rstrip() == custom[0]  # wrapped, never cut
             assert all(len(line) <= 70 for line in label.split("<br>")), label
+
+
+# ---------------------------------------------------------------- the year of every figure
+
+AS_OF_WORDS = re.compile(r"\b(?:19|20)\d{2}\b|list|briefings?|factsheet|Discussion Paper|country page", re.I)
+
+
+def test_every_sectors_metric_says_its_year_and_the_cluster_count_names_the_2010_list(atlas):
+    """The headline metrics and each priority card's metrics carry the year of the list or the
+    dates of the documents they count; the cluster count's help says which list it is."""
+    at = open_page("pages/1_Sectors.py")
+    clusters = next(m for m in at.metric if m.label.startswith("Industrial clusters"))
+    assert clusters.label == "Industrial clusters (2010 list)" and clusters.value == str(len(atlas.clusters))
+    assert "2010" in clusters.proto.help and "Table 4" in clusters.proto.help
+    for pid in priority_sectors(atlas):
+        open_tab(at, "sec_priority", atlas.taxonomy.priority_label(pid))
+        labels = [m.label for m in at.metric]
+        assert len(labels) == 9, labels  # four headline metrics, five on the open card
+        for label in labels:
+            m = re.search(r"\(([^()]+)\)$", label)
+            assert m and AS_OF_WORDS.search(m.group(1)), label
+
+
+@pytest.mark.parametrize("priority", ["automotive", "human_health", "renewable_energy", "ict"])
+def test_every_key_figure_line_on_a_card_says_its_year(atlas, priority):
+    from components.sector_views import figure_line
+
+    for r in priority_overview(atlas, priority)["figures"].to_dict("records"):
+        line = figure_line(r)
+        assert "no year" not in line
+        assert r["as_of"] in line or all(y in line for y in re.findall(r"\d{4}", r["as_of"])), line
