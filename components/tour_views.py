@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.figures import records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.drilldown import detail, years_text
 from atlas.filters import Filtered
@@ -18,7 +19,7 @@ from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
 from atlas import counts
-from atlas.provenance import source_line
+from atlas.provenance import source_line, summary
 from components.text import h, md, source_md
 
 STEP_KEY = "step"
@@ -164,28 +165,52 @@ def _policies_panel(atlas: Atlas) -> None:
         download_rows(rows, "cluster-programmes", "; ".join(dict.fromkeys(rows["source"])), key="tour_dl_policies")
     with right:
         m = atlas.policy_maturity
+        label = records_as_of(m["source"])
         cols = st.columns(2)
         for i, r in enumerate(m.to_dict("records")):
-            cols[i % 2].metric(r["dimension"], f"{r['score_as_printed']} / {r['max_score']:g}")
+            cols[i % 2].metric(with_as_of(r["dimension"], label), f"{r['score_as_printed']} / {r['max_score']:g}")
         st.caption(
-            "Cluster policy maturity index (data 2020); no total score is given. Source: "
+            f"Cluster policy maturity index ({label}); no total score is given. Source: "
             + source_md(" | ".join(dict.fromkeys(m["source"])))
         )
 
 
+def event_years(events: pd.DataFrame) -> str:
+    """The years the events were held, '2014–2019': the years the event count is for."""
+    years = sorted(set(events["year"].dropna().astype(int)))
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def cooperation_metrics(atlas: Atlas, filtered: Filtered) -> list[tuple[str, int, str]]:
+    """The cooperation step's counts (label with its years, value, help): events as atlas/counts.py
+    counts them, their stops said as stops."""
+    ev, total = atlas.events, counts.totals(atlas)
+    years = event_years(ev)
+    return [
+        (with_as_of(counts.LABELS["events"], years), total["events"], counts.stops_of_events(ev) + f", {years}"),
+        (
+            with_as_of("Event stops on this map, in China", event_years(filtered.events)),
+            len(filtered.events),
+            counts.stops_of_events(filtered.events),
+        ),
+        *(
+            (with_as_of(counts.LABELS[k], records_as_of(df["source"])), total[k], records_as_of(df["source"]))
+            for k, df in (("partnerships", atlas.partnerships), ("projects", atlas.projects))
+        ),
+    ]
+
+
 def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
     ev = atlas.events
-    total = counts.totals(atlas)
-    cols = st.columns(4)
-    cols[0].metric("Events and missions", f"{total['events']:,}", help=counts.stops_of_events(ev))
-    cols[1].metric("Event stops on this map (in China)", f"{len(filtered.events):,}")
-    cols[2].metric("ESCP-4i partnerships", f"{total['partnerships']:,}")
-    cols[3].metric("R&I projects", f"{total['projects']:,}")
+    for col, (label, n, help_text) in zip(st.columns(4), cooperation_metrics(atlas, filtered)):
+        col.metric(label, f"{n:,}", help=help_text)
     by_year = counts.event_groups(ev).groupby(["year", "kind"]).size().rename("events").reset_index()
     st.caption(
-        "How to read: all EU-China events the documents record, 2014–2019 (a mission to several cities "
+        f"How to read: all EU-China events the documents record, {event_years(ev)} (a mission to several cities "
         "counts once; some were abroad, so not on the map), the partnerships targeting China and the "
-        "joint projects. Source: " + source_md(" | ".join(dict.fromkeys(ev["source"])))
+        "joint projects. Source: " + source_md(summary(ev["source"]))
     )
     download_rows(by_year, "eu-china-events-by-year", "; ".join(dict.fromkeys(ev["source"])), key="tour_dl_events")
 

@@ -286,6 +286,38 @@ def test_tour_sources_are_document_titles_and_events_are_counted_once(atlas):
         assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", shown), f"step {n} shows a file name"
         if step.panel == "cooperation":
             seen_cooperation = True
-            events = next(m for m in at.metric if m.label == "Events and missions")
+            events = next(m for m in at.metric if m.label.startswith("Events and missions"))
             assert events.value == str(counts.totals(atlas)["events"])
     assert seen_cooperation
+
+
+def test_tour_source_lines_are_titles_its_event_count_is_atlas_counts_and_its_figures_say_their_year(atlas, tour):
+    """Each step's source line names the documents by title (never a file name like 002_... or
+    a .md sheet); the cooperation step counts events as atlas/counts.py does (a mission's stops
+    said as stops); every metric the tour shows says its year or its document's date."""
+    from atlas import counts
+    from atlas.paths import SEED_FILES
+    from atlas.provenance import SEED_FILE
+
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for n, step in enumerate(tour.steps, start=1):
+        at.query_params["step"] = str(n)
+        at.run()
+        assert not at.exception, at.exception
+        source = next(m.value for m in at.markdown if 'class="tour-source"' in m.value).split("Source:", 1)[1]
+        lines = [source] + [c.value for c in at.caption if "Source:" in c.value]
+        for line in lines:
+            assert not re.search(r"\b\d{3}_[0-9a-f]{16}|\.md\b|\.txt\b|shared/reference", line), (n, line)
+        for seed in dict.fromkeys(SEED_FILE.findall(step.source)):
+            assert SEED_FILES[seed] in source, (n, seed)
+        for m in at.metric:
+            assert re.search(
+                r"\((?:[^()]*\b(?:19|20)\d{2}\b[^()]*|[^()]*(?:briefings?|factsheet|Paper|page))\)$", m.label
+            ), (
+                n,
+                m.label,
+            )
+        if step.panel == "cooperation":
+            events = next(m for m in at.metric if m.label.startswith(counts.LABELS["events"]))
+            assert events.value == str(counts.event_count(atlas.events)) != str(len(atlas.events))
+            assert events.proto.help.startswith(counts.stops_of_events(atlas.events))
