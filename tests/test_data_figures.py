@@ -26,6 +26,18 @@ def test_as_of_labels_say_the_year_or_the_documents_date():
     assert figures.of_list(25) == "25 of 100 (2010 list)"
 
 
+def test_a_count_of_records_says_the_dates_of_all_its_documents():
+    """A count (not one figure) is labelled by every document its records cite; a count of none
+    by the documents searched; records citing only web pages give no document date."""
+    briefings = ["000_84dd9b47cfbecbda.txt §3.1", "001_9852d4d85712b810.txt Table 1"]
+    paper = "004_ebf33d624ac2b557.txt §2.2"
+    assert figures.records_as_of([*briefings, paper]) == "2019 and earlier briefings, 2019 Discussion Paper"
+    assert figures.records_as_of([f"{paper} | 003_dc8295c2f9555873.txt §1"]) == "2020 factsheet, 2019 Discussion Paper"
+    assert figures.records_as_of([], searched=[paper]) == "2019 Discussion Paper"
+    assert figures.records_as_of(["A page (https://example.org)"], searched=[paper]) == ""
+    assert figures.with_as_of("10", figures.records_as_of(briefings)) == "10 (2019 and earlier briefings)"
+
+
 @pytest.mark.parametrize("name", ["facts/sector_figures.csv", "facts/country_facts.csv"])
 def test_every_fact_says_which_year_it_is_for(name):
     rows = list(csv.DictReader(open(DATA_DIR / name, encoding="utf-8")))
