@@ -829,7 +829,8 @@ def _summary(scope: Scope, c: Contents, counts: Mapping[str, int], as_of: Mappin
         return (
             f"Within {NEARBY_KM} km of {scope.name} (itself included) the documents give "
             f"{n('clusters', 'top-100 industrial cluster', 'top-100 industrial clusters')} and {zones}; "
-            f"{n('own_policies', 'policy applies', 'policies apply')} to its place and "
+            f"{n('own_policies', 'policy', 'policies')} {'applies' if counts['own_policies'] == 1 else 'apply'} "
+            "to its place and "
             f"{plural(counts['events_here'], 'EU-China event was', 'EU-China events were')} held nearby"
             f"{_bracketed(as_of['events_here'])}."
         )
