@@ -36,12 +36,15 @@ def read(spec: Iterable[Param], ignore: Iterable[str] = ()) -> tuple[dict[str, o
 
 
 def write(params: dict[str, str]) -> None:
-    """Mirror the page's state into the address (only when it differs: no needless history)."""
-    if st.query_params.to_dict() != params:
+    """Mirror the page's state into the address, which then holds exactly these keys (anything
+    else it had was named in the notice). Written only when it differs, so no needless history;
+    a key repeated in the address counts as differing, so the repeat is gone after one run."""
+    if raw_params() != {key: [value] for key, value in params.items()}:
         st.query_params.from_dict(params)
 
 
 def show_notice(text: str | None) -> None:
-    """A notice about the address, as plain text (nothing from an address is rendered as Markdown)."""
+    """A notice about the address (page_params.notice). Nothing from the address is rendered: each
+    value in it is stripped of markup characters and set as inline code (page_params.shown)."""
     if text:
         st.info(text, icon="ℹ️")

@@ -34,8 +34,11 @@ except TourError:
     tv.render_checks(checks, show_when_ok=True)
     st.stop()
 
+asked = tv.STEP_KEY in page_state.raw_params()
 values, notice = page_state.read([step_param(len(tour.steps))])
 n = step_number(values, len(tour.steps))
+if notice and asked and tv.STEP_KEY not in values:  # only then is step 1 a fallback worth naming
+    notice += f" Starting at step 1 of {len(tour.steps)}."
 page_state.write(tv.address(n))
 step = tour.steps[n - 1]
 view = step_view(step)
@@ -45,7 +48,7 @@ filtered = filter_atlas(atlas, view)
 # updates the page in place instead of leaving the previous step's elements behind for a moment.
 tv.render_header(step, n, len(tour.steps), tour.title)
 with st.container():
-    page_state.show_notice(notice and f"{notice} Starting at step 1 of {len(tour.steps)}.")
+    page_state.show_notice(notice)
     tv.render_checks(checks, show_when_ok=n == 1)
 tv.render_navigation(tour.steps, n, "top")
 # Map and caption side by side, the map sized so both fit a 1280×720 projector without scrolling.
