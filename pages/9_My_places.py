@@ -16,15 +16,15 @@ from components.legend import render_disclaimer
 from components.map_view import render_map
 from components.upload_views import SEATS_SOURCE, map_request, places_layer, places_table, render_input, render_report
 
-# Measured with scripts/measure_download_privacy.py (Streamlit 1.67): the file is made on the click, then
-# served from the server's memory at an unguessable address that does not check the session; it is
-# removed by the second clean-up after it (one per page run, of any visitor), not when the tab closes.
+# Measured with scripts/measure_download_privacy.py (Streamlit 1.67, --ttl 10): the file is made on the click,
+# then served from the server's memory at a random /media/ address that another client reads without the session:
+# still readable with the tab open, 2 s and 30 s after it closed (past the disconnected-session TTL) on an idle
+# server, and after one more page run by another visitor; gone (404) after the second. Streamlit's media file
+# manager marks an unreferenced download at one clean-up and deletes it at the next (one at the end of every page run).
 DOWNLOAD_NOTE = (
-    "About the download: the file is made when you click and is then held in the server's memory "
-    "at a long random address, which works without your session, until the app's next clean-up "
-    "(after two more page runs by anyone; on a quiet server it can stay for longer, even after you "
-    "close the tab). Nobody is shown that address, but share the downloaded file, not the "
-    "download link."
+    "About the download: the file is made when you click. The server then keeps it in memory at a long "
+    "random link that opens without your session, even after you close the tab, until two more page runs "
+    "(by anyone) clear it. Share the file, not the link."
 )
 
 atlas = get_atlas()

@@ -262,14 +262,28 @@ def test_the_no_name_column_message_shows_the_found_columns_escaped():
     assert "\\[a\\](//e.io)" in message and "\\<b\\>x\\</b\\>" in message  # shown as typed, not a link
 
 
+def in_order(node) -> list:
+    """The page's elements in the order they are drawn (blocks opened)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node]
+    return [e for key in sorted(children) for e in in_order(children[key])]
+
+
 def test_the_page_says_what_happens_to_the_private_download():
-    """Measured (scripts/measure_download_privacy.py): the media URL outlives the tab, so the page says so."""
+    """Measured (scripts/measure_download_privacy.py, the numbers are in the page's comment): the file is
+    made on the click and its media link opens without the session, after the tab closes, until two more
+    page runs; the caption right under the buttons says so."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     at.text_area(key="mp_paste").input("name,place\nA,Huadu\n").run()
     assert not at.exception
-    buttons = {b.key: b for b in at.get("download_button")}
-    assert {"dl_myplaces", "dl_myplaces_pkg"} <= set(buttons)
-    captions = " ".join(c.value for c in at.caption)
-    assert "About the download" in captions and "without your session" in captions
-    assert "a CSV you download is the exception" in captions
+    elements = in_order(at.main)
+    keys = [getattr(e, "key", None) for e in elements]
+    assert {"dl_myplaces", "dl_myplaces_pkg"} <= set(keys)
+    after = elements[keys.index("dl_myplaces_pkg") + 1]
+    assert after.type == "caption" and after.value.startswith("About the download")
+    for measured in ("made when you click", "without your session", "after you close the tab", "two more page runs"):
+        assert measured in after.value, measured
+    assert len(after.value) < 300  # one short caption
+    assert "a CSV you download is the exception" in " ".join(c.value for c in at.caption)
