@@ -8,11 +8,11 @@ shared by every session (``detail`` keeps them per loaded Atlas).
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from atlas.cache import SharedMemo
 from atlas.counts import one_per_event
 from atlas.load import Atlas
 
@@ -565,22 +565,12 @@ DETAILS = {
     "org": organisation_detail,
     "pl": place_detail,
 }
-DETAIL_MEMO = 512  # details kept for every session (a room opens the same few)
-_MEMO: dict[tuple[int, str], tuple[Atlas, Detail | None]] = {}
-_LOCK = threading.Lock()
+DETAILS_KEPT = SharedMemo(512)  # details kept for every session (a room opens the same few)
 
 
 def detail(atlas: Atlas, key: str) -> Detail | None:
     """The detail of ``key`` ("ic:IC048"), or None. Computed once per Atlas and key: a Detail is
     immutable, so every session can share it."""
-    with _LOCK:  # computed under the lock: a room clicking the same cluster computes it once
-        hit = _MEMO.get((id(atlas), key))
-        if hit is not None and hit[0] is atlas:
-            return hit[1]
-        kind, _, ident = str(key).partition(":")
-        fn = DETAILS.get(kind)
-        d = fn(atlas, ident) if fn else None
-        if len(_MEMO) >= DETAIL_MEMO:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[(id(atlas), key)] = (atlas, d)
-        return d
+    kind, _, ident = str(key).partition(":")
+    fn = DETAILS.get(kind)
+    return DETAILS_KEPT.get(atlas, key, lambda: fn(atlas, ident) if fn else None)

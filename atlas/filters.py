@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
 
+from atlas.cache import SharedMemo
 from atlas.load import Atlas
 from atlas.search import matching_ids
 from atlas.state import ViewState
@@ -74,26 +73,14 @@ def _apply(
     return df[mask]
 
 
-FILTER_MEMO = 256  # filter sets kept for every session (a workshop room asks for the same few)
-_MEMO: OrderedDict[tuple, tuple[Atlas, Filtered]] = OrderedDict()
-_LOCK = threading.Lock()  # sessions run in threads of one process; a room asking at once computes once
+FILTERED = SharedMemo(256)  # filter sets kept for every session (a workshop room asks for the same few)
 
 
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
     """Everything matching all active filters (sector, priority, province, city cluster, search).
-    The same filters give the same (read-only) tables, so they are computed once for all sessions:
-    a room that clicks at once shares them."""
-    key = (id(atlas), view.sectors, view.priority, view.provinces, view.city_clusters, view.q)
-    with _LOCK:
-        hit = _MEMO.get(key)
-        if hit is not None and hit[0] is atlas:
-            _MEMO.move_to_end(key)
-            return hit[1]
-        result = _filter(atlas, view)
-        _MEMO[key] = (atlas, result)
-        while len(_MEMO) > FILTER_MEMO:
-            _MEMO.popitem(last=False)
-        return result
+    The same filters give the same (read-only) tables, so they are computed once for all sessions."""
+    key = (view.sectors, view.priority, view.provinces, view.city_clusters, view.q)
+    return FILTERED.get(atlas, key, lambda: _filter(atlas, view))
 
 
 def _filter(atlas: Atlas, view: ViewState) -> Filtered:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 from atlas import kinds
-from atlas.page_params import Param, notice, parse, shown  # noqa: F401  (shown: for other pages)
+from atlas.page_params import Param, notice, parse
 
 LAYERS = ("clusters", "city_clusters", "zones", "cooperation", "provinces")
 DEFAULT_LAYERS = ("clusters", "city_clusters", "zones", "cooperation")

@@ -51,6 +51,15 @@ def page(browser):
     assert page.script_errors == [], f"script errors on the page: {page.script_errors[:3]}"
 
 
+def open_huadu(page, app_url: str):
+    """The map at Huadu, every cluster drawn, zoomed in: where the click tests start. Returns the map frame."""
+    page.goto(f"{app_url}/?{HUADU_VIEW}")
+    frame = map_frame(page)
+    wait_for_count(page, frame, "ic", lambda n: n == 100)
+    wait_for_zoom(frame, 9)
+    return frame
+
+
 def test_map_shows_every_cluster_city_cluster_and_zone_offline(page, app_url, atlas):
     page.goto(app_url)
     frame = map_frame(page)
@@ -73,10 +82,7 @@ def test_tile_basemap_degrades_to_the_outline_without_network(page, app_url):
 
 
 def test_clicking_huadu_opens_its_panel_with_city_cluster_and_plan(page, app_url):
-    page.goto(f"{app_url}/?{HUADU_VIEW}")
-    frame = map_frame(page)
-    wait_for_count(page, frame, "ic", lambda n: n == 100)
-    wait_for_zoom(frame, 9)
+    frame = open_huadu(page, app_url)
     click_feature(page, frame, "IC048")
     panel_title = page.get_by_role("heading", name="Automobile industrial cluster")
     expect(panel_title).to_be_visible(timeout=15000)
@@ -102,10 +108,7 @@ def test_sector_filter_changes_the_number_of_markers(page, app_url, atlas):
 
 
 def test_copied_url_restores_the_selection(page, browser, app_url):
-    page.goto(f"{app_url}/?{HUADU_VIEW}")
-    frame = map_frame(page)
-    wait_for_count(page, frame, "ic", lambda n: n == 100)
-    wait_for_zoom(frame, 9)
+    frame = open_huadu(page, app_url)
     click_feature(page, frame, "IC048")
     expect(page.get_by_role("heading", name="Automobile industrial cluster")).to_be_visible(timeout=15000)
     page.wait_for_function("() => location.search.includes('sel=')")
@@ -175,10 +178,7 @@ def test_a_click_asks_the_server_once(page, app_url):
     """A click is one message to the server (one rerun), not one per layer it lands on."""
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-    page.goto(f"{app_url}/?{HUADU_VIEW}")
-    frame = map_frame(page)
-    wait_for_count(page, frame, "ic", lambda n: n == 100)
-    wait_for_zoom(frame, 9)
+    frame = open_huadu(page, app_url)
     expect(page.locator("[data-testid='stSidebar']").get_by_role("textbox", name="Search")).to_be_visible(timeout=10000)
     page.wait_for_timeout(1000)
     before = len(sent)
@@ -190,10 +190,7 @@ def test_a_click_asks_the_server_once(page, app_url):
 
 def test_clicking_the_same_marker_again_opens_it_again(page, app_url):
     """A click is an event: after "Clear selection" a second click on the same marker opens it again."""
-    page.goto(f"{app_url}/?{HUADU_VIEW}")
-    frame = map_frame(page)
-    wait_for_count(page, frame, "ic", lambda n: n == 100)
-    wait_for_zoom(frame, 9)
+    frame = open_huadu(page, app_url)
     heading = page.get_by_role("heading", name="Automobile industrial cluster")
     click_feature(page, frame, "IC048")
     expect(heading).to_be_visible(timeout=15000)
@@ -207,10 +204,7 @@ def test_clicking_the_same_marker_again_opens_it_again(page, app_url):
 def test_a_marker_opens_again_after_a_selection_from_the_panel(page, app_url):
     """Selecting the city cluster from the Huadu panel pans and outlines it; clicking Huadu on the
     map then opens Huadu again (the outline is redrawn without deafening the markers)."""
-    page.goto(f"{app_url}/?{HUADU_VIEW}")
-    frame = map_frame(page)
-    wait_for_count(page, frame, "ic", lambda n: n == 100)
-    wait_for_zoom(frame, 9)
+    frame = open_huadu(page, app_url)
     huadu = page.get_by_role("heading", name="Automobile industrial cluster")
     click_feature(page, frame, "IC048")
     expect(huadu).to_be_visible(timeout=15000)

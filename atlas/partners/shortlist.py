@@ -1,12 +1,12 @@
 """The shortlist kept in the page address: ``?shortlist=ic:IC048,z:z_huadu_auto_city`` (keys in
-order, comma-separated), decoded leniently (unknown entries dropped with one notice)."""
+order, comma-separated; read through the partner finder's declared parameters,
+components/partner_views.py ``url_params``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from atlas.partners.index import GROUPS, Doc, partner_index
-from atlas.state import shown
 
 MAX_SHORTLIST = 40
 
@@ -25,33 +25,8 @@ def shortlist_docs(atlas) -> dict[str, Doc]:
     return docs
 
 
-def parse_shortlist(raw, atlas) -> tuple[list[str], list[str]]:
-    """The URL's shortlist value -> (known keys in order, notices for what was dropped)."""
-    if isinstance(raw, (list, tuple)):
-        raw = ",".join(map(str, raw))
-    known = shortlist_docs(atlas)
-    keys, bad = [], []
-    for part in str(raw or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        (keys if part in known else bad).append(part)
-    notices = []
-    if bad:
-        notices.append(
-            f"Ignored {len(bad)} shortlist entr{'y' if len(bad) == 1 else 'ies'} not in the atlas: "
-            + ", ".join(shown(b) for b in bad[:3])
-            + (" …" if len(bad) > 3 else "")
-            + "."
-        )
-    keys = list(dict.fromkeys(known[k].key for k in keys))
-    if len(keys) > MAX_SHORTLIST:
-        notices.append(f"A shortlist holds up to {MAX_SHORTLIST} items; the rest were left out.")
-    return keys[:MAX_SHORTLIST], notices
-
-
 def encode_shortlist(keys: list[str]) -> str:
-    """The address's form of a shortlist (what parse_shortlist reads back)."""
+    """The address's form of a shortlist (what the partner finder's ``url_params`` read back)."""
     return ",".join(dict.fromkeys(keys))
 
 
