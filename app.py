@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data_access import settle_after_first_run
+from atlas.cache import after_run
 
 TOUR = st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon="🎤", url_path="Presenter_tour")
 PAGES = [
@@ -29,4 +29,4 @@ page = st.navigation(PAGES)
 # folded away: a projector needs the width.
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
 page.run()
-settle_after_first_run()
+after_run()  # what the run leaves alive is out of the collector's walk (atlas/cache.py)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
@@ -17,19 +18,43 @@ def per_atlas(atlas, name: str, build: Callable[[object], T]) -> T:
     hit = _CACHE.get((id(atlas), name))
     if hit is None or hit[0] is not atlas:
         hit = _CACHE[(id(atlas), name)] = (atlas, build(atlas))
-        keep_for_good()
     return hit[1]
 
 
-def keep_for_good() -> None:
-    """Take what exists now (the libraries, the data, the shared caches) out of the garbage
-    collector's view (``gc.freeze``). Streamlit runs a full collection after every script run, and
-    a full collection walks every live object: about 340,000 of them once the data are loaded,
-    200 ms a run on the 2-core reference machine. Frozen objects are never walked again, so a run
-    pays only for what it made itself. Called when something is built for the whole process (rare:
-    once per cache entry); what is garbage at that moment is collected first, so it does not stay."""
-    gc.collect()
-    gc.freeze()
+class Sweeper:
+    """Call ``after_run`` at the end of every page run. Streamlit runs a full garbage collection
+    after each run, and a full collection walks every live object: the data, the caches shared by
+    all sessions, every session's state (about 400,000 objects with a room connected; on the
+    2-core reference machine most of a busy server's time, scripts/loadtest.py). So what is alive
+    at the end of a run leaves the collector's view (``gc.freeze``) and the collection after the
+    run walks almost nothing. Garbage that only the collector can free (reference cycles) waits for
+    a sweep: at most every ``every`` seconds, one run puts everything back (``gc.unfreeze``) and
+    collects it once."""
+
+    def __init__(self, every: float = 30.0):
+        self.every = every
+        self.last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def after_run(self, now: float | None = None) -> bool:
+        """Freeze what is alive, sweeping first when one is due; returns whether it swept."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            swept = now - self.last >= self.every
+            if swept:
+                gc.unfreeze()
+                gc.collect()
+                self.last = now
+            gc.freeze()
+        return swept
+
+
+SWEEPER = Sweeper()
+
+
+def after_run() -> bool:
+    """The process's sweeper, at the end of a page run (app.py)."""
+    return SWEEPER.after_run()
 
 
 class SharedMemo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -19,6 +20,13 @@ class Filtered:
     events: pd.DataFrame
     organisations: pd.DataFrame
     city_clusters: pd.DataFrame
+
+    @cached_property
+    def ids(self) -> tuple[tuple[str, ...], ...]:
+        """The ids in each table (clusters, zones, city clusters, events, organisations): what the
+        map's layers depend on, read once per filter set rather than on every run."""
+        tables = (self.clusters, self.zones, self.city_clusters, self.events, self.organisations)
+        return tuple(tuple(df["id"]) for df in tables)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -15,29 +15,36 @@ UNKNOWN_COLOUR = "#777777"
 
 @dataclass(frozen=True)
 class Taxonomy:
+    """The tables, and their lookups as plain dicts: a label or colour is asked for hundreds of
+    times a run, and a pandas lookup each time would make a new Series every time."""
+
     sectors: pd.DataFrame  # indexed by sector id, in display order
     priority: pd.DataFrame  # indexed by priority-sector id
 
-    def colour(self, sector_id: str) -> str:
-        return self.sectors["colour"].get(sector_id, UNKNOWN_COLOUR)
-
-    def label(self, sector_id: str) -> str:
-        return self.sectors["label"].get(sector_id, sector_id)
-
-    def priority_label(self, priority_id: str) -> str:
-        return self.priority["label"].get(priority_id, priority_id)
-
-    @property
+    @cached_property
     def colours(self) -> dict[str, str]:
         return self.sectors["colour"].to_dict()
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         return self.sectors["label"].to_dict()
 
-    @property
-    def order(self) -> list[str]:
-        return list(self.sectors.index)
+    @cached_property
+    def priority_labels(self) -> dict[str, str]:
+        return self.priority["label"].to_dict()
+
+    @cached_property
+    def order(self) -> tuple[str, ...]:
+        return tuple(self.sectors.index)
+
+    def colour(self, sector_id: str) -> str:
+        return self.colours.get(sector_id, UNKNOWN_COLOUR)
+
+    def label(self, sector_id: str) -> str:
+        return self.labels.get(sector_id, sector_id)
+
+    def priority_label(self, priority_id: str) -> str:
+        return self.priority_labels.get(priority_id, priority_id)
 
 
 @lru_cache(maxsize=4)

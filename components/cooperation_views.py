@@ -194,7 +194,7 @@ def directory_markdown(rows: pd.DataFrame, taxonomy: Taxonomy) -> str:
     """A list of organisations under sector headings, names linked to their websites."""
     lines = []
     rows = rows.assign(_sector=[split(s)[0] if split(s) else "" for s in rows["sector"]])
-    order = {s: i for i, s in enumerate([""] + taxonomy.order)}
+    order = {s: i for i, s in enumerate(["", *taxonomy.order])}
     for sector, part in sorted(rows.groupby("_sector"), key=lambda kv: order.get(kv[0], 99)):
         lines.append(f"**{md(taxonomy.label(sector) if sector else 'All sectors')}**\n")
         for r in part.sort_values("name").to_dict("records"):

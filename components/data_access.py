@@ -8,7 +8,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas.cache import keep_for_good
 from atlas.load import Atlas, load_atlas
 from atlas.paths import data_dir
 from atlas.validate import DataFileError
@@ -24,18 +23,7 @@ WHAT_TO_DO = (
 
 @st.cache_resource(show_spinner="Loading the atlas data…")
 def _load(directory: str) -> Atlas:
-    atlas = load_atlas(data_dir=Path(directory))
-    keep_for_good()  # the data live as long as the process: no collector walk over them per run
-    return atlas
-
-
-@st.cache_resource(show_spinner=False)
-def settle_after_first_run() -> bool:
-    """Once per process, after the first page run: what that run built for every session (the
-    map's boundary files, the search index, the place lists) joins the data out of the collector's
-    view (atlas.cache.keep_for_good)."""
-    keep_for_good()
-    return True
+    return load_atlas(data_dir=Path(directory))
 
 
 def data_error_message(exc: DataFileError) -> str:

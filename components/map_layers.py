@@ -258,7 +258,7 @@ def base_map(basemap: str = "outline") -> folium.Map:
     folium.map.CustomPane(LABEL_PANE, z_index=450).add_to(m)
     folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
-    m.get_root().header.add_child(folium.Element(SYMBOL_CSS))
+    m.get_root().header.add_child(PlainScript(SYMBOL_CSS))  # no template to compile on every run
     if basemap == "tiles":
         folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap", max_zoom=12, subdomains="abcd").add_to(
             m

@@ -8,11 +8,13 @@ map it has drawn; everything that filters and selection change is handed over as
 
 from __future__ import annotations
 
+import threading
+import folium
 from typing import Callable
 
-import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas.cache import SharedMemo
 from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
 from atlas.load import Atlas
@@ -152,27 +154,25 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     """What the data layers show: equal keys, equal layers."""
-    ids = tuple(
-        tuple(df["id"])
-        for df in (filtered.clusters, filtered.zones, filtered.city_clusters, filtered.events, filtered.organisations)
-    )
-    return id(atlas), ids, view.layers, bool(view.city_clusters)
+    return filtered.ids, view.layers, bool(view.city_clusters)
 
 
-def _ring_key(selection: Detail | None) -> tuple | None:
-    return (selection.kind, selection.id) if selection else None
+# The folium groups for a filter set or a selection, built once for every session: a room shares a
+# few views, and groups kept per session are thousands of objects that Streamlit's garbage
+# collection after every run walks again (scripts/loadtest.py: most of a busy server's time).
+LAYERS = SharedMemo(64)
+RINGS = SharedMemo(256)
+# streamlit-folium attaches the groups it is given to the map it renders, so a shared group is
+# drawn by one run at a time. Runs take turns for Python anyway (one interpreter lock), so
+# waiting here costs a busy server nothing.
+DRAWING = threading.Lock()
 
 
-def _session_groups(cache_key: str, key: tuple, build) -> list:
-    """The folium feature groups for ``key``, built once per session and reused while the
-    filters stay the same. Per session, not shared: streamlit-folium attaches the groups to the
-    map it draws, so one group object must not be drawn by two sessions at once."""
-    cache = st.session_state.setdefault(cache_key, {})
-    if key not in cache:
-        if len(cache) >= 6:
-            cache.pop(next(iter(cache)))
-        cache[key] = build()
-    return cache[key]
+def _ring(atlas: Atlas, selection: Detail | None) -> folium.FeatureGroup:
+    key = (selection.kind, selection.id) if selection else None
+    if selection is None:
+        return RINGS.get(atlas, key, ml.highlight_layer)
+    return RINGS.get(atlas, key, lambda: ml.highlight_layer(selection.lat, selection.lon, selection.geometry))
 
 
 def render_map(
@@ -193,25 +193,18 @@ def render_map(
     if isinstance(pan, tuple):
         pan = Pan(*pan)
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
-    groups = _session_groups(
-        f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
-    )
-    ring = _session_groups(
-        f"{map_key}_ring",
-        ("ring", _ring_key(selection)),
-        lambda: [
-            ml.highlight_layer(selection.lat, selection.lon, selection.geometry) if selection else ml.highlight_layer()
-        ],
-    )
-    st_folium(
-        ml.base_map(view.basemap),
-        key=map_key,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED if on_change else [],
-        center=pan.center if pan else None,
-        zoom=pan.zoom if pan else None,
-        feature_group_to_add=groups + ring + list(extra_groups or ()),
-        on_change=(lambda: on_change(map_key)) if on_change else None,
-    )
+    groups = LAYERS.get(atlas, layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view))
+    ring = _ring(atlas, selection)
+    with DRAWING:
+        st_folium(
+            ml.base_map(view.basemap),
+            key=map_key,
+            height=height,
+            use_container_width=True,
+            returned_objects=RETURNED if on_change else [],
+            center=pan.center if pan else None,
+            zoom=pan.zoom if pan else None,
+            feature_group_to_add=[*groups, ring, *(extra_groups or ())],
+            on_change=(lambda: on_change(map_key)) if on_change else None,
+        )
     return map_key

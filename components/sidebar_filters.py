@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.cache import per_atlas
 from atlas.load import Atlas
 from atlas.search import search
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -21,6 +22,12 @@ LAYER_LABELS = {
     "cooperation": "EU-China cooperation",
     "provinces": "Province shading (clusters per province)",
 }
+
+
+def city_cluster_names(atlas: Atlas) -> dict[str, str]:
+    """City cluster id -> name, in the plan's order (once per Atlas: the sidebar is drawn every run)."""
+    cc = atlas.city_clusters.sort_values("rank")
+    return dict(zip(cc["id"], cc["name_en"]))
 
 
 def render_filters(atlas: Atlas, view: ViewState) -> None:
@@ -68,11 +75,10 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
         args=("provinces",),
         placeholder="All provinces",
     )
-    cc = atlas.city_clusters.sort_values("rank")
-    names = dict(zip(cc["id"], cc["name_en"]))
+    names = per_atlas(atlas, "city_cluster_names", city_cluster_names)
     sb.multiselect(
         "City cluster",
-        list(cc["id"]),
+        list(names),
         format_func=names.get,
         key="f_cc",
         on_change=session.widget_changed,

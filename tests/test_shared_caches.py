@@ -1,0 +1,64 @@
+"""What the process keeps for every session, and the collector's walk after every run
+(atlas/cache.py): shared values are built once, and garbage still goes."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+import weakref
+
+import pytest
+
+from atlas import cache
+
+
+@pytest.fixture
+def sweeper():
+    """A sweeper that has just swept; nothing frozen in the test process afterwards."""
+    yield cache.Sweeper(every=30.0)
+    gc.unfreeze()
+
+
+class Node:
+    """An object in a reference cycle: only the collector can free it."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_what_a_run_leaves_alive_is_out_of_the_collectors_walk(sweeper):
+    kept = [Node() for _ in range(100)]
+    before = gc.get_freeze_count()
+    assert sweeper.after_run(now=sweeper.last + 1) is False
+    assert gc.get_freeze_count() >= before + 100
+    walked = {id(o) for o in gc.get_objects()}
+    assert not any(id(k) in walked for k in kept)
+
+
+def test_cyclic_garbage_waits_for_the_next_sweep_and_is_freed_by_it(sweeper):
+    cycle = Node()
+    ref = weakref.ref(cycle)
+    assert sweeper.after_run(now=sweeper.last + 1) is False
+    del cycle
+    gc.collect()  # what Streamlit does after the run: the frozen cycle is not walked
+    assert ref() is not None
+    assert sweeper.after_run(now=sweeper.last + sweeper.every) is True
+    assert ref() is None
+
+
+def test_a_shared_value_is_built_once_for_sessions_asking_at_once():
+    memo, built, atlas = cache.SharedMemo(4), [], object()
+
+    def build():
+        built.append(1)
+        time.sleep(0.05)  # the others ask meanwhile
+        return ("value",)
+
+    threads = [threading.Thread(target=lambda: memo.get(atlas, "key", build)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert built == [1]
+    assert memo.get(atlas, "key", build) == ("value",)
