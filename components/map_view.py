@@ -8,13 +8,11 @@ map it has drawn; everything that filters and selection change is handed over as
 
 from __future__ import annotations
 
-import threading
-import folium
 from typing import Callable
 
+import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas.cache import SharedMemo
 from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
 from atlas.load import Atlas
@@ -154,25 +152,20 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     """What the data layers show: equal keys, equal layers."""
-    return filtered.ids, view.layers, bool(view.city_clusters)
+    return id(atlas), filtered.ids, view.layers, bool(view.city_clusters)
 
 
-# The folium groups for a filter set or a selection, built once for every session: a room shares a
-# few views, and groups kept per session are thousands of objects that Streamlit's garbage
-# collection after every run walks again (scripts/loadtest.py: most of a busy server's time).
-LAYERS = SharedMemo(64)
-RINGS = SharedMemo(256)
-# streamlit-folium attaches the groups it is given to the map it renders, so a shared group is
-# drawn by one run at a time. Runs take turns for Python anyway (one interpreter lock), so
-# waiting here costs a busy server nothing.
-DRAWING = threading.Lock()
-
-
-def _ring(atlas: Atlas, selection: Detail | None) -> folium.FeatureGroup:
-    key = (selection.kind, selection.id) if selection else None
-    if selection is None:
-        return RINGS.get(atlas, key, ml.highlight_layer)
-    return RINGS.get(atlas, key, lambda: ml.highlight_layer(selection.lat, selection.lon, selection.geometry))
+def _session_groups(cache_key: str, key: tuple, build) -> list:
+    """The folium feature groups for ``key``, built once per session and reused while the
+    filters stay the same. Per session, not shared: streamlit-folium renames the groups it is given
+    (and their children) for the map it renders, and a group drawn by two sessions' maps was seen to
+    reach a browser half renamed (a script error, and the markers deaf to clicks)."""
+    cache = st.session_state.setdefault(cache_key, {})
+    if key not in cache:
+        if len(cache) >= 6:
+            cache.pop(next(iter(cache)))
+        cache[key] = build()
+    return cache[key]
 
 
 def render_map(
@@ -193,18 +186,26 @@ def render_map(
     if isinstance(pan, tuple):
         pan = Pan(*pan)
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
-    groups = LAYERS.get(atlas, layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view))
-    ring = _ring(atlas, selection)
-    with DRAWING:
-        st_folium(
-            ml.base_map(view.basemap),
-            key=map_key,
-            height=height,
-            use_container_width=True,
-            returned_objects=RETURNED if on_change else [],
-            center=pan.center if pan else None,
-            zoom=pan.zoom if pan else None,
-            feature_group_to_add=[*groups, ring, *(extra_groups or ())],
-            on_change=(lambda: on_change(map_key)) if on_change else None,
-        )
+    groups = _session_groups(
+        f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
+    )
+    ring_key = (selection.kind, selection.id) if selection else None
+    ring = _session_groups(
+        f"{map_key}_ring",
+        ("ring", ring_key),
+        lambda: [
+            ml.highlight_layer(selection.lat, selection.lon, selection.geometry) if selection else ml.highlight_layer()
+        ],
+    )
+    st_folium(
+        ml.base_map(view.basemap),
+        key=map_key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED if on_change else [],
+        center=pan.center if pan else None,
+        zoom=pan.zoom if pan else None,
+        feature_group_to_add=[*groups, *ring, *(extra_groups or ())],
+        on_change=(lambda: on_change(map_key)) if on_change else None,
+    )
     return map_key

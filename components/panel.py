@@ -47,7 +47,10 @@ def _policies(policies: tuple[PolicyMatch, ...]) -> None:
         st.write("The documents name no policy for this.")
     st.markdown("\n".join(_policy_line(p) for p in specific[:3]))
     if len(specific) > 3 or general:
-        with st.expander("All policies, with responsible bodies"):
+        # Drawn when opened: a click's panel reaches the screen sooner with less in it.
+        with st.expander("All policies, with responsible bodies", key="p_all_policies", on_change="rerun") as box:
+            if not box.open:
+                return
             for p in specific:
                 st.markdown(_policy_line(p))
                 if p.authorities:
@@ -69,7 +72,9 @@ def _cooperation(coop: Cooperation, prefix: str) -> None:
         "**EU-China cooperation around it:** "
         + (" · ".join(f"{c} {label}" for c, label in counts if c) or "none recorded yet")
     )
-    with st.expander("Who, what and when", expanded=False):
+    with st.expander("Who, what and when", key=f"{prefix}_who", on_change="rerun") as box:
+        if not box.open:  # drawn when opened, as the policies are
+            return
         if coop.partnerships:
             st.markdown("**ESCP-4i partnerships in this sector**")
             for p in coop.partnerships:

@@ -63,6 +63,18 @@ def test_selection_in_the_url_opens_the_panel():
     assert any("Pearl River Delta" in b.label for b in at.button)
 
 
+def test_the_panels_long_lists_are_drawn_when_their_section_is_opened():
+    at = run(sel="ic:IC048")
+    text = all_markdown(at)
+    assert "**Who to contact**" not in text and "Responsible:" not in text  # folded: not sent
+    at.session_state["p_ic_who"] = True
+    at.session_state["p_all_policies"] = True
+    at.run()
+    text = all_markdown(at)
+    assert "**Who to contact**" in text and "Responsible:" in text
+    assert not at.exception
+
+
 def test_panel_link_moves_the_selection_to_the_city_cluster():
     at = run(sel="ic:IC048")
     next(b for b in at.button if b.label.startswith("City cluster: Pearl River Delta")).click().run()
