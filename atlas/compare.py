@@ -60,8 +60,7 @@ class Place:
 
 def options(atlas: Atlas, province_names: Mapping[str, str]) -> dict[str, str]:
     """Every selectable place: key -> label (city clusters in plan order, provinces by name)."""
-    cc = atlas.city_clusters.sort_values("rank")
-    out = {f"cc:{i}": f"{n} (city cluster)" for i, n in zip(cc["id"], cc["name_en"])}
+    out = {f"cc:{i}": f"{n} (city cluster)" for i, n in atlas.city_cluster_names.items()}
     for code, name in sorted(province_names.items(), key=lambda kv: kv[1]):
         out[f"province:{code}"] = f"{name} (province)"
     return out

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -57,6 +58,13 @@ class Atlas:
     country_facts: pd.DataFrame
     mic2025: pd.DataFrame
     strategic_emerging: pd.DataFrame
+
+    @cached_property
+    def city_cluster_names(self) -> dict[str, str]:
+        """City cluster id -> English name, in the plan's order (read once: lists and pickers
+        ask for it on every run)."""
+        cc = self.city_clusters.sort_values("rank")
+        return dict(zip(cc["id"], cc["name_en"]))
 
 
 def unclosed_quote(text: str) -> int | None:

@@ -155,6 +155,10 @@ def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     return id(atlas), filtered.ids, view.layers, bool(view.city_clusters)
 
 
+def _ring_key(selection: Detail | None) -> tuple | None:
+    return (selection.kind, selection.id) if selection else None
+
+
 def _session_groups(cache_key: str, key: tuple, build) -> list:
     """The folium feature groups for ``key``, built once per session and reused while the
     filters stay the same. Per session, not shared: streamlit-folium renames the groups it is given
@@ -189,10 +193,9 @@ def render_map(
     groups = _session_groups(
         f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
     )
-    ring_key = (selection.kind, selection.id) if selection else None
     ring = _session_groups(
         f"{map_key}_ring",
-        ("ring", ring_key),
+        ("ring", _ring_key(selection)),
         lambda: [
             ml.highlight_layer(selection.lat, selection.lon, selection.geometry) if selection else ml.highlight_layer()
         ],
@@ -205,7 +208,7 @@ def render_map(
         returned_objects=RETURNED if on_change else [],
         center=pan.center if pan else None,
         zoom=pan.zoom if pan else None,
-        feature_group_to_add=[*groups, *ring, *(extra_groups or ())],
+        feature_group_to_add=groups + ring + list(extra_groups or ()),
         on_change=(lambda: on_change(map_key)) if on_change else None,
     )
     return map_key

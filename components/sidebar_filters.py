@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.cache import per_atlas
 from atlas.load import Atlas
 from atlas.search import search
 from atlas.provinces import PROVINCE_NAMES_EN
@@ -22,12 +21,6 @@ LAYER_LABELS = {
     "cooperation": "EU-China cooperation",
     "provinces": "Province shading (clusters per province)",
 }
-
-
-def city_cluster_names(atlas: Atlas) -> dict[str, str]:
-    """City cluster id -> name, in the plan's order (once per Atlas: the sidebar is drawn every run)."""
-    cc = atlas.city_clusters.sort_values("rank")
-    return dict(zip(cc["id"], cc["name_en"]))
 
 
 def render_filters(atlas: Atlas, view: ViewState) -> None:
@@ -75,7 +68,7 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
         args=("provinces",),
         placeholder="All provinces",
     )
-    names = per_atlas(atlas, "city_cluster_names", city_cluster_names)
+    names = atlas.city_cluster_names
     sb.multiselect(
         "City cluster",
         list(names),
