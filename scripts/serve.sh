@@ -44,12 +44,19 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ -z "$run_dir" ]; then run_dir=$(mktemp -d -t atlas-serve.XXXXXX); fi
 mkdir -p "$run_dir"
 run_dir=$(cd "$run_dir" && pwd)
+# The copies nginx serves (below) live in a directory of their own, readable by all: nginx's
+# workers run as another user under root (nobody), who may not pass through the runtime
+# directory's parents. Removed when serving stops.
+www=$(mktemp -d -t atlas-www.XXXXXX)
+chmod 755 "$www"
+echo "$www" >"$run_dir/www"
 
 pids=()
 stop() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$www"
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
@@ -58,6 +65,21 @@ trap stop EXIT
 # One cookie secret for all replicas (Streamlit signs its XSRF cookie with it), so a session
 # moved to another replica when its own stops can still upload files.
 secret=$("$PY" -c 'import secrets; print(secrets.token_hex(32))')
+
+# Files every browser fetches on its first visit (Streamlit's frontend, the map component's
+# build, the app's static/ folder) are served by nginx from disk: a browser's first visit is
+# about a hundred of them, and through a replica they cost it ~0.2 s of Python per browser
+# (scripts/loadtest.py counts them). The directories are the installed packages' own.
+frontend=$("$PY" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static", "static"))')
+component=$("$PY" -c 'import os, streamlit_folium as m; print(os.path.join(os.path.dirname(m.__file__), "frontend", "build"))')
+app_static=$(pwd)/static
+# Copied into the runtime directory with a compressed copy of each (scripts/precompress.py), so
+# nginx compresses nothing per request.
+for pair in "frontend:$frontend" "component:$component" "app_static:$app_static"; do
+  d=${pair#*:}
+  [ -d "$d" ] || { echo "serve.sh: $d is missing (reinstall: bash scripts/setup.sh --serve)" >&2; exit 1; }
+    "$PY" scripts/precompress.py "$d" "$www/${pair%%:*}"
+done
 servers=""
 : >"$run_dir/replicas"
 for i in $(seq 0 $((replicas - 1))); do
@@ -104,6 +126,14 @@ http {
         ""      "atlas_replica=\$request_id; Path=/; HttpOnly; SameSite=Lax";
         default "";
     }
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    open_file_cache max=1000 inactive=10m;
+    # Compressed for the venue's network (a first visit is ~3 MB instead of ~8 MB with the Sectors
+    # page), from the copies made above: nothing is compressed per request.
+    gzip_static on;
+    gzip_vary on;
     map \$http_upgrade \$connection_upgrade {
         default upgrade;
         ""      close;
@@ -127,6 +157,24 @@ $servers    }
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_next_upstream error timeout http_502 http_503;
+        }
+        # Content-hashed names: cached for a year, as Streamlit itself says of them (a 404 is not).
+        location /static/ {
+            alias "$www/frontend/";
+            add_header Cache-Control "public, immutable, max-age=31536000";
+        }
+        location /component/streamlit_folium.st_folium/ {
+            alias "$www/component/";
+            add_header Cache-Control "public";
+        }
+        location = /component/streamlit_folium.st_folium/index.html {
+            alias "$www/component/index.html";
+            add_header Cache-Control "no-cache";
+        }
+        location /app/static/ {
+            alias "$www/app_static/";
+            add_header X-Content-Type-Options nosniff always;
+            add_header Access-Control-Allow-Origin "*" always;
         }
         location = /_stcore/stream {
             proxy_pass http://atlas;

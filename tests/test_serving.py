@@ -272,3 +272,56 @@ def test_uploads_over_the_cap_are_refused_by_the_server_and_by_nginx(served):
         assert unread == 413  # by the replica itself (server.maxUploadSize = 1)
 
     asyncio.run(scenario())
+
+
+def _get(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def _first_visit_files(url: str) -> list[str]:
+    """One file of each kind a browser's first visit fetches: the frontend's entry script (named
+    in the page), the map component's page and script, and the app's own static files."""
+    import re
+
+    _, _, page = _get(url + "/")
+    entry = re.search(rb'src="\./(static/js/index\.[^"]+\.js)"', page)
+    assert entry, "the page names Streamlit's entry script"
+    _, _, component = _get(url + "/component/streamlit_folium.st_folium/index.html")
+    script = re.search(rb'src="\./(static/js/main\.[^"]+\.js)"', component)
+    assert script, f"the map component's page names its script: {component[:300]!r}"
+    return [
+        "/" + entry.group(1).decode(),
+        "/component/streamlit_folium.st_folium/index.html",
+        "/component/streamlit_folium.st_folium/" + script.group(1).decode(),
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/geo/provinces.json",
+    ]
+
+
+def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_them(served):
+    """A room's first visits are ~100 files each; nginx sends them (no replica named), the same
+    bytes a replica sends, compressed for browsers that accept it, and a missing one is a 404."""
+    import gzip
+
+    url, replicas = served
+    direct = f"http://127.0.0.1:{next(iter(replicas))}"
+    for path in _first_visit_files(url):
+        status, headers, body = _get(url + path)
+        assert status == 200, path
+        assert "x-atlas-replica" not in headers, f"{path} was sent by a replica, not nginx"
+        assert body == _get(direct + path)[2], f"{path} differs from the replica's"
+        assert headers["content-type"].split(";")[0] == _get(direct + path)[1]["content-type"].split(";")[0], path
+        status, headers, packed = _get(url + path, gzip_ok=True)
+        if len(body) > 2048 and not path.endswith(".html"):
+            assert headers.get("content-encoding") == "gzip", path
+            assert gzip.decompress(packed) == body, path
+            assert len(packed) < len(body)
+    status, headers, _ = _get(url + "/static/js/no-such-file.js")
+    assert status == 404
+    assert "immutable" not in headers.get("cache-control", ""), "a missing file is not cached for a year"
+    assert _get(url + "/app/static/vendor/leaflet/leaflet.js")[1].get("x-content-type-options") == "nosniff"
