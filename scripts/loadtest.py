@@ -25,6 +25,11 @@ How a protocol session talks to the server (what the browser's frontend does):
   fragment, that fragment's id (from the widget's delta);
 * an update is complete at ``script_finished`` (a run that ends early for another run does not
   count); action → update is the time from sending to that message;
+* it fetches the files a browser fetches on its first visit: before measuring, one chromium page
+  opens the explorer and then the Sectors page and its requests are recorded (``--no-files`` to
+  skip); each protocol session then GETs that page's files over six keep-alive connections, with
+  ``Accept-Encoding: gzip``, alongside its runs (the explorer's at open, the Sectors page's new
+  ones at the page switch): the server's work for a room of browsers, without their drawing;
 * unlike a browser it runs no timers (``auto_rerun``: the explorer's fallback for a map that
   never reports, which the map's first report makes unnecessary) and draws nothing.
 
@@ -52,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import math
 import os
@@ -235,6 +241,73 @@ def fetch_page(url: str, cookies: dict[str, str] | None = None) -> tuple[dict[st
         return {**(cookies or {}), **{k: m.value for k, m in jar.items()}}, r.headers.get(REPLICA_HEADER, "")
 
 
+def fetch_files(base: str, paths: list[str], cookies: dict[str, str], connections: int = 6) -> int:
+    """GET every path as a browser does on a first visit (six keep-alive connections, gzip
+    accepted); the bytes received."""
+    parsed = urlparse(base)
+    headers = {"Accept-Encoding": "gzip, deflate"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    queue = list(reversed(paths))
+    got = [0]
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=30)
+        try:
+            while queue:
+                try:
+                    path = queue.pop()
+                except IndexError:
+                    return
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                got[0] += len(response.read())
+                if response.status >= 400:
+                    raise StepError(f"GET {path[:60]}: {response.status}")
+        finally:
+            conn.close()
+
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        for f in [pool.submit(worker) for _ in range(min(connections, len(paths)))]:
+            f.result()
+    return got[0]
+
+
+async def record_first_visit(base: str, timeout: float) -> dict[str, list[str]]:
+    """The paths one chromium page GETs on its first visit: opening the explorer, then the
+    Sectors page (only the files that page adds)."""
+    from browser import CHROMIUM_ARGS, chromium_path
+    from playwright.async_api import async_playwright
+
+    host = urlparse(base).netloc
+    files: dict[str, list[str]] = {"open": [], "page": []}
+    step = ["open"]
+
+    def seen(request) -> None:
+        u = urlparse(request.url)
+        if request.method == "GET" and u.netloc == host and u.path not in ("/", "/_stcore/stream"):
+            path = u.path + (f"?{u.query}" if u.query else "")
+            if all(path not in v for v in files.values()):
+                files[step[0]].append(path)
+
+    pw = await async_playwright().start()
+    browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    try:
+        session = BrowserSession(browser, base, timeout)
+        target = targets(1)[0]
+        await session.open_with(target, seen)
+        step[0] = "page"
+        await session.page_switch(target)
+        await session.page.wait_for_timeout(1000)  # the charts' late requests
+        await session.close()
+    finally:
+        await browser.close()
+        await pw.stop()
+    return files
+
+
 @dataclass
 class Widget:
     id: str
@@ -260,6 +333,7 @@ class ProtocolSession:
         self.exceptions: list[str] = []
         self.finished: asyncio.Queue = asyncio.Queue()
         self.replica = ""
+        self.files: dict[str, list[str]] = {}  # a first visit's files by step (record_first_visit)
         self.session_id = ""
         self.clicks = 0  # the map component's click counter (last_object_clicked_count)
         self.ws = None
@@ -414,12 +488,18 @@ class ProtocolSession:
         first value), which brings the filters: the whole page."""
         t0 = time.perf_counter()
         await self.connect()
+        files = asyncio.create_task(self._fetch("open"))
         self.query = target.query()
         await self.rerun()
         w = self.map_widget()
         self._set(w, json_value=self.map_value(target, None))
         await self.rerun(w.fragment_id)
+        await files
         return time.perf_counter() - t0
+
+    async def _fetch(self, step: str) -> None:
+        if self.files.get(step):
+            await asyncio.to_thread(fetch_files, self.base, self.files[step], self.cookies)
 
     async def click(self, target: Target) -> float:
         w = self.map_widget()
@@ -450,10 +530,13 @@ class ProtocolSession:
         if not page_hash:
             raise StepError(f"no '{SECTORS_PAGE}' page in the navigation")
         self.query = ""
-        dt = await self.rerun(page_hash=page_hash)
+        t0 = time.perf_counter()
+        files = asyncio.create_task(self._fetch("page"))
+        await self.rerun(page_hash=page_hash)
+        await files
         if self.page_hash != page_hash:
             raise StepError(f"the {SECTORS_PAGE} page did not open")
-        return dt
+        return time.perf_counter() - t0
 
 
 def cs_widget_state(widget_id: str, **value):
@@ -487,10 +570,15 @@ class BrowserSession:
         self.replica = ""
 
     async def open(self, target: Target) -> float:
+        return await self.open_with(target, None)
+
+    async def open_with(self, target: Target, on_request) -> float:
         from browser import COUNT_JS
 
         context = await self.browser.new_context(viewport={"width": 1500, "height": 1000})
         self.page = await context.new_page()
+        if on_request is not None:
+            self.page.on("request", on_request)
         self.page.set_default_timeout(self.timeout * 1000)
         t0 = time.perf_counter()
         response = await self.page.goto(f"{self.base}/?{target.query()}", wait_until="commit")
@@ -647,6 +735,9 @@ async def room(args) -> int:
         await warm_up(args, servers)
     before = {pid: rss_mb(pid) for pid in servers}
     cpu_before = {pid: cpu_seconds(pid) for pid in servers}
+    files: dict[str, list[str]] = {}
+    if args.files and n > n_browsers:
+        files = await record_first_visit(args.url, args.action_timeout)
     picked = targets(n)
     phases = {step: Phase(n) for step in STEPS}
     peak: dict[int, float] = {}
@@ -669,6 +760,8 @@ async def room(args) -> int:
                 if kind == "browser"
                 else ProtocolSession(args.url, args.action_timeout)
             )
+            if kind == "protocol":
+                sessions[-1].files = files
         results = [Result(kind) for kind in kinds]
         tasks = [
             asyncio.create_task(participant(s, r, t, phases, args.spread)) for s, r, t in zip(sessions, results, picked)
@@ -698,6 +791,11 @@ async def room(args) -> int:
     after = {pid: rss_mb(pid) for pid in servers}
     cpu_used = {pid: cpu_seconds(pid) - cpu_before[pid] for pid in servers}
     report(args, results, servers, before, peak, after, cpu_used, wall, load)
+    if files:
+        print(
+            f"protocol clients fetched a first visit's files: {len(files['open'])} at open, "
+            f"{len(files['page'])} more at the Sectors page"
+        )
     return 1 if any(r.errors for r in results) else 0
 
 
@@ -800,6 +898,9 @@ def main(argv=None) -> int:
     p.add_argument("--settle", type=float, default=5.0, help="seconds after the run before 'after' RSS")
     p.add_argument(
         "--no-warmup", dest="warmup", action="store_false", help="skip the warm-up session per replica before measuring"
+    )
+    p.add_argument(
+        "--no-files", dest="files", action="store_false", help="protocol clients fetch no files (only their runs)"
     )
     p.add_argument("--profile", action="store_true", help="server CPU time per single interaction")
     p.add_argument("--repeat", type=int, default=10, help="--profile: sessions one after another")
