@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import math
@@ -233,7 +234,7 @@ def fetch_page(url: str, cookies: dict[str, str] | None = None) -> tuple[dict[st
     the replica that answered."""
     request = urllib.request.Request(url)
     if cookies:
-        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        request.add_header("Cookie", cookie_header(cookies))
     with urllib.request.urlopen(request, timeout=30) as r:
         jar = SimpleCookie()
         for value in r.headers.get_all("Set-Cookie") or []:
@@ -241,38 +242,38 @@ def fetch_page(url: str, cookies: dict[str, str] | None = None) -> tuple[dict[st
         return {**(cookies or {}), **{k: m.value for k, m in jar.items()}}, r.headers.get(REPLICA_HEADER, "")
 
 
-def fetch_files(base: str, paths: list[str], cookies: dict[str, str], connections: int = 6) -> int:
-    """GET every path as a browser does on a first visit (six keep-alive connections, gzip
-    accepted); the bytes received."""
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def fetch_files(base: str, paths: list[str], cookies: dict[str, str], connections: int = 6) -> None:
+    """GET every path as a browser does on a first visit: six keep-alive connections, gzip
+    accepted, each response read whole."""
     parsed = urlparse(base)
     headers = {"Accept-Encoding": "gzip, deflate"}
     if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        headers["Cookie"] = cookie_header(cookies)
     queue = list(reversed(paths))
-    got = [0]
 
     def worker() -> None:
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=30)
         try:
-            while queue:
+            while True:
                 try:
-                    path = queue.pop()
+                    path = queue.pop()  # atomic: the workers share one list
                 except IndexError:
                     return
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
-                got[0] += len(response.read())
+                response.read()
                 if response.status >= 400:
                     raise StepError(f"GET {path[:60]}: {response.status}")
         finally:
             conn.close()
 
-    import concurrent.futures
-
     with concurrent.futures.ThreadPoolExecutor(connections) as pool:
         for f in [pool.submit(worker) for _ in range(min(connections, len(paths)))]:
             f.result()
-    return got[0]
 
 
 async def record_first_visit(base: str, timeout: float) -> dict[str, list[str]]:
@@ -297,7 +298,7 @@ async def record_first_visit(base: str, timeout: float) -> dict[str, list[str]]:
     try:
         session = BrowserSession(browser, base, timeout)
         target = targets(1)[0]
-        await session.open_with(target, seen)
+        await session.open(target, on_request=seen)
         step[0] = "page"
         await session.page_switch(target)
         await session.page.wait_for_timeout(1000)  # the charts' late requests
@@ -346,7 +347,7 @@ class ProtocolSession:
         ws_url = ("wss" if parsed.scheme == "https" else "ws") + f"://{parsed.netloc}/_stcore/stream"
         headers = {"Origin": f"{parsed.scheme}://{parsed.netloc}"}
         if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            headers["Cookie"] = cookie_header(cookies)
         self.ws = await connect(
             ws_url,
             subprotocols=["streamlit"],
@@ -569,10 +570,7 @@ class BrowserSession:
         self.page = self.frame = None
         self.replica = ""
 
-    async def open(self, target: Target) -> float:
-        return await self.open_with(target, None)
-
-    async def open_with(self, target: Target, on_request) -> float:
+    async def open(self, target: Target, on_request=None) -> float:
         from browser import COUNT_JS
 
         context = await self.browser.new_context(viewport={"width": 1500, "height": 1000})

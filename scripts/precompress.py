@@ -46,7 +46,7 @@ def mirror(source: Path, dest: Path) -> tuple[int, int, int]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        print("usage: python scripts/precompress.py SOURCE DEST", file=sys.stderr)
         return 2
     source, dest = Path(argv[0]), Path(argv[1])
     if not source.is_dir():

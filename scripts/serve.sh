@@ -73,12 +73,12 @@ secret=$("$PY" -c 'import secrets; print(secrets.token_hex(32))')
 frontend=$("$PY" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static", "static"))')
 component=$("$PY" -c 'import os, streamlit_folium as m; print(os.path.join(os.path.dirname(m.__file__), "frontend", "build"))')
 app_static=$(pwd)/static
-# Copied into the runtime directory with a compressed copy of each (scripts/precompress.py), so
-# nginx compresses nothing per request.
+# Copied into $www with a compressed copy of each (scripts/precompress.py), so nginx compresses
+# nothing per request.
 for pair in "frontend:$frontend" "component:$component" "app_static:$app_static"; do
   d=${pair#*:}
   [ -d "$d" ] || { echo "serve.sh: $d is missing (reinstall: bash scripts/setup.sh --serve)" >&2; exit 1; }
-    "$PY" scripts/precompress.py "$d" "$www/${pair%%:*}"
+  "$PY" scripts/precompress.py "$d" "$www/${pair%%:*}"
 done
 servers=""
 : >"$run_dir/replicas"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -286,8 +288,6 @@ def _get(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
 def _first_visit_files(url: str) -> list[str]:
     """One file of each kind a browser's first visit fetches: the frontend's entry script (named
     in the page), the map component's page and script, and the app's own static files."""
-    import re
-
     _, _, page = _get(url + "/")
     entry = re.search(rb'src="\./(static/js/index\.[^"]+\.js)"', page)
     assert entry, "the page names Streamlit's entry script"
@@ -306,8 +306,6 @@ def _first_visit_files(url: str) -> list[str]:
 def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_them(served):
     """A room's first visits are ~100 files each; nginx sends them (no replica named), the same
     bytes a replica sends, compressed for browsers that accept it, and a missing one is a 404."""
-    import gzip
-
     url, replicas = served
     direct = f"http://127.0.0.1:{next(iter(replicas))}"
 
@@ -323,8 +321,9 @@ def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_t
         status, headers, body = _get(url + path)
         assert status == 200, path
         assert "x-atlas-replica" not in headers, f"{path} was sent by a replica, not nginx"
-        assert body == _get(direct + path)[2], f"{path} differs from the replica's"
-        assert headers["content-type"].split(";")[0] == _get(direct + path)[1]["content-type"].split(";")[0], path
+        _, replica_headers, replica_body = _get(direct + path)
+        assert body == replica_body, f"{path} differs from the replica's"
+        assert headers["content-type"].split(";")[0] == replica_headers["content-type"].split(";")[0], path
         status, headers, packed = _get(url + path, gzip_ok=True)
         if len(body) > 2048 and not path.endswith(".html"):
             assert headers.get("content-encoding") == "gzip", path
