@@ -18,8 +18,13 @@ from collections import defaultdict
 from urllib.parse import quote
 
 
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
 import folium
-from branca.element import Element
+from branca.element import CssLink, Element, JavascriptLink
+from folium.elements import ElementAddToElement
 from folium.template import Template
 
 from atlas.paths import STATIC_DIR
@@ -99,20 +104,80 @@ class PlainScript(Element):
         return self.text
 
 
-class AtlasElement(folium.MacroElement):
-    """Our map elements: their rendered parts go to the page as they are. branca's
-    ``MacroElement.render`` compiles each element's output as a new Jinja template, which for a
-    layer of a hundred points costs more than drawing it (profiled per rerun); ours leave no
-    template syntax in their output, so there is nothing to compile."""
+def script_json(value) -> str:
+    """JSON for a page's script, escaped as folium's and Jinja's ``tojson`` escape it (no ``<``,
+    ``>``, ``&`` or ``'`` left to end a script or an attribute): data serialised once, where many
+    maps show it, instead of by the template on every run."""
+    return (
+        json.dumps(value, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+class PlainRender:
+    """Mixin for folium elements whose rendered parts go to the page as they are. branca's
+    ``MacroElement.render`` compiles each element's output as a new Jinja template (for the map,
+    its panes, each feature group and the call that adds it to the map: about a third of the map's
+    cost on every run, profiled); ours leave no template syntax in their output, so there is
+    nothing to compile. Otherwise it renders as folium does: the element's JavaScript and CSS
+    links into the page header, then its header, html and script parts, then its children."""
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
+        for name, url in getattr(self, "default_js", ()):
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in getattr(self, "default_css", ()):
+            figure.header.add_child(CssLink(url), name=name)
         for part in ("header", "html", "script"):
             macro = self._template.module.__dict__.get(part)
             if macro is not None:
                 getattr(figure, part).add_child(PlainScript(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+
+
+class AtlasElement(PlainRender, folium.MacroElement):
+    """Our map elements (rendered by PlainRender)."""
+
+
+class AtlasPane(PlainRender, folium.map.CustomPane):
+    """A map pane, rendered by PlainRender."""
+
+
+class AddToParent(PlainRender, ElementAddToElement):
+    """folium's "add this layer to its parent" call, rendered by PlainRender."""
+
+
+class AtlasFeatureGroup(PlainRender, folium.FeatureGroup):
+    """A feature group rendered by PlainRender; shown, it adds itself to its parent as folium's
+    layers do."""
+
+    def render(self, **kwargs) -> None:
+        if self.show:
+            self.add_child(AddToParent(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
+        super().render(**kwargs)
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A feature group as data: its name and the makers of its elements, built once and shared by
+    every session's map. ``group()`` makes fresh folium objects for one map: streamlit-folium
+    renames the groups it is given, and their children, for the map it renders, so one object is
+    never handed to two sessions' maps (a group drawn by two at once was seen to reach a browser
+    half renamed: a script error, and markers deaf to clicks). The makers' arguments are shared:
+    read-only."""
+
+    name: str
+    makers: tuple[Callable[[], Element], ...] = ()
+
+    def group(self) -> folium.FeatureGroup:
+        fg = AtlasFeatureGroup(name=self.name)
+        for make in self.makers:
+            make().add_to(fg)
+        return fg
 
 
 class StaticGeoJson(AtlasElement):
@@ -220,8 +285,9 @@ class WheelOnFocus(AtlasElement):
         self._name = "WheelOnFocus"
 
 
-class OfflineMap(folium.Map):
-    """A folium map whose only assets are Leaflet's, served by the app from static/."""
+class OfflineMap(PlainRender, folium.Map):
+    """A folium map whose only assets are Leaflet's, served by the app from static/ (rendered by
+    PlainRender)."""
 
     default_js = [("leaflet", LEAFLET_JS)]
     default_css = [("leaflet_css", LEAFLET_CSS)]
@@ -254,10 +320,10 @@ def base_map(basemap: str = "outline") -> folium.Map:
         # is not wholly in view, so the click lands elsewhere (seen at 1280×720): a click selects.
         keyboard=False,
     )
-    folium.map.CustomPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
-    folium.map.CustomPane(LABEL_PANE, z_index=450).add_to(m)
-    folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
-    folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
+    AtlasPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
+    AtlasPane(LABEL_PANE, z_index=450).add_to(m)
+    AtlasPane(CLUSTER_PANE, z_index=650).add_to(m)
+    AtlasPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(PlainScript(SYMBOL_CSS))  # no template to compile on every run
     if basemap == "tiles":
         folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap", max_zoom=12, subdomains="abcd").add_to(
@@ -297,22 +363,26 @@ def spread_colocated(points: list[dict], step: float = 0.045) -> list[dict]:
     return out
 
 
-def _feature_collection(points: list[dict]) -> dict:
-    features = []
-    for p in points:
-        props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
-        features.append(
-            {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]}}
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
 def _tooltip() -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False)
 
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FALLBACK_COLOUR = "#6B7785"
+
+
+def point_rows(points: list[dict]) -> list[list]:
+    """Compact rows ``[lat, lon, colour, properties]`` for PointLayer; colours are checked to be
+    hex before they reach the page."""
+    return [
+        [
+            round(p["lat"], 5),
+            round(p["lon"], 5),
+            p["colour"] if HEX_COLOUR.match(str(p.get("colour", ""))) else FALLBACK_COLOUR,
+            {k: v for k, v in p.items() if k not in ("lat", "lon", "colour")},
+        ]
+        for p in points
+    ]
 
 
 class PointLayer(AtlasElement):
@@ -322,8 +392,8 @@ class PointLayer(AtlasElement):
 
     Each point becomes a Leaflet layer carrying ``feature.properties`` (``kind``, ``id``, ...), so
     a click comes back as ``last_active_drawing`` exactly as from a GeoJSON layer. ``label`` is
-    escaped HTML (see ``label_text``); colours are checked to be hex before they reach the page.
-    ``data`` keeps the points as a FeatureCollection for tests and other readers."""
+    escaped HTML (see ``label_text``). ``rows_json``: the rows already serialised (script_json),
+    when many maps show them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -343,40 +413,50 @@ class PointLayer(AtlasElement):
                 if (r[3].label) { layer.bindTooltip(r[3].label); }
                 group.addLayer(layer);
             });
-        })({{ this._parent.get_name() }}, {{ this.rows|tojson }}, {{ this.options|tojson }});
+        })({{ this._parent.get_name() }}, {{ this.rows_json }}, {{ this.options|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, points: list[dict], radius: int = 6, symbol: str | None = None, pane: str = "overlayPane"):
+    def __init__(
+        self,
+        rows: list[list],
+        rows_json: str | None = None,
+        radius: int = 6,
+        symbol: str | None = None,
+        pane: str = "overlayPane",
+    ):
         super().__init__()
         self._name = "PointLayer"
-        self.data = _feature_collection(points)
-        self.rows = [
-            [
-                round(p["lat"], 5),
-                round(p["lon"], 5),
-                p["colour"] if HEX_COLOUR.match(str(p.get("colour", ""))) else FALLBACK_COLOUR,
-                {k: v for k, v in p.items() if k not in ("lat", "lon", "colour")},
-            ]
-            for p in points
-        ]
+        self.rows = rows
+        self.rows_json = script_json(rows) if rows_json is None else rows_json
         self.options = {"radius": radius, "symbol": symbol, "pane": pane}
 
+    @property
+    def data(self) -> dict:
+        """The points as a FeatureCollection (for tests and other readers)."""
+        features = [
+            {"type": "Feature", "properties": r[3], "geometry": {"type": "Point", "coordinates": [r[1], r[0]]}}
+            for r in self.rows
+        ]
+        return {"type": "FeatureCollection", "features": features}
 
-def circle_layer(name: str, points: list[dict], radius: int = 6) -> folium.FeatureGroup:
+
+def point_layer(name: str, points: list[dict], **style) -> LayerSpec:
+    """A layer of points (PointLayer's ``radius``, ``symbol``, ``pane``), serialised once."""
+    if not points:
+        return LayerSpec(name)
+    rows = point_rows(points)
+    return LayerSpec(name, (partial(PointLayer, rows, script_json(rows), **style),))
+
+
+def circle_layer(name: str, points: list[dict], radius: int = 6) -> LayerSpec:
     """Points as circles coloured by their ``colour`` property, in the pane above the symbols."""
-    fg = folium.FeatureGroup(name=name)
-    if points:
-        PointLayer(points, radius=radius, pane=CLUSTER_PANE).add_to(fg)
-    return fg
+    return point_layer(name, points, radius=radius, pane=CLUSTER_PANE)
 
 
-def symbol_layer(name: str, points: list[dict], css_class: str) -> folium.FeatureGroup:
+def symbol_layer(name: str, points: list[dict], css_class: str) -> LayerSpec:
     """Points as CSS symbols (zones: diamonds, cooperation: triangles) in the marker pane."""
-    fg = folium.FeatureGroup(name=name)
-    if points:
-        PointLayer(points, symbol=css_class).add_to(fg)
-    return fg
+    return point_layer(name, points, symbol=css_class)
 
 
 class Legend(AtlasElement):
@@ -437,21 +517,19 @@ def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsecto
     return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
 
 
-def legend_layer(
-    sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None
-) -> folium.FeatureGroup:
-    fg = folium.FeatureGroup(name="Legend")
-    Legend(legend_html(sectors, layers, unsectored)).add_to(fg)
-    return fg
+def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None) -> LayerSpec:
+    return LayerSpec("Legend", (partial(Legend, legend_html(sectors, layers, unsectored)),))
 
 
-def polygon_layer(name: str, collection: dict, style_of) -> folium.FeatureGroup:
-    """Clickable polygons (city clusters, province shading) styled per feature."""
-    fg = folium.FeatureGroup(name=name)
-    folium.GeoJson(
+def _polygons(collection: dict, style_of) -> folium.GeoJson:
+    return folium.GeoJson(
         collection, style_function=style_of, tooltip=_tooltip(), highlight_function=lambda _f: {"weight": 3}
-    ).add_to(fg)
-    return fg
+    )
+
+
+def polygon_layer(name: str, collection: dict, style_of) -> LayerSpec:
+    """Clickable polygons (province shading) styled per feature."""
+    return LayerSpec(name, (partial(_polygons, collection, style_of),))
 
 
 CITY_CLUSTER_STYLES = {
@@ -460,11 +538,11 @@ CITY_CLUSTER_STYLES = {
 }
 
 
-def city_cluster_layer(visible_ids: list[str] | None) -> folium.FeatureGroup:
+def city_cluster_layer(visible_ids: list[str] | None) -> LayerSpec:
     """The 19 city clusters (or the filtered ones), shaded by tier, fetched as a static file."""
-    fg = folium.FeatureGroup(name="City clusters")
-    StaticGeoJson("city_cluster", CITY_CLUSTER_STYLES, style_key="tier", only=visible_ids).add_to(fg)
-    return fg
+    return LayerSpec(
+        "City clusters", (partial(StaticGeoJson, "city_cluster", CITY_CLUSTER_STYLES, "tier", visible_ids),)
+    )
 
 
 class Ring(AtlasElement):
@@ -475,7 +553,7 @@ class Ring(AtlasElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.geoJson({{ this.geojson|tojson }}, {
+        L.geoJson({{ this.geojson_json }}, {
             interactive: false, pane: {{ this.pane|tojson }},
             style: function () { return {{ this.style|tojson }}; },
             pointToLayer: function (f, at) {
@@ -484,21 +562,22 @@ class Ring(AtlasElement):
         {% endmacro %}
     """)
 
-    def __init__(self, geojson: dict):
+    def __init__(self, geojson_json: str):
         super().__init__()
         self._name = "Ring"
-        self.geojson, self.pane = geojson, HIGHLIGHT_PANE
+        self.geojson_json, self.pane = geojson_json, HIGHLIGHT_PANE
         self.style = {"color": "#D55E00", "weight": 4, "fill": False, "fillOpacity": 0.0}
 
 
-def highlight_layer(lat: float | None = None, lon: float | None = None, geometry=None) -> folium.FeatureGroup:
+def highlight_layer(lat: float | None = None, lon: float | None = None, geometry=None) -> LayerSpec:
     """A bold outline around an area (``geometry``) or a ring around a point; not clickable.
     Nothing given: an empty layer (nothing selected)."""
-    fg = folium.FeatureGroup(name="Selection")
     if geometry is not None:
-        outline = web.web_geometry(geometry, "city_cluster")
-        Ring({"type": "Feature", "properties": {}, "geometry": outline.__geo_interface__}).add_to(fg)
+        shape = web.web_geometry(geometry, "city_cluster").__geo_interface__
     elif lat is not None and lon is not None:
-        point = {"type": "Point", "coordinates": [lon, lat]}
-        Ring({"type": "Feature", "properties": {}, "geometry": point}).add_to(fg)
-    return fg
+        shape = {"type": "Point", "coordinates": [lon, lat]}
+    else:
+        return LayerSpec("Selection")
+    return LayerSpec(
+        "Selection", (partial(Ring, script_json({"type": "Feature", "properties": {}, "geometry": shape})),)
+    )

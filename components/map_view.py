@@ -4,15 +4,20 @@ The base map (outline, optional tiles) is the same on every run, so streamlit-fo
 map it has drawn; everything that filters and selection change is handed over as feature groups
 (``feature_group_to_add``), which it swaps without reloading the map, and a pan is asked for with
 ``center`` and ``zoom``. The map reruns the page only for a click or a move (``returned_objects``).
+
+What a run costs is kept small for a room clicking at once: the layers for a filter set and the
+ring for a selection are worked out once for all sessions (LayerSpec, shared) and each run only
+makes fresh folium objects from them; the map is rendered once per run (``render=False``: st_folium
+renders the map itself, the figure around it is not needed).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas.cache import SharedMemo, per_atlas
 from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
 from atlas.load import Atlas
@@ -62,8 +67,8 @@ def zone_points(atlas: Atlas, df) -> list[dict]:
     ]
 
 
-def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
-    pts = [
+def event_points(atlas: Atlas, df) -> list[dict]:
+    return [
         {
             "kind": "ev",
             "id": r["id"],
@@ -72,9 +77,13 @@ def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
             "colour": "#1F2933",
             "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", "")),
         }
-        for r in events.to_dict("records")
+        for r in df.to_dict("records")
     ]
-    pts += [
+
+
+def organisation_points(atlas: Atlas, df) -> list[dict]:
+    """EU support organisations (the offices on the ground); other organisations are not mapped."""
+    return [
         {
             "kind": "org",
             "id": r["id"],
@@ -83,10 +92,30 @@ def cooperation_points(atlas: Atlas, events, orgs) -> list[dict]:
             "colour": "#6B7785",
             "label": ml.label_text(r["name"], r.get("city_en", "")),
         }
-        for r in orgs.to_dict("records")
-        if r["category"] == "eu_support"
+        for r in df.to_dict("records")
+        if r["category"] == "eu_support" and r["lat"] == r["lat"]
     ]
-    return pts
+
+
+def all_points(atlas: Atlas) -> dict[str, dict[str, dict]]:
+    """Every point the map can show, by table and id, made once per Atlas: a filter only picks."""
+
+    def build(a: Atlas) -> dict[str, dict[str, dict]]:
+        tables = {
+            "clusters": cluster_points(a, a.clusters),
+            "zones": zone_points(a, a.zones),
+            "events": event_points(a, a.events),
+            "organisations": organisation_points(a, a.organisations),
+        }
+        return {name: {p["id"]: p for p in points} for name, points in tables.items()}
+
+    return per_atlas(atlas, "map_points", build)
+
+
+def picked(atlas: Atlas, table: str, ids) -> list[dict]:
+    """The mapped points of ``table`` among ``ids``, in their order."""
+    points = all_points(atlas)[table]
+    return [points[i] for i in ids if i in points]
 
 
 def province_shading(atlas: Atlas, filtered: Filtered) -> dict:
@@ -116,27 +145,31 @@ def province_style(feature: dict) -> dict:
     }
 
 
-def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
-    """The explorer's layers for the filtered atlas, bottom to top (without the selection ring)."""
-    groups = []
+def _data_layers(atlas: Atlas, filtered: Filtered, view: ViewState) -> list[ml.LayerSpec]:
+    layers = []
+    cluster_ids, zone_ids, _cc, event_ids, org_ids = filtered.ids
     # Points sharing a seat (across layers: a zone and an EEN office in one city) are fanned out.
     points = ml.spread_colocated(
-        (cluster_points(atlas, filtered.clusters) if "clusters" in view.layers else [])
-        + (zone_points(atlas, filtered.zones) if "zones" in view.layers else [])
-        + (cooperation_points(atlas, filtered.events, filtered.organisations) if "cooperation" in view.layers else [])
+        (picked(atlas, "clusters", cluster_ids) if "clusters" in view.layers else [])
+        + (picked(atlas, "zones", zone_ids) if "zones" in view.layers else [])
+        + (
+            picked(atlas, "events", event_ids) + picked(atlas, "organisations", org_ids)
+            if "cooperation" in view.layers
+            else []
+        )
     )
     by_kind = {k: [p for p in points if p["kind"] in k] for k in (("ic",), ("z",), ("ev", "org"))}
     if "provinces" in view.layers:
-        groups.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered), province_style))
+        layers.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered), province_style))
     if "city_clusters" in view.layers:
         only = sorted(filtered.city_clusters["id"]) if view.city_clusters else None
-        groups.append(ml.city_cluster_layer(only))
+        layers.append(ml.city_cluster_layer(only))
     if "clusters" in view.layers:
-        groups.append(ml.circle_layer("Industrial clusters", by_kind[("ic",)]))
+        layers.append(ml.circle_layer("Industrial clusters", by_kind[("ic",)]))
     if "zones" in view.layers:
-        groups.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
+        layers.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
     if "cooperation" in view.layers:
-        groups.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
+        layers.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
     tax = atlas.taxonomy
     shown = set(filtered.clusters["sector"]) if "clusters" in view.layers else set()
     unsectored = None
@@ -144,10 +177,14 @@ def data_groups(atlas: Atlas, filtered: Filtered, view: ViewState) -> list:
         firsts = [zone_sector(s) for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
         shown |= set(firsts) - {""}
         unsectored = tax.colour("") if "" in firsts else None
-    groups.append(
+    layers.append(
         ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers, unsectored)
     )
-    return groups
+    return layers
+
+
+LAYERS = SharedMemo(64)  # layers per filter set, for every session
+RINGS = SharedMemo(256)  # the selection's mark per selected item, for every session
 
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
@@ -155,21 +192,20 @@ def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:
     return id(atlas), filtered.ids, view.layers, bool(view.city_clusters)
 
 
-def _ring_key(selection: Detail | None) -> tuple | None:
-    return (selection.kind, selection.id) if selection else None
+def data_layers(atlas: Atlas, filtered: Filtered, view: ViewState) -> list[ml.LayerSpec]:
+    """The explorer's layers for the filtered atlas, bottom to top (without the selection ring)."""
+    return LAYERS.get(atlas, layers_key(atlas, filtered, view), lambda: _data_layers(atlas, filtered, view))
 
 
-def _session_groups(cache_key: str, key: tuple, build) -> list:
-    """The folium feature groups for ``key``, built once per session and reused while the
-    filters stay the same. Per session, not shared: streamlit-folium renames the groups it is given
-    (and their children) for the map it renders, and a group drawn by two sessions' maps was seen to
-    reach a browser half renamed (a script error, and the markers deaf to clicks)."""
-    cache = st.session_state.setdefault(cache_key, {})
-    if key not in cache:
-        if len(cache) >= 6:
-            cache.pop(next(iter(cache)))
-        cache[key] = build()
-    return cache[key]
+def ring_layer(atlas: Atlas, selection: Detail | None) -> ml.LayerSpec:
+    """The selection's mark (an empty layer when nothing is selected)."""
+    if selection is None:
+        return ml.highlight_layer()
+    return RINGS.get(
+        atlas,
+        (selection.kind, selection.id),
+        lambda: ml.highlight_layer(selection.lat, selection.lon, selection.geometry),
+    )
 
 
 def render_map(
@@ -180,26 +216,18 @@ def render_map(
     pan: Pan | tuple | None,
     height: int = 620,
     key: str = MAP_KEY,
-    extra_groups: list | None = None,
+    extra_layers: list[ml.LayerSpec] | None = None,
     on_change: Callable[[str], None] | None = None,
 ) -> str:
     """The atlas map, through st_folium's documented arguments. ``on_change(map_key)`` is called on
     a map event (the component's value is then in ``st.session_state[map_key]``); without it the
     map reports nothing (other pages' maps that only show). ``pan``: where the map should be, a
-    Pan or (lat, lon, zoom). Returns the map's key."""
+    Pan or (lat, lon, zoom). ``extra_layers``: a page's own layers, drawn on top. Returns the map's
+    key."""
     if isinstance(pan, tuple):
         pan = Pan(*pan)
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
-    groups = _session_groups(
-        f"{map_key}_layers", layers_key(atlas, filtered, view), lambda: data_groups(atlas, filtered, view)
-    )
-    ring = _session_groups(
-        f"{map_key}_ring",
-        ("ring", _ring_key(selection)),
-        lambda: [
-            ml.highlight_layer(selection.lat, selection.lon, selection.geometry) if selection else ml.highlight_layer()
-        ],
-    )
+    layers = data_layers(atlas, filtered, view) + [ring_layer(atlas, selection)] + list(extra_layers or ())
     st_folium(
         ml.base_map(view.basemap),
         key=map_key,
@@ -208,7 +236,8 @@ def render_map(
         returned_objects=RETURNED if on_change else [],
         center=pan.center if pan else None,
         zoom=pan.zoom if pan else None,
-        feature_group_to_add=groups + ring + list(extra_groups or ()),
+        feature_group_to_add=[layer.group() for layer in layers],
+        render=False,
         on_change=(lambda: on_change(map_key)) if on_change else None,
     )
     return map_key

@@ -3,7 +3,6 @@ the URL (``?shortlist=ic:IC048,z:z_huadu_auto_city``), its map layers and downlo
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 
 from atlas.filters import filter_atlas
@@ -266,7 +265,7 @@ def render_results(atlas, found: Found) -> None:
 # --- the shortlist -------------------------------------------------------------------------------------
 
 
-def shortlist_layers(atlas, keys: list[str]) -> list[folium.FeatureGroup]:
+def shortlist_layers(atlas, keys: list[str]) -> list[ml.LayerSpec]:
     """The shortlist on the map: its points (colour = sector) and a ring or outline around each."""
     docs = shortlist_docs(atlas)
     points, rings = [], []
@@ -328,7 +327,7 @@ def render_shortlist(atlas) -> None:
         fit_view(located),
         height=440,
         key="partner_map",
-        extra_groups=shortlist_layers(atlas, keys),
+        extra_layers=shortlist_layers(atlas, keys),
     )
     mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
     st.caption(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-import folium
 import pandas as pd
 import streamlit as st
 
@@ -128,7 +127,7 @@ def places_table(atlas, upload: Upload) -> pd.DataFrame:
     )
 
 
-def places_layer(upload: Upload | None) -> folium.FeatureGroup:
+def places_layer(upload: Upload | None) -> ml.LayerSpec:
     """The user's points as their own layer; tooltips go through label_text, which escapes."""
     points = [
         {

@@ -56,7 +56,7 @@ render_map(
     map_request(upload),
     height=560,
     key="myplaces_map",
-    extra_groups=[places_layer(upload)],
+    extra_layers=[places_layer(upload)],
 )
 render_disclaimer()  # the legend is inside the map
 st.caption(

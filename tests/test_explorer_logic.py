@@ -269,20 +269,20 @@ def test_point_layer_escapes_labels_and_only_lets_hex_colours_through():
         },
     ]
     m = folium.Map(tiles=None)
-    ml.circle_layer("t", points).add_to(m)
+    ml.circle_layer("t", points).group().add_to(m)
     code = m.get_root().render()
     assert markup not in code and "<script>x()" not in code and 'onerror="' not in code
-    layer = next(c for c in ml.circle_layer("t", points)._children.values() if hasattr(c, "rows"))
+    layer = next(c for c in ml.circle_layer("t", points).group()._children.values() if hasattr(c, "rows"))
     assert [r[2] for r in layer.rows] == ["#0072B2", ml.FALLBACK_COLOUR]
     assert [f["properties"]["id"] for f in layer.data["features"]] == ["X1", "X2"]
 
 
 def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
     from components import map_layers as ml
-    from components.map_view import data_groups
+    from components.map_view import data_layers
 
     view = ViewState(sectors=("automotive", "textiles"), layers=("clusters", "zones"))
-    groups = data_groups(atlas, filter_atlas(atlas, view), view)
+    groups = [layer.group() for layer in data_layers(atlas, filter_atlas(atlas, view), view)]
     legend = next(c for c in groups[-1]._children.values() if isinstance(c, ml.Legend)).html
     tax = atlas.taxonomy
     assert legend.count('class="atlas-dot"') == 2
@@ -292,7 +292,7 @@ def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
     assert "<script>" not in ml.legend_html([("#000000", "<script>x</script>")], ())
 
     zones_only = ViewState(layers=("zones", "provinces"))  # zones are coloured by their first sector
-    groups = data_groups(atlas, filter_atlas(atlas, zones_only), zones_only)
+    groups = [layer.group() for layer in data_layers(atlas, filter_atlas(atlas, zones_only), zones_only)]
     legend = next(c for c in groups[-1]._children.values() if isinstance(c, ml.Legend)).html
     firsts = {str(s).split(";")[0] if s == s else "" for s in atlas.zones.dropna(subset=["lat"])["sectors"]}
     assert legend.count('class="atlas-dot"') == len(firsts - {""}) > 1

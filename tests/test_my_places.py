@@ -98,7 +98,7 @@ def test_markup_in_names_stays_text_and_is_escaped_on_the_map():
 
     upload = read_text(f"name,place\n{MARKUP},Huadu\n")
     assert upload.places[0].name == MARKUP  # kept as typed, shown as text
-    layer = places_layer(upload)
+    layer = places_layer(upload).group()
     labels = [
         f["properties"]["label"] for c in layer._children.values() if hasattr(c, "data") for f in c.data["features"]
     ]

@@ -377,7 +377,7 @@ def test_a_shortlist_table_carries_each_records_source_and_website(atlas):
 def feature_labels(group) -> list[str]:
     return [
         f["properties"]["label"]
-        for child in group._children.values()
+        for child in group.group()._children.values()
         if hasattr(child, "data")
         for f in child.data["features"]
     ]
