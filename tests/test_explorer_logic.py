@@ -315,3 +315,45 @@ def test_a_panel_lists_each_event_once_however_many_stops_it_had(atlas):
 
 def test_a_detail_is_computed_once_and_shared(atlas):
     assert detail(atlas, "ic:IC048") is detail(atlas, "ic:IC048")
+
+
+def test_every_map_gets_fresh_folium_objects_from_the_layers_shared_by_all_sessions(atlas):
+    """streamlit-folium renames the groups it draws: two sessions' maps must never share one."""
+    from components.map_view import data_layers, ring_layer
+
+    view = ViewState(sectors=("automotive",))
+    specs = data_layers(atlas, filter_atlas(atlas, view), view)
+    assert data_layers(atlas, filter_atlas(atlas, view), view) is specs  # worked out once
+    first, second = [s.group() for s in specs], [s.group() for s in specs]
+    assert all(a is not b for a, b in zip(first, second))
+    children = [c for g in first for c in g._children.values()]
+    assert children and not {id(c) for c in children} & {id(c) for g in second for c in g._children.values()}
+    selected = detail(atlas, "ic:IC048")
+    assert ring_layer(atlas, selected) is ring_layer(atlas, selected)
+    assert ring_layer(atlas, selected).group() is not ring_layer(atlas, selected).group()
+
+
+def test_the_map_drawn_without_template_compiles_is_the_map_folium_draws(atlas):
+    """PlainRender skips branca's compiling of rendered parts; the page must be the same."""
+    import re
+
+    import folium
+
+    from components import map_layers as ml
+    from components.map_view import data_layers
+
+    class FoliumMap(folium.Map):  # folium's own rendering, with the atlas map's assets
+        default_js, default_css = ml.AtlasMap.default_js, ml.AtlasMap.default_css
+
+    def page(map_cls, pane_cls, group_cls) -> str:
+        m = map_cls(location=ml.CHINA_CENTER, zoom_start=4, tiles=None, keyboard=False)
+        pane_cls(ml.CLUSTER_PANE, z_index=650).add_to(m)
+        for spec in data_layers(atlas, filter_atlas(atlas, ViewState()), ViewState()):
+            fg = group_cls(name=spec.name).add_to(m)
+            for make in spec.makers:
+                make().add_to(fg)
+        return re.sub(r"_[0-9a-f]{32}", "_ID", m.get_root().render())
+
+    ours = page(ml.AtlasMap, ml.AtlasPane, ml.AtlasFeatureGroup)
+    assert ours == page(FoliumMap, folium.map.CustomPane, folium.FeatureGroup)
+    assert "IC048" in ours and "{{" not in ours
