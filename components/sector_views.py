@@ -43,9 +43,21 @@ def sectors_data(atlas: Atlas) -> dict:
     """The Sectors page's tables (they depend only on the data, so every session shares them)."""
 
     def build(a: Atlas) -> dict:
+        by_sector, by_province = clusters_by_sector(a), clusters_by_province(a)
         return {
-            "by_sector": clusters_by_sector(a),
-            "by_province": clusters_by_province(a),
+            "by_sector": by_sector,
+            "by_sector_table": pd.DataFrame(
+                {
+                    "sector": list(by_sector),
+                    "label": [a.taxonomy.label(s) for s in by_sector],
+                    "clusters": list(by_sector.values()),
+                }
+            ),
+            "by_province": by_province,
+            "provinces": by_province["province"].nunique(),
+            "in_priority": int((a.clusters["priority_sector"] != "").sum()),
+            "source_summary": source_summary(a.clusters["source"]),
+            "source_line": source_line(a.clusters["source"]),
             "hierarchy": grouped_hierarchy(a),
             "priorities": {pid: priority_overview(a, pid) for pid in priority_sectors(a)},
             "mic2025": programme_matches(a, a.mic2025.sort_values("order", key=lambda s: s.astype(int))),
@@ -91,8 +103,13 @@ def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "
     map_link(f"Open the map: {labels[i]}", items[i][1])
 
 
+def source_line(sources) -> str:
+    """The 'Source:' caption of many records (source_summary, as markdown)."""
+    return "Source: " + source_md(source_summary(sources))
+
+
 def source_caption(sources) -> None:
-    st.caption("Source: " + source_md(source_summary(sources)))
+    st.caption(source_line(sources))
 
 
 def readable(fig: go.Figure) -> go.Figure:
@@ -228,25 +245,95 @@ def counted(label: str, n: int, sources, searched=()) -> str:
     return f"{with_as_of(label, records_as_of(sources, searched))}: {n}"
 
 
-def _figures(o: dict) -> None:
-    figs = o["figures"]
-    st.markdown(f"**{md(counted('Key figures', len(figs), figs['source']))}**")
+def card_text(atlas: Atlas, o: dict) -> dict:
+    """Everything a priority card writes that depends only on the data (its markdown, captions, map
+    links and source lines), worked out once per Atlas: a run of the page only puts it on screen."""
+    return per_atlas(atlas, f"sector_card.{o['id']}", lambda a: _card_text(a, o))
+
+
+def _card_text(atlas: Atlas, o: dict) -> dict:
+    tax = atlas.taxonomy
+    figs, clusters, zones, coop = o["figures"], o["clusters"], o["zones"], o["cooperation"]
     diffs = figure_differences(figs)
-    if diffs:
-        st.markdown("Where the two briefing versions print different figures, both are shown:")
-        st.markdown(
-            "\n".join(
-                f"- **{md(d['metric'])}**: "
-                + " · ".join(
-                    f"{md(v['document'])}: {md(v['value_text'])}"
-                    + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
-                    + f" ({md(v['as_of'])})"
-                    for v in d["versions"]
-                )
-                for d in diffs
-            )
+    diff_md = "\n".join(
+        f"- **{md(d['metric'])}**: "
+        + " · ".join(
+            f"{md(v['document'])}: {md(v['value_text'])}"
+            + (f" \\[read: {md(v['corrected'])}\\]" if v["corrected"] else "")
+            + f" ({md(v['as_of'])})"
+            for v in d["versions"]
         )
-    st.markdown("\n".join(f"- **{md(r['metric'])}**: {md(figure_line(r))}" for r in figs.to_dict("records")))
+        for d in diffs
+    )
+    sector_names = ", ".join(tax.label(s) for s in o["sectors"])
+    cluster_rows, zone_rows = clusters.to_dict("records"), zones.to_dict("records")
+    coop_rows = [r for v in coop.values() for r in v]
+    events = "\n".join(
+        f"- {md(e['when'])} · {md(e['name'])}"
+        + (f" — {md(e['where'])}" if e["where"] else "")
+        + (" (planned)" if e["status"] == "planned" else "")
+        for e in coop["events"]
+    )
+    return {
+        "colour": tax.colour(o["sectors"][0]) if o["sectors"] else "#1F2933",
+        "caption": f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
+        f"Source: {source_md(o['source'])}",
+        "metrics": card_metrics(atlas, o),
+        # key figures
+        "figures_title": f"**{md(counted('Key figures', len(figs), figs['source']))}**",
+        "differences": diff_md,
+        "figure_lines": "\n".join(f"- **{md(r['metric'])}**: {md(figure_line(r))}" for r in figs.to_dict("records")),
+        "figures_source": source_line(figs["source"]),
+        "figures_summary": source_summary(figs["source"]),
+        # places
+        "clusters_title": f"**Top-100 clusters ({TABLE4_AS_OF}) flagged for this priority: {len(clusters)}**",
+        "clusters_md": "\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in cluster_rows)
+        or "None in Table 4.",
+        "clusters_caption": f"{len(clusters)} of the {o['sector_clusters']} clusters ({TABLE4_AS_OF}) in "
+        f"{md(sector_names)} carry the priority flag (data/industry_sectors.csv says why each industry is or "
+        "is not flagged).",
+        "zones_title": f"**{md(counted('Zones and parks', len(zones), zones['source'], atlas.zones['source']))}**",
+        "zones_md": " · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})" for r in zone_rows)
+        or "None named in the documents.",
+        "places_source": source_line(list(clusters["source"]) + list(zones["source"])),
+        "sector_links": [(f"All of {o['label']} on the map", {"priority": o["id"]})]
+        + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]],
+        "place_links": [(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in cluster_rows]
+        + [(r["name_en"], {"sel": f"z:{r['id']}"}) for r in zone_rows],
+        # policies and cooperation
+        "policies_title": counted("Policies for this sector", len(o["policies"]), (p["source"] for p in o["policies"])),
+        "policies_md": "\n".join(
+            f"- **{md(with_period(p['name'], p['years']))}**" + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}"
+            for p in o["policies"]
+        )
+        or "None named.",
+        "policies_source": source_line(p["source"] for p in o["policies"]),
+        "coop_title": counted("EU-China cooperation in this sector", len(coop_rows), (r["source"] for r in coop_rows)),
+        "coop_count": len(coop_rows),
+        "partnerships_md": "\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]),
+        "projects_md": "\n".join(
+            f"- {md_link(with_period(p['name'], p['years']), p['website'])}" for p in coop["projects"]
+        ),
+        "events_md": events,
+        "coop_source": source_line(r["source"] for r in coop_rows),
+    }
+
+
+FIGURES_HOW_TO_READ = (
+    "How to read this: each figure exactly as printed, with its year (reference, forecast or target "
+    "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
+    "other version prints differently sits right below it. "
+    "Corrected readings and doubts are in the last columns."
+)
+
+
+def _figures(o: dict, text: dict) -> None:
+    figs = o["figures"]
+    st.markdown(text["figures_title"])
+    if text["differences"]:
+        st.markdown("Where the two briefing versions print different figures, both are shown:")
+        st.markdown(text["differences"])
+    st.markdown(text["figure_lines"])
     with st.expander(
         "All key figures as a table, with corrections and notes", key=f"figtable_{o['id']}", on_change="rerun"
     ) as box:
@@ -261,98 +348,52 @@ def _figures(o: dict) -> None:
                     "Figure as printed": st.column_config.TextColumn(width="medium"),
                 },
             )
-    st.caption(
-        "How to read this: each figure exactly as printed, with its year (reference, forecast or target "
-        "year; the document's date where it gives no year) and the briefing it comes from; a figure the "
-        "other version prints differently sits right below it. "
-        "Corrected readings and doubts are in the last columns."
-    )
-    source_caption(figs["source"])
-    download_rows(figs, f"key figures {o['label']}", source_summary(figs["source"]), key=f"dl_fig_{o['id']}")
+    st.caption(FIGURES_HOW_TO_READ)
+    st.caption(text["figures_source"])
+    download_rows(figs, f"key figures {o['label']}", text["figures_summary"], key=f"dl_fig_{o['id']}")
 
 
-def _places(atlas: Atlas, o: dict) -> None:
-    tax = atlas.taxonomy
-    clusters, zones = o["clusters"], o["zones"]
-    sector_names = ", ".join(tax.label(s) for s in o["sectors"])
-    st.markdown(f"**Top-100 clusters ({TABLE4_AS_OF}) flagged for this priority: {len(clusters)}**")
-    st.markdown(
-        "\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in clusters.to_dict("records"))
-        or "None in Table 4."
-    )
-    st.caption(
-        f"{len(clusters)} of the {o['sector_clusters']} clusters ({TABLE4_AS_OF}) in {md(sector_names)} carry the "
-        "priority flag (data/industry_sectors.csv says why each industry is or is not flagged)."
-    )
-    st.markdown(f"**{md(counted('Zones and parks', len(zones), zones['source'], atlas.zones['source']))}**")
-    st.markdown(
-        " · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})" for r in zones.to_dict("records"))
-        or "None named in the documents."
-    )
-    source_caption(list(clusters["source"]) + list(zones["source"]))
+def _places(text: dict) -> None:
+    st.markdown(text["clusters_title"])
+    st.markdown(text["clusters_md"])
+    st.caption(text["clusters_caption"])
+    st.markdown(text["zones_title"])
+    st.markdown(text["zones_md"])
+    st.caption(text["places_source"])
 
 
-def _place_links(atlas: Atlas, o: dict) -> None:
-    tax = atlas.taxonomy
-    clusters, zones = o["clusters"], o["zones"]
-    map_links(
-        [(f"All of {o['label']} on the map", {"priority": o["id"]})]
-        + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]],
-        key=f"ml_{o['id']}",
-    )
-    items = [(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in clusters.to_dict("records")] + [
-        (r["name_en"], {"sel": f"z:{r['id']}"}) for r in zones.to_dict("records")
-    ]
-    if items:
-        map_links(items, key=f"pick_{o['id']}", prompt="Open one cluster or zone on the map")
+def _place_links(o: dict, text: dict) -> None:
+    map_links(text["sector_links"], key=f"ml_{o['id']}")
+    if text["place_links"]:
+        map_links(text["place_links"], key=f"pick_{o['id']}", prompt="Open one cluster or zone on the map")
 
 
-def _policies_and_cooperation(o: dict) -> None:
+def _policies_and_cooperation(text: dict) -> None:
     left, right = st.columns(2, gap="large")
-    with left.expander(counted("Policies for this sector", len(o["policies"]), (p["source"] for p in o["policies"]))):
-        st.markdown(
-            "\n".join(
-                f"- **{md(with_period(p['name'], p['years']))}**"
-                + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}"
-                for p in o["policies"]
-            )
-            or "None named."
-        )
+    with left.expander(text["policies_title"]):
+        st.markdown(text["policies_md"])
         st.caption(
             "Policies whose scope names this priority sector or its sectors (data/policies.yaml, "
             "applies_to). The Policies page has each one's factsheet."
         )
-        source_caption(p["source"] for p in o["policies"])
-    coop = o["cooperation"]
-    n = sum(len(v) for v in coop.values())
-    with right.expander(
-        counted("EU-China cooperation in this sector", n, (r["source"] for v in coop.values() for r in v))
-    ):
-        if coop["partnerships"]:
+        st.caption(text["policies_source"])
+    with right.expander(text["coop_title"]):
+        if text["partnerships_md"]:
             st.markdown("**ESCP-4i partnerships**")
-            st.markdown("\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]))
-        if coop["projects"]:
+            st.markdown(text["partnerships_md"])
+        if text["projects_md"]:
             st.markdown("**Research and innovation projects**")
-            st.markdown(
-                "\n".join(f"- {md_link(with_period(p['name'], p['years']), p['website'])}" for p in coop["projects"])
-            )
-        if coop["events"]:
+            st.markdown(text["projects_md"])
+        if text["events_md"]:
             st.markdown("**Missions, matchmaking, fairs and dialogues**")
-            st.markdown(
-                "\n".join(
-                    f"- {md(e['when'])} · {md(e['name'])}"
-                    + (f" — {md(e['where'])}" if e["where"] else "")
-                    + (" (planned)" if e["status"] == "planned" else "")
-                    for e in coop["events"]
-                )
-            )
-        if not n:
+            st.markdown(text["events_md"])
+        if not text["coop_count"]:
             st.write("The documents record no cooperation in this sector.")
         st.caption(
             "Partnerships, projects and events whose sector or priority sector matches; an event "
             "with several stops counts once."
         )
-        source_caption(r["source"] for v in coop.values() for r in v)
+        st.caption(text["coop_source"])
 
 
 def card_metrics(atlas: Atlas, o: dict) -> list[tuple[str, int]]:
@@ -370,66 +411,73 @@ def card_metrics(atlas: Atlas, o: dict) -> list[tuple[str, int]]:
 
 def render_priority_card(atlas: Atlas, o: dict) -> None:
     """One priority sector: figures as printed, where it is (clusters, zones), its policies and cooperation."""
-    tax = atlas.taxonomy
-    colour = tax.colour(o["sectors"][0]) if o["sectors"] else "#1F2933"
+    text = card_text(atlas, o)
     with st.container(border=True):
-        st.markdown(f'<div style="height:6px;background:{colour};border-radius:3px"></div>', unsafe_allow_html=True)
-        st.subheader(md(o["label"]), anchor=False)
-        st.caption(
-            f"Briefing priority sector; our sector(s): {md(', '.join(tax.label(s) for s in o['sectors']))}. "
-            f"Source: {source_md(o['source'])}"
+        st.markdown(
+            f'<div style="height:6px;background:{text["colour"]};border-radius:3px"></div>', unsafe_allow_html=True
         )
-        for col, (label, value) in zip(st.columns(5), card_metrics(atlas, o)):
+        st.subheader(md(o["label"]), anchor=False)
+        st.caption(text["caption"])
+        for col, (label, value) in zip(st.columns(5), text["metrics"]):
             col.metric(label, value, help=label)
         left, right = st.columns(2, gap="large")
         with left:
-            _figures(o)
+            _figures(o, text)
         with right:
-            _places(atlas, o)
-            _place_links(atlas, o)
-        _policies_and_cooperation(o)
+            _places(text)
+            _place_links(o, text)
+        _policies_and_cooperation(text)
 
 
 # --- national sector lists -------------------------------------------------------------------
 
 
-def render_programme_table(df: pd.DataFrame, name: str, key: str) -> None:
-    """A national sector list with the clusters and zones in each item's sectors, and map links."""
-    table = df.rename(
-        columns={
-            "name": "Sector as printed",
-            "sector_labels": "Our sector(s)",
-            "priority": "Briefing priority",
-            "clusters": f"Top-100 clusters ({TABLE4_AS_OF})",
-            "zones": "Zones and parks",
-            "cluster_names": "Which clusters",
-            "zone_names": "Which zones",
-            "note": "Mapping note",
-        }
-    )
-    st.markdown(
-        "\n".join(
+def programme_text(df: pd.DataFrame) -> dict:
+    """What a national sector list writes (its lines, map links and source line), from its table."""
+    rows = df.to_dict("records")
+    return {
+        "lines": "\n".join(
             f"- **{md(r['name'])}** → {md(r['sector_labels'])}: {r['clusters']} top-100 clusters ({TABLE4_AS_OF}), "
             f"{r['zones']} zones and parks" + (f" · briefing priority: {md(r['priority'])}" if r["priority"] else "")
-            for r in df.to_dict("records")
-        )
-    )
+            for r in rows
+        ),
+        "links": [(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])}) for r in rows],
+        "source": source_line(df["source"]),
+        "summary": source_summary(df["source"]),
+        "rows": df.drop(columns=["sectors"]),
+    }
+
+
+PROGRAMME_COLUMNS = {
+    "name": "Sector as printed",
+    "sector_labels": "Our sector(s)",
+    "priority": "Briefing priority",
+    "clusters": f"Top-100 clusters ({TABLE4_AS_OF})",
+    "zones": "Zones and parks",
+    "cluster_names": "Which clusters",
+    "zone_names": "Which zones",
+    "note": "Mapping note",
+}
+
+
+def render_programme_table(atlas: Atlas, which: str, name: str) -> None:
+    """A national sector list (``which``: a table of sectors_data) with the clusters and zones in each
+    item's sectors, and map links; its text is worked out once per Atlas."""
+    df = sectors_data(atlas)[which]
+    text = per_atlas(atlas, f"programme_text.{which}", lambda a: programme_text(df))
+    st.markdown(text["lines"])
     with st.expander(
-        "The table, with which clusters and zones and the mapping notes", key=f"table_{key}", on_change="rerun"
+        "The table, with which clusters and zones and the mapping notes", key=f"table_{which}", on_change="rerun"
     ) as box:
         if box.open:  # the interactive grid loads only when asked for
             st.dataframe(
-                table.drop(columns=["id", "sectors", "source"]),
+                df.rename(columns=PROGRAMME_COLUMNS).drop(columns=["id", "sectors", "source"]),
                 hide_index=True,
                 column_config={
                     "Sector as printed": st.column_config.TextColumn(width="medium"),
                     "Which clusters": st.column_config.TextColumn(width="large"),
                 },
             )
-    map_links(
-        [(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])}) for r in df.to_dict("records")],
-        key=f"ml_{key}",
-        prompt=f"Open the map filtered to one {name} sector",
-    )
-    source_caption(df["source"])
-    download_rows(df.drop(columns=["sectors"]), name, source_summary(df["source"]), key=f"dl_{key}")
+    map_links(text["links"], key=f"ml_{which}", prompt=f"Open the map filtered to one {name} sector")
+    st.caption(text["source"])
+    download_rows(text["rows"], name, text["summary"], key=f"dl_{which}")

@@ -7,11 +7,9 @@ Tables and figures depend only on the data, so they are built once for all sessi
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from atlas.figures import TABLE4_AS_OF, records_as_of
-from atlas.sector_stats import source_summary
 from components.charts import PLOT_CONFIG
 from components.data_access import get_atlas
 from components.downloads import download_rows
@@ -24,7 +22,6 @@ from components.sector_views import (
     render_programme_table,
     sectors_data,
     sectors_figure,
-    source_caption,
 )
 
 
@@ -47,10 +44,10 @@ cols[0].metric(
     help="The top-100 industrial clusters of 2010: Table 4 of the earlier (D3.2) briefing.",
 )
 cols[1].metric("Sectors with clusters (2010 list)", f"{len(by_sector)} of {len(tax.order)}")
-cols[2].metric("Provinces with clusters (2010 list)", by_province["province"].nunique())
+cols[2].metric("Provinces with clusters (2010 list)", data["provinces"])
 cols[3].metric(
     f"Of them in a priority sector ({TABLE4_AS_OF})",
-    int((clusters["priority_sector"] != "").sum()),
+    data["in_priority"],
     help="Clusters of the 2010 list whose industry falls in one of the briefings' four priority sectors.",
 )
 
@@ -87,19 +84,8 @@ with t_sector:
             key="ml_sector",
             prompt=f"Open the map filtered to one sector (clusters of the {TABLE4_AS_OF})",
         )
-        source_caption(clusters["source"])
-        download_rows(
-            pd.DataFrame(
-                {
-                    "sector": list(by_sector),
-                    "label": [tax.label(s) for s in by_sector],
-                    "clusters": list(by_sector.values()),
-                }
-            ),
-            "clusters by sector",
-            source_summary(clusters["source"]),
-            key="dl_sector",
-        )
+        st.caption(data["source_line"])
+        download_rows(data["by_sector_table"], "clusters by sector", data["source_summary"], key="dl_sector")
 with t_province:
     if t_province.open:
         st.plotly_chart(sectors_figure(atlas, "province"), config=PLOT_CONFIG, theme=None, key="province_bar")
@@ -119,10 +105,8 @@ with t_province:
             key="ml_province",
             prompt=f"Open the map filtered to one province (clusters of the {TABLE4_AS_OF})",
         )
-        source_caption(clusters["source"])
-        download_rows(
-            by_province, "clusters by province and sector", source_summary(clusters["source"]), key="dl_province"
-        )
+        st.caption(data["source_line"])
+        download_rows(by_province, "clusters by province and sector", data["source_summary"], key="dl_province")
 with t_tree:
     if t_tree.open:
         kind = st.radio(
@@ -140,11 +124,11 @@ with t_tree:
             "Provinces with one or two clusters share the “Other provinces” tile. Click a tile to zoom "
             "in (its labels then show), the path bar to zoom out."
         )
-        source_caption(clusters["source"])
+        st.caption(data["source_line"])
         download_rows(
             clusters[["id", "province", "place", "industry", "name_en", "sector", "priority_sector", "source"]],
             "top-100 clusters by province sector industry",
-            source_summary(clusters["source"]),
+            data["source_summary"],
             key="dl_tree",
         )
 
@@ -175,7 +159,7 @@ sei_title = f"The {len(atlas.strategic_emerging)} strategic emerging industries 
 t_mic, t_sei = st.tabs([mic_title, sei_title], key="sec_lists", on_change="rerun")
 with t_mic:
     if t_mic.open:
-        render_programme_table(data["mic2025"], "Made in China 2025", "mic")
+        render_programme_table(atlas, "mic2025", "Made in China 2025")
 with t_sei:
     if t_sei.open:
-        render_programme_table(data["sei"], "strategic emerging industries", "sei")
+        render_programme_table(atlas, "sei", "strategic emerging industries")
