@@ -28,6 +28,11 @@ class Filtered:
         tables = (self.clusters, self.zones, self.city_clusters, self.events, self.organisations)
         return tuple(tuple(df["id"]) for df in tables)
 
+    @cached_property
+    def cooperation_markers(self) -> int:
+        """The cooperation layer's markers: events and the EU support offices (counted once per filter set)."""
+        return len(self.events) + int((self.organisations["category"] == "eu_support").sum())
+
 
 @dataclass(frozen=True)
 class SearchScope:

@@ -21,7 +21,7 @@ def render_disclaimer() -> None:
 
 def counts_line(atlas: Atlas, filtered: Filtered) -> str:
     """What the filters leave on the map, in one line (plain Markdown: cheap to draw on load)."""
-    coop = len(filtered.events) + int((filtered.organisations["category"] == "eu_support").sum())
+    coop = filtered.cooperation_markers
     parts = [
         (len(filtered.clusters), len(atlas.clusters), "industrial clusters (2010 list)"),
         (len(filtered.zones), len(atlas.zones), "zones and parks"),
