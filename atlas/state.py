@@ -80,6 +80,10 @@ class Pan:
 class ExplorerState:
     view: ViewState = field(default_factory=ViewState)
     pan: Pan | None = None  # where the map should be; None: where it starts (all of China)
+    # Where the map is drawn at first: the view the session opened at (None: all of China). The
+    # map then reports that view once drawn, rather than all of China and then the pan to it
+    # (a run more, and an address that showed China for a moment).
+    start: Pan | None = None
     clicked: str = ""  # the selection the last map click made (no ring, no pan needed)
     map_key: str = ""  # which map instance ``last_click`` counts for
     last_click: int = 0  # streamlit-folium's last_object_clicked_count when last handled
@@ -169,7 +173,7 @@ def from_url(
         pan = Pan(view.lat, view.lon, view.zoom or 5, 1)
     elif view.sel and locate is not None and (at := locate(view.sel)):
         pan = Pan(at[0], at[1], kinds.select_zoom(view.sel), 1)
-    return ExplorerState(view=view, pan=pan), note
+    return ExplorerState(view=view, pan=pan, start=pan), note
 
 
 def to_url(state: ExplorerState) -> dict[str, str]:

@@ -306,11 +306,13 @@ def local_assets_present() -> list[str]:
     return [str(p) for p in needed if not p.exists()]
 
 
-def base_map(basemap: str = "outline") -> folium.Map:
-    """China at country zoom, province outlines always drawn so the map is never blank."""
+def base_map(basemap: str = "outline", start: tuple[tuple[float, float], int] | None = None) -> folium.Map:
+    """China at country zoom (or ``start``: (centre, zoom)), province outlines always drawn so the
+    map is never blank."""
+    centre, zoom = start or (CHINA_CENTER, CHINA_ZOOM)
     m = AtlasMap(
-        location=CHINA_CENTER,
-        zoom_start=CHINA_ZOOM,
+        location=centre,
+        zoom_start=zoom,
         min_zoom=3,
         max_zoom=12,
         tiles=None,

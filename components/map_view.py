@@ -218,18 +218,22 @@ def render_map(
     key: str = MAP_KEY,
     extra_layers: list[ml.LayerSpec] | None = None,
     on_change: Callable[[str], None] | None = None,
+    start: Pan | None = None,
 ) -> str:
     """The atlas map, through st_folium's documented arguments. ``on_change(map_key)`` is called on
     a map event (the component's value is then in ``st.session_state[map_key]``); without it the
     map reports nothing (other pages' maps that only show). ``pan``: where the map should be, a
-    Pan or (lat, lon, zoom). ``extra_layers``: a page's own layers, drawn on top. Returns the map's
-    key."""
+    Pan or (lat, lon, zoom). ``extra_layers``: a page's own layers, drawn on top. ``start``: where
+    the map is first drawn (the same on every run of a session; None: all of China). Returns the
+    map's key."""
     if isinstance(pan, tuple):
         pan = Pan(*pan)
+    if pan is not None and pan == start:
+        pan = None  # the map is drawn there: asked again, Leaflet moves it by a fraction and reports
     map_key = f"{key}_{view.basemap}"  # a new basemap is a new map (its own click counter)
     layers = data_layers(atlas, filtered, view) + [ring_layer(atlas, selection)] + list(extra_layers or ())
     st_folium(
-        ml.base_map(view.basemap),
+        ml.base_map(view.basemap, (start.center, start.zoom) if start else None),
         key=map_key,
         height=height,
         use_container_width=True,

@@ -38,7 +38,7 @@ with map_col:
     # What was just clicked needs no ring: the map's layers stay as they are, so the browser
     # has nothing to redraw and the panel appears sooner. Selections made elsewhere get one.
     ring = None if state.clicked == view.sel else selection
-    render_map(atlas, filtered, view, ring, state.pan, on_change=session.map_changed)
+    render_map(atlas, filtered, view, ring, state.pan, on_change=session.map_changed, start=state.start)
     render_disclaimer()  # the legend is inside the map
 if state.map_reported:
     render_filters(atlas, view)

@@ -50,7 +50,14 @@ the pills widget labelled "Sector", set to the cluster's sector label (``string_
 the Sectors page is the page named "Sectors" in the ``navigation`` message. Each step is checked
 by what the server mirrors into the address (``page_info_changed``): the cluster's id after the
 click, ``sector=`` after the filter. A browser session clicks the marker with the mouse at its
-position on the map (as tests/test_e2e_explorer.py does) and waits for the same address change.
+position on the map (as tests/test_e2e_explorer.py does) and waits for the same address change and
+for the run to be over on the page (the frontend's script state back to not running).
+
+What the figures mean: for a browser, "browser" is action → updated page, its own drawing
+included; "browser, served" is action → the page's receiving the end of the run (``script_finished``,
+read off the page's websocket): the server's part. A second table gives, per step, its wall time,
+the servers' CPU time and the whole machine's: with browsers on the same 2 cores, a step that keeps
+the cores busy waits for CPU, mostly the browsers' own drawing.
 """
 
 from __future__ import annotations
@@ -213,6 +220,14 @@ def rss_mb(pid: int) -> float:
 
 
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """Busy time of every core together since boot (/proc/stat): the server, the browsers, the
+    clients, nginx: whatever ran on the machine."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / TICK
 
 
 def cpu_seconds(pid: int) -> float:
@@ -569,12 +584,40 @@ class BrowserSession:
         self.browser, self.base, self.timeout = browser, base.rstrip("/"), action_timeout
         self.page = self.frame = None
         self.replica = ""
+        self.finished_at: list[float] = []  # when the page received each script_finished
+        self.served: dict[str, float] = {}  # step -> seconds until the server's last script_finished
+
+    def _watch(self, ws) -> None:
+        """Note when the server's script_finished messages reach the page (they are a few bytes;
+        larger frames are deltas and are not parsed)."""
+
+        def received(payload) -> None:
+            if isinstance(payload, bytes) and len(payload) < 64:
+                msg = ForwardMsg()
+                msg.ParseFromString(payload)
+                if msg.WhichOneof("type") == "script_finished" and msg.script_finished in DONE:
+                    self.finished_at.append(time.perf_counter())
+
+        if "/_stcore/stream" in ws.url:
+            ws.on("framereceived", received)
+
+    def _served(self, step: str, t0: float, last: bool = False) -> None:
+        """The server's part of a step: from the action to the page's receiving the end of the run
+        it started (``last``: of the last of its runs, for the open's two)."""
+        done = [t for t in self.finished_at if t > t0]
+        if done:
+            self.served[step] = (done[-1] if last else done[0]) - t0
+
+    async def _idle(self) -> None:
+        """The run is over for the page: the frontend's script state is back to not running."""
+        await self.page.locator(f"[data-testid='stApp'][data-test-script-state='{IDLE}']").wait_for()
 
     async def open(self, target: Target, on_request=None) -> float:
         from browser import COUNT_JS
 
         context = await self.browser.new_context(viewport={"width": 1500, "height": 1000})
         self.page = await context.new_page()
+        self.page.on("websocket", self._watch)
         if on_request is not None:
             self.page.on("request", on_request)
         self.page.set_default_timeout(self.timeout * 1000)
@@ -584,6 +627,7 @@ class BrowserSession:
         self.frame = await self._map_frame()
         await self.frame.wait_for_function(f"() => ({COUNT_JS})('ic') > 0")
         await self.page.locator("[data-testid='stSidebar']").get_by_role("textbox", name="Search").wait_for()
+        self._served("open", t0, last=True)
         return time.perf_counter() - t0
 
     async def _map_frame(self):
@@ -614,7 +658,10 @@ class BrowserSession:
         await self.page.wait_for_function(
             f"() => decodeURIComponent(location.search).includes({json.dumps(':' + target.id)})"
         )
-        return time.perf_counter() - t0
+        await self._idle()  # the address is written first in the run; the run is over after it
+        dt = time.perf_counter() - t0
+        self._served("click", t0)
+        return dt
 
     async def filter(self, target: Target) -> float:
         pill = self.page.locator("[data-testid='stSidebar']").get_by_role(
@@ -624,15 +671,20 @@ class BrowserSession:
         t0 = time.perf_counter()
         await pill.click()
         await self.page.wait_for_function("() => location.search.includes('sector=')")
-        return time.perf_counter() - t0
+        await self._idle()
+        dt = time.perf_counter() - t0
+        self._served("filter", t0)
+        return dt
 
     async def page_switch(self, target: Target) -> float:
         link = self.page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=SECTORS_PAGE, exact=True)
         t0 = time.perf_counter()
         await link.click()
         await self.page.get_by_role("heading", name=SECTORS_PAGE, exact=True).wait_for()
-        await self.page.locator(f"[data-testid='stApp'][data-test-script-state='{IDLE}']").wait_for()
-        return time.perf_counter() - t0
+        await self._idle()
+        dt = time.perf_counter() - t0
+        self._served("page", t0)
+        return dt
 
     async def close(self) -> None:
         if self.page is not None:
@@ -648,6 +700,7 @@ class Result:
     kind: str  # "protocol" or "browser"
     replica: str = ""
     times: dict[str, float] = field(default_factory=dict)
+    served: dict[str, float] = field(default_factory=dict)  # browsers: the server's part of each step
     errors: list[str] = field(default_factory=list)
 
 
@@ -665,26 +718,38 @@ async def participant(session, result: Result, target: Target, barriers: dict, s
                 result.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
                 alive = False
         result.replica = result.replica or session.replica
+        if step in getattr(session, "served", {}):
+            result.served[step] = session.served[step]
         await barriers[step].done()
     return result
 
 
 class Phase:
-    """All sessions start a step together (the presenter's "now click")."""
+    """All sessions start a step together (the presenter's "now click"). Notes, from the start
+    of the step to its end, the wall time, the servers' CPU time and the whole machine's."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, servers: dict[int, int] | None = None):
         self.n, self.arrived, self.finished = n, 0, 0
         self.go, self.all_done = asyncio.Event(), asyncio.Event()
+        self.servers = servers or {}
+        self.start: tuple[float, float, float] | None = None
+        self.used: tuple[float, float, float] | None = None  # wall, server CPU, machine CPU (s)
+
+    def _clock(self) -> tuple[float, float, float]:
+        return time.perf_counter(), sum(cpu_seconds(p) for p in self.servers), machine_cpu_seconds()
 
     async def wait(self) -> None:
         self.arrived += 1
         if self.arrived == self.n:
+            self.start = self._clock()
             self.go.set()
         await self.go.wait()
 
     async def done(self) -> None:
         self.finished += 1
         if self.finished == self.n:
+            end = self._clock()
+            self.used = tuple(b - a for a, b in zip(self.start, end))
             self.all_done.set()
         await self.all_done.wait()
 
@@ -737,7 +802,7 @@ async def room(args) -> int:
     if args.files and n > n_browsers:
         files = await record_first_visit(args.url, args.action_timeout)
     picked = targets(n)
-    phases = {step: Phase(n) for step in STEPS}
+    phases = {step: Phase(n, servers) for step in STEPS}
     peak: dict[int, float] = {}
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(servers, peak, stop))
@@ -789,6 +854,7 @@ async def room(args) -> int:
     after = {pid: rss_mb(pid) for pid in servers}
     cpu_used = {pid: cpu_seconds(pid) - cpu_before[pid] for pid in servers}
     report(args, results, servers, before, peak, after, cpu_used, wall, load)
+    print_steps(phases)
     if files:
         print(
             f"protocol clients fetched a first visit's files: {len(files['open'])} at open, "
@@ -804,13 +870,16 @@ def report(args, results, servers, before, peak, after, cpu_used, wall, load) ->
         f"steps started together{f', spread {args.spread:g} s' if args.spread else ''}; {wall:.1f} s in all; "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
-    print(f"\n{'step':8} {'who':9} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    print(f"\n{'step':8} {'who':15} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for step in STEPS:
-        for who in ("protocol", "browser", "all"):
-            ts = [r.times[step] for r in results if step in r.times and (who == "all" or r.kind == who)]
+        for who in ("protocol", "browser", "browser, served", "all"):
+            if who == "browser, served":
+                ts = [r.served[step] for r in results if step in r.served]
+            else:
+                ts = [r.times[step] for r in results if step in r.times and (who == "all" or r.kind == who)]
             if ts and not (who == "all" and n_b in (0, len(results))):
                 print(
-                    f"{step:8} {who:9} {len(ts):3} {statistics.median(ts):7.2f} "
+                    f"{step:8} {who:15} {len(ts):3} {statistics.median(ts):7.2f} "
                     f"{percentile(ts, 0.95):7.2f} {max(ts):7.2f}"
                 )
     errors = [(r.kind, e) for r in results for e in r.errors]
@@ -835,6 +904,17 @@ def report(args, results, servers, before, peak, after, cpu_used, wall, load) ->
         )
     if not servers:
         print("  (no server process found: pass --pids to see memory)")
+
+
+def print_steps(phases: dict[str, Phase]) -> None:
+    """Where each step's time went: a step that used the machine's cores for most of its wall time
+    was waiting for CPU, whoever used it (with browsers on the same machine: their drawing)."""
+    cores = os.cpu_count() or 1
+    print(f"\n{'step':8} {'wall s':>7} {'server CPU s':>12} {'machine CPU s':>13} {'of cores':>8}")
+    for step, phase in phases.items():
+        if phase.used:
+            wall, server, machine = phase.used
+            print(f"{step:8} {wall:7.2f} {server:12.2f} {machine:13.2f} {machine / (wall * cores):8.0%}")
 
 
 # ---------------------------------------------------------------------------------------------

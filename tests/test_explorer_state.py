@@ -115,6 +115,24 @@ def test_from_url_pans_to_the_position_or_else_to_the_selection():
     assert es.from_url({}, KNOWN)[0].pan is None
 
 
+def test_a_shared_view_is_where_the_map_is_drawn_and_its_first_report_keeps_the_address():
+    """The map starts at the view the link names, so its first report is that view: the address
+    never shows all of China on the way, and no pan (a run more) is needed."""
+    from components import map_layers as ml
+
+    opened, _ = es.from_url({"lat": "31.6557", "lon": "120.748", "z": "9"}, KNOWN)
+    assert opened.start == opened.pan and opened.start.zoom == 9
+    m = ml.base_map("outline", (opened.start.center, opened.start.zoom))
+    assert m.location == [pytest.approx(31.6557), pytest.approx(120.748)] and m.options["zoom"] == 9
+    lat, lon = opened.start.center
+    drawn = es.on_map_event(
+        opened, "m", {"center": {"lat": lat, "lng": lon}, "zoom": 9, "last_object_clicked_count": 0}
+    )
+    assert drawn.map_reported and es.to_url(drawn) == es.to_url(opened)
+    assert es.select(drawn, "ic:IC048", (23.4, 113.2)).start == opened.start  # where it started stays
+    assert ExplorerState().start is None  # no view named: all of China
+
+
 def test_every_address_the_explorer_writes_reads_back_the_same():
     views = [
         ViewState(),
