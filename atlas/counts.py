@@ -90,13 +90,13 @@ def one_per_event(atlas: Atlas, entries: list[dict]) -> list[dict]:
     """Entries that each name an event stop (``id``, optional ``where``) merged to one per event:
     the first stop's entry, its ``where`` the places of all listed stops, plus the event's
     ``group``, ``kind`` and ``status``. For any list of events shown to people (panels, cards, briefs)."""
-    ev = atlas.events.set_index("id")
     groups: dict[str, dict] = {}
     for e in entries:
-        g = ev.at[e["id"], "event_group"]
+        ev = atlas.record("events", e["id"])
+        g = ev["event_group"]
         if g in groups:
             where = [w for w in (groups[g].get("where", ""), e.get("where", "")) if w]
             groups[g]["where"] = ", ".join(dict.fromkeys(", ".join(where).split(", "))) if where else ""
         else:
-            groups[g] = {**e, "group": g, "kind": ev.at[e["id"], "kind"], "status": ev.at[e["id"], "status"]}
+            groups[g] = {**e, "group": g, "kind": ev["kind"], "status": ev["status"]}
     return list(groups.values())

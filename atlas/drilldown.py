@@ -167,14 +167,9 @@ def split(cell) -> list[str]:
     return [x for x in str(cell or "").split(";") if x]
 
 
-def _row(df: pd.DataFrame, ident: str) -> dict | None:
-    hit = df[df["id"] == ident]
-    return hit.iloc[0].to_dict() if len(hit) else None
-
-
 def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> tuple[Link, ...]:
     out = []
-    for z in atlas.zones.to_dict("records"):
+    for z in atlas.records("zones"):
         if pd.notna(z["lat"]):
             d = haversine_km(lat, lon, z["lat"], z["lon"])
             if d <= NEARBY_KM:
@@ -189,7 +184,7 @@ def policies_for(
     province = adcode[:2] + "0000" if adcode else ""
     prefecture = adcode[:4] + "00" if adcode else ""
     out = []
-    for p in atlas.policies.to_dict("records"):
+    for p in atlas.records("policies"):
         a = p.get("applies_to") or {}
         p_sectors = set(a.get("sectors") or [])
         sector_hit = bool(p_sectors & set(sectors))
@@ -263,7 +258,7 @@ def cooperation_for(
             _text(r.get("website")),
             r["source"],
         )
-        for r in atlas.partnerships.to_dict("records")
+        for r in atlas.records("partnerships")
         if sector_match(r)
     )
     projects = tuple(
@@ -275,11 +270,11 @@ def cooperation_for(
             _text(r.get("website")),
             r["source"],
         )
-        for r in atlas.projects.to_dict("records")
+        for r in atlas.records("projects")
         if sector_match(r)
     )
     events = []
-    for r in atlas.events.to_dict("records"):
+    for r in atlas.records("events"):
         why = []
         if province and str(r.get("adcode", ""))[:2] == province:
             why.append("same province")
@@ -299,7 +294,7 @@ def cooperation_for(
                 }
             )
     organisations = []
-    for r in atlas.organisations.to_dict("records"):
+    for r in atlas.records("organisations"):
         why = None
         if r["category"] != "eu_support" and sector_match(r):
             why = "same sector"
@@ -339,7 +334,7 @@ def _around(
     atlas: Atlas, r: dict, sectors: list[str], priority: list[str], cc_ids: list[str], zone_ids: list[str], lat, lon
 ) -> dict:
     """The parts every located item's panel shares: its city clusters, policies, cooperation."""
-    cc_names = atlas.city_clusters.set_index("id")["name_en"]
+    cc_names = atlas.city_cluster_names
     return {
         "city_clusters": tuple(Link(c, cc_names.get(c, c)) for c in cc_ids),
         "policies": tuple(policies_for(atlas, sectors, r["adcode"], cc_ids, zone_ids)),
@@ -354,7 +349,7 @@ def _point(r: dict) -> tuple[float | None, float | None]:
 
 
 def cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
-    r = _row(atlas.clusters, ident)
+    r = atlas.record("clusters", ident)
     if r is None:
         return None
     tax = atlas.taxonomy
@@ -391,7 +386,7 @@ def cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
 
 
 def zone_detail(atlas: Atlas, ident: str) -> Detail | None:
-    r = _row(atlas.zones, ident)
+    r = atlas.record("zones", ident)
     if r is None:
         return None
     tax = atlas.taxonomy
@@ -411,7 +406,7 @@ def zone_detail(atlas: Atlas, ident: str) -> Detail | None:
     lat, lon = _point(r)
     clusters_near = []
     if lat is not None:
-        for c in atlas.clusters.to_dict("records"):
+        for c in atlas.records("clusters"):
             d = haversine_km(lat, lon, c["lat"], c["lon"])
             if d <= NEARBY_KM:
                 clusters_near.append(Link(c["id"], f"{c['industry']} · {c['name_en']}", km=round(d)))
@@ -433,7 +428,7 @@ def zone_detail(atlas: Atlas, ident: str) -> Detail | None:
 
 
 def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
-    r = _row(atlas.city_clusters, ident)
+    r = atlas.record("city_clusters", ident)
     if r is None:
         return None
     members = atlas.city_cluster_members[atlas.city_cluster_members["cluster_id"] == ident]
@@ -481,7 +476,7 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
 
 
 def event_detail(atlas: Atlas, ident: str) -> Detail | None:
-    r = _row(atlas.events, ident)
+    r = atlas.record("events", ident)
     if r is None:
         return None
     facts = [
@@ -509,7 +504,7 @@ def event_detail(atlas: Atlas, ident: str) -> Detail | None:
 
 
 def organisation_detail(atlas: Atlas, ident: str) -> Detail | None:
-    r = _row(atlas.organisations, ident)
+    r = atlas.record("organisations", ident)
     if r is None:
         return None
     facts = [

@@ -60,6 +60,26 @@ class Atlas:
     strategic_emerging: pd.DataFrame
 
     @cached_property
+    def _records(self) -> dict[str, tuple[tuple[dict, ...], dict[str, dict]]]:
+        return {}
+
+    def records(self, table: str) -> tuple[dict, ...]:
+        """A table's rows as dicts, made once (drill-downs walk whole tables for every item they
+        open); shared by every session, so read-only."""
+        return self._indexed(table)[0]
+
+    def record(self, table: str, ident: str) -> dict | None:
+        """The row of ``table`` with this id, as a dict (read-only), or None."""
+        return self._indexed(table)[1].get(ident)
+
+    def _indexed(self, table: str) -> tuple[tuple[dict, ...], dict[str, dict]]:
+        hit = self._records.get(table)
+        if hit is None:
+            rows = tuple(getattr(self, table).to_dict("records"))
+            hit = self._records[table] = (rows, {r["id"]: r for r in rows if "id" in r})
+        return hit
+
+    @cached_property
     def city_cluster_names(self) -> dict[str, str]:
         """City cluster id -> English name, in the plan's order (read once: lists and pickers
         ask for it on every run)."""

@@ -62,3 +62,13 @@ def test_a_shared_value_is_built_once_for_sessions_asking_at_once():
         t.join()
     assert built == [1]
     assert memo.get(atlas, "key", build) == ("value",)
+
+
+def test_a_tables_rows_are_read_once_and_found_by_id(atlas):
+    """Drill-downs walk whole tables for every item they open: the rows are made once per Atlas."""
+    rows = atlas.records("clusters")
+    assert rows is atlas.records("clusters") and len(rows) == len(atlas.clusters)
+    assert [r["id"] for r in rows] == list(atlas.clusters["id"])
+    huadu = atlas.record("clusters", "IC048")
+    assert huadu is not None and huadu["name_en"] == atlas.clusters.set_index("id").loc["IC048", "name_en"]
+    assert atlas.record("clusters", "no such id") is None
