@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.cache import after_run
+from atlas.cache import page_run
 
 TOUR = st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon="🎤", url_path="Presenter_tour")
 PAGES = [
@@ -28,5 +28,5 @@ page = st.navigation(PAGES)
 # Once for the app; the browser tab shows the page's title. The tour opens with the sidebar
 # folded away: a projector needs the width.
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
-page.run()
-after_run()  # what the run leaves alive is out of the collector's walk (atlas/cache.py)
+with page_run():  # what the run leaves alive is out of the collector's walk (atlas/cache.py)
+    page.run()

@@ -7,7 +7,8 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, Hashable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Hashable, Iterator, TypeVar
 
 T = TypeVar("T")
 _CACHE: dict[tuple[int, str], tuple[object, object]] = {}
@@ -22,39 +23,89 @@ def per_atlas(atlas, name: str, build: Callable[[object], T]) -> T:
 
 
 class Sweeper:
-    """Call ``after_run`` at the end of every page run. Streamlit runs a full garbage collection
-    after each run, and a full collection walks every live object: the data, the caches shared by
-    all sessions, every session's state (about 400,000 objects with a room connected; on the
-    2-core reference machine most of a busy server's time, scripts/loadtest.py). So what is alive
-    at the end of a run leaves the collector's view (``gc.freeze``) and the collection after the
-    run walks almost nothing. Garbage that only the collector can free (reference cycles) waits for
-    a sweep: at most every ``every`` seconds, one run puts everything back (``gc.unfreeze``) and
-    collects it once."""
+    """Call ``begin_run`` and ``after_run`` around every page run (app.py). Streamlit runs a full
+    garbage collection after each run, and a full collection walks every live object: the data,
+    the caches shared by all sessions, every session's state (about 400,000 objects with a room
+    connected, half of them the pinyin dictionary the search reads; on the 2-core reference
+    machine most of a busy server's time, scripts/loadtest.py). So what is alive at the end of a
+    run leaves the collector's view (``gc.freeze``) and the collection after the run walks almost
+    nothing. Garbage that only the collector can free (reference cycles) waits for a sweep, which
+    puts everything back (``gc.unfreeze``) and collects it once: a pause of a few hundred
+    milliseconds, so it is made when the server is quiet (no run for ``quiet`` seconds, checked by a
+    background thread), at most every ``every`` seconds and only after runs; a run makes it only
+    when none was made for ``longest`` seconds (a server that is never idle still frees its garbage)."""
 
-    def __init__(self, every: float = 30.0):
-        self.every = every
-        self.last = time.monotonic()
+    def __init__(self, every: float = 30.0, quiet: float = 1.0, longest: float = 300.0):
+        self.every, self.quiet, self.longest = every, quiet, longest
+        self.last = self.last_end = time.monotonic()
+        self.running = 0
         self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+
+    def begin_run(self) -> None:
+        with self._lock:
+            self.running += 1
 
     def after_run(self, now: float | None = None) -> bool:
-        """Freeze what is alive, sweeping first when one is due; returns whether it swept."""
+        """Freeze what is alive, sweeping first if none was made for ``longest``; returns whether
+        it swept."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            swept = now - self.last >= self.every
+            self.running = max(0, self.running - 1)
+            self.last_end = now
+            swept = now - self.last >= self.longest
             if swept:
-                gc.unfreeze()
-                gc.collect()
-                self.last = now
+                self._sweep(now)
             gc.freeze()
         return swept
+
+    def sweep_if_quiet(self, now: float | None = None) -> bool:
+        """Sweep if one is due and no run is on or has ended within ``quiet``; returns whether it swept."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            due = (
+                now - self.last >= self.every
+                and not self.running
+                and now - self.last_end >= self.quiet
+                and self.last_end > self.last  # runs since the last sweep left garbage to free
+            )
+            if due:
+                self._sweep(now)
+                gc.freeze()
+        return due
+
+    def _sweep(self, now: float) -> None:
+        gc.unfreeze()
+        gc.collect()
+        self.last = now
+
+    def watch(self) -> None:
+        """Start the background thread that sweeps when the server is quiet (once per process)."""
+        with self._lock:
+            if self._watcher is not None:
+                return
+            self._watcher = threading.Thread(target=self._watch, name="atlas-gc-sweeper", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.quiet)
+            self.sweep_if_quiet()
 
 
 SWEEPER = Sweeper()
 
 
-def after_run() -> bool:
-    """The process's sweeper, at the end of a page run (app.py)."""
-    return SWEEPER.after_run()
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Around a page run (app.py): what the run leaves alive goes out of the collector's walk, and
+    cyclic garbage is swept when the server is quiet (Sweeper)."""
+    SWEEPER.watch()
+    SWEEPER.begin_run()
+    try:
+        yield
+    finally:  # also when the run stops early for a rerun
+        SWEEPER.after_run()
 
 
 class SharedMemo:

@@ -14,8 +14,10 @@ from atlas import cache
 
 
 @pytest.fixture
-def sweeper():
-    """A sweeper that has just swept; nothing frozen in the test process afterwards."""
+def sweeper(monkeypatch):
+    """A sweeper that has just swept; nothing frozen in the test process afterwards. The process's
+    own sweeper (started by app runs under AppTest) makes no sweep meanwhile."""
+    monkeypatch.setattr(cache.SWEEPER, "every", float("inf"))
     yield cache.Sweeper(every=30.0)
     gc.unfreeze()
 
@@ -36,15 +38,50 @@ def test_what_a_run_leaves_alive_is_out_of_the_collectors_walk(sweeper):
     assert not any(id(k) in walked for k in kept)
 
 
-def test_cyclic_garbage_waits_for_the_next_sweep_and_is_freed_by_it(sweeper):
+def test_cyclic_garbage_waits_for_a_quiet_moment_and_is_freed_by_its_sweep(sweeper):
     cycle = Node()
     ref = weakref.ref(cycle)
-    assert sweeper.after_run(now=sweeper.last + 1) is False
+    t = sweeper.last
+    sweeper.begin_run()
+    assert sweeper.after_run(now=t + 1) is False
     del cycle
     gc.collect()  # what Streamlit does after the run: the frozen cycle is not walked
     assert ref() is not None
-    assert sweeper.after_run(now=sweeper.last + sweeper.every) is True
+    sweeper.begin_run()  # a run is on: no sweep, however long since the last
+    assert sweeper.sweep_if_quiet(now=t + sweeper.every + 5) is False
+    assert sweeper.after_run(now=t + sweeper.every + 5) is False
+    assert sweeper.sweep_if_quiet(now=t + sweeper.every + 5 + sweeper.quiet / 2) is False  # not quiet yet
+    assert ref() is not None
+    assert sweeper.sweep_if_quiet(now=t + sweeper.every + 5 + sweeper.quiet) is True
     assert ref() is None
+    assert sweeper.sweep_if_quiet(now=t + sweeper.every + 10) is False  # the next one is due later
+    assert sweeper.sweep_if_quiet(now=t + 5 * sweeper.every) is False  # no run since: nothing to free
+
+
+def test_a_server_that_is_never_quiet_still_sweeps_after_the_longest_wait(sweeper):
+    cycle = Node()
+    ref = weakref.ref(cycle)
+    t = sweeper.last
+    sweeper.begin_run()
+    sweeper.begin_run()
+    del cycle
+    assert sweeper.after_run(now=t + sweeper.every + 1) is False
+    assert ref() is not None
+    assert sweeper.after_run(now=t + sweeper.longest) is True  # another run was still on
+    assert ref() is None
+
+
+def test_a_run_that_stops_early_still_counts_as_ended():
+    class Stopped(Exception):  # as a run stopped for a rerun: an exception through the page
+        pass
+
+    running = cache.SWEEPER.running
+    with pytest.raises(Stopped):
+        with cache.page_run():
+            assert cache.SWEEPER.running == running + 1
+            raise Stopped
+    assert cache.SWEEPER.running == running
+    gc.unfreeze()
 
 
 def test_a_shared_value_is_built_once_for_sessions_asking_at_once():
