@@ -53,11 +53,11 @@ click, ``sector=`` after the filter. A browser session clicks the marker with th
 position on the map (as tests/test_e2e_explorer.py does) and waits for the same address change and
 for the run to be over on the page (the frontend's script state back to not running).
 
-What the figures mean: for a browser, "browser" is action → updated page, its own drawing
-included; "browser, served" is action → the page's receiving the end of the run (``script_finished``,
-read off the page's websocket): the server's part. A second table gives, per step, its wall time,
-the servers' CPU time and the whole machine's: with browsers on the same 2 cores, a step that keeps
-the cores busy waits for CPU, mostly the browsers' own drawing.
+A second table gives, per step, its wall time, the servers' CPU time and the whole machine's: a
+step whose server CPU is about its wall time waited for the server; with browsers on the same
+machine, a step that keeps every core busy while the server uses a fraction waited for CPU, most
+of it the browsers' own drawing. (The browsers' websocket frames are not read: passing every frame
+to Playwright was seen to double the browsers' times.)
 """
 
 from __future__ import annotations
@@ -584,29 +584,6 @@ class BrowserSession:
         self.browser, self.base, self.timeout = browser, base.rstrip("/"), action_timeout
         self.page = self.frame = None
         self.replica = ""
-        self.finished_at: list[float] = []  # when the page received each script_finished
-        self.served: dict[str, float] = {}  # step -> seconds until the server's last script_finished
-
-    def _watch(self, ws) -> None:
-        """Note when the server's script_finished messages reach the page (they are a few bytes;
-        larger frames are deltas and are not parsed)."""
-
-        def received(payload) -> None:
-            if isinstance(payload, bytes) and len(payload) < 64:
-                msg = ForwardMsg()
-                msg.ParseFromString(payload)
-                if msg.WhichOneof("type") == "script_finished" and msg.script_finished in DONE:
-                    self.finished_at.append(time.perf_counter())
-
-        if "/_stcore/stream" in ws.url:
-            ws.on("framereceived", received)
-
-    def _served(self, step: str, t0: float, last: bool = False) -> None:
-        """The server's part of a step: from the action to the page's receiving the end of the run
-        it started (``last``: of the last of its runs, for the open's two)."""
-        done = [t for t in self.finished_at if t > t0]
-        if done:
-            self.served[step] = (done[-1] if last else done[0]) - t0
 
     async def _idle(self) -> None:
         """The run is over for the page: the frontend's script state is back to not running."""
@@ -617,7 +594,6 @@ class BrowserSession:
 
         context = await self.browser.new_context(viewport={"width": 1500, "height": 1000})
         self.page = await context.new_page()
-        self.page.on("websocket", self._watch)
         if on_request is not None:
             self.page.on("request", on_request)
         self.page.set_default_timeout(self.timeout * 1000)
@@ -627,7 +603,6 @@ class BrowserSession:
         self.frame = await self._map_frame()
         await self.frame.wait_for_function(f"() => ({COUNT_JS})('ic') > 0")
         await self.page.locator("[data-testid='stSidebar']").get_by_role("textbox", name="Search").wait_for()
-        self._served("open", t0, last=True)
         return time.perf_counter() - t0
 
     async def _map_frame(self):
@@ -660,7 +635,6 @@ class BrowserSession:
         )
         await self._idle()  # the address is written first in the run; the run is over after it
         dt = time.perf_counter() - t0
-        self._served("click", t0)
         return dt
 
     async def filter(self, target: Target) -> float:
@@ -673,7 +647,6 @@ class BrowserSession:
         await self.page.wait_for_function("() => location.search.includes('sector=')")
         await self._idle()
         dt = time.perf_counter() - t0
-        self._served("filter", t0)
         return dt
 
     async def page_switch(self, target: Target) -> float:
@@ -683,7 +656,6 @@ class BrowserSession:
         await self.page.get_by_role("heading", name=SECTORS_PAGE, exact=True).wait_for()
         await self._idle()
         dt = time.perf_counter() - t0
-        self._served("page", t0)
         return dt
 
     async def close(self) -> None:
@@ -700,7 +672,6 @@ class Result:
     kind: str  # "protocol" or "browser"
     replica: str = ""
     times: dict[str, float] = field(default_factory=dict)
-    served: dict[str, float] = field(default_factory=dict)  # browsers: the server's part of each step
     errors: list[str] = field(default_factory=list)
 
 
@@ -718,8 +689,6 @@ async def participant(session, result: Result, target: Target, barriers: dict, s
                 result.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
                 alive = False
         result.replica = result.replica or session.replica
-        if step in getattr(session, "served", {}):
-            result.served[step] = session.served[step]
         await barriers[step].done()
     return result
 
@@ -870,16 +839,13 @@ def report(args, results, servers, before, peak, after, cpu_used, wall, load) ->
         f"steps started together{f', spread {args.spread:g} s' if args.spread else ''}; {wall:.1f} s in all; "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
-    print(f"\n{'step':8} {'who':15} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    print(f"\n{'step':8} {'who':9} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for step in STEPS:
-        for who in ("protocol", "browser", "browser, served", "all"):
-            if who == "browser, served":
-                ts = [r.served[step] for r in results if step in r.served]
-            else:
-                ts = [r.times[step] for r in results if step in r.times and (who == "all" or r.kind == who)]
+        for who in ("protocol", "browser", "all"):
+            ts = [r.times[step] for r in results if step in r.times and (who == "all" or r.kind == who)]
             if ts and not (who == "all" and n_b in (0, len(results))):
                 print(
-                    f"{step:8} {who:15} {len(ts):3} {statistics.median(ts):7.2f} "
+                    f"{step:8} {who:9} {len(ts):3} {statistics.median(ts):7.2f} "
                     f"{percentile(ts, 0.95):7.2f} {max(ts):7.2f}"
                 )
     errors = [(r.kind, e) for r in results for e in r.errors]
