@@ -15,12 +15,10 @@ import json
 import math
 import re
 from collections import defaultdict
-from urllib.parse import quote
-
-
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
+from urllib.parse import quote
 
 import folium
 from branca.element import CssLink, Element, JavascriptLink
