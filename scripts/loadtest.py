@@ -29,7 +29,10 @@ How a protocol session talks to the server (what the browser's frontend does):
   opens the explorer and then the Sectors page and its requests are recorded (``--no-files`` to
   skip); each protocol session then GETs that page's files over six keep-alive connections, with
   ``Accept-Encoding: gzip``, alongside its runs (the explorer's at open, the Sectors page's new
-  ones at the page switch): the server's work for a room of browsers, without their drawing;
+  ones at the page switch): the server's work for a room of browsers, without their drawing. The
+  requests are made by ``FETCHERS`` processes of their own, as browsers make them on their own
+  machines: made by the clients' process, they held its interpreter lock while it read the
+  server's messages (seen as a slower open, with the machine a third idle);
 * unlike a browser it runs no timers (``auto_rerun``: the explorer's fallback for a map that
   never reports, which the map's first report makes unnecessary) and draws nothing.
 
@@ -66,6 +69,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import http.client
+import multiprocessing
 import json
 import math
 import os
@@ -350,6 +354,7 @@ class ProtocolSession:
         self.finished: asyncio.Queue = asyncio.Queue()
         self.replica = ""
         self.files: dict[str, list[str]] = {}  # a first visit's files by step (record_first_visit)
+        self.fetcher: concurrent.futures.Executor | None = None  # where the files are fetched (FETCHERS)
         self.session_id = ""
         self.clicks = 0  # the map component's click counter (last_object_clicked_count)
         self.ws = None
@@ -515,7 +520,8 @@ class ProtocolSession:
 
     async def _fetch(self, step: str) -> None:
         if self.files.get(step):
-            await asyncio.to_thread(fetch_files, self.base, self.files[step], self.cookies)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self.fetcher, fetch_files, self.base, self.files[step], self.cookies)
 
     async def click(self, target: Target) -> float:
         w = self.map_widget()
@@ -744,6 +750,19 @@ async def warm_up(args, servers: dict[int, int]) -> None:
         left.discard(s.replica.rsplit(":", 1)[-1])
 
 
+FETCHERS = 4  # processes that fetch the protocol clients' files
+
+
+def file_fetchers() -> concurrent.futures.Executor:
+    """Processes of their own for the protocol clients' file requests (3,000 and more for a room),
+    so that those do not hold the clients' interpreter lock while the clients read the server's
+    messages: in a room, each browser fetches its files on its own machine. Started (and their
+    imports done) before the run."""
+    pool = concurrent.futures.ProcessPoolExecutor(FETCHERS, mp_context=multiprocessing.get_context("spawn"))
+    list(pool.map(abs, range(FETCHERS)))
+    return pool
+
+
 def percentile(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[max(0, math.ceil(q * len(s)) - 1)]
@@ -768,8 +787,10 @@ async def room(args) -> int:
     before = {pid: rss_mb(pid) for pid in servers}
     cpu_before = {pid: cpu_seconds(pid) for pid in servers}
     files: dict[str, list[str]] = {}
+    fetcher = None
     if args.files and n > n_browsers:
         files = await record_first_visit(args.url, args.action_timeout)
+        fetcher = file_fetchers()
     picked = targets(n)
     phases = {step: Phase(n, servers) for step in STEPS}
     peak: dict[int, float] = {}
@@ -793,7 +814,7 @@ async def room(args) -> int:
                 else ProtocolSession(args.url, args.action_timeout)
             )
             if kind == "protocol":
-                sessions[-1].files = files
+                sessions[-1].files, sessions[-1].fetcher = files, fetcher
         results = [Result(kind) for kind in kinds]
         tasks = [
             asyncio.create_task(participant(s, r, t, phases, args.spread)) for s, r, t in zip(sessions, results, picked)
@@ -817,6 +838,8 @@ async def room(args) -> int:
             await pw.stop()
         stop.set()
         await sampler
+        if fetcher is not None:
+            fetcher.shutdown()
     wall = time.perf_counter() - t_start
     load = os.getloadavg()[1]  # the machine's load over the run (other work bends wall times)
     await asyncio.sleep(args.settle)
