@@ -132,7 +132,9 @@ def render_panel(atlas: Atlas, key: str | None, d: Detail | None = None, example
         _select_button(f"City cluster: {cc.name}", f"cc:{cc.id}", f"p_cc_{cc.id}")
     if d.parent:
         _select_button(
-            "Part of: " + atlas.zones.set_index("id")["name_en"].get(d.parent, d.parent), f"z:{d.parent}", "p_parent"
+            "Part of: " + (atlas.record("zones", d.parent) or {"name_en": d.parent})["name_en"],
+            f"z:{d.parent}",
+            "p_parent",
         )
     if d.zones_nearby:
         st.markdown("**Zones and parks nearby**")
