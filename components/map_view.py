@@ -31,7 +31,7 @@ MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked_count", "last_active_drawing", "center", "zoom"]
 
 
-def cluster_points(atlas: Atlas, df) -> list[dict]:
+def cluster_points(atlas: Atlas, rows) -> list[dict]:
     tax = atlas.taxonomy
     return [
         {
@@ -42,7 +42,7 @@ def cluster_points(atlas: Atlas, df) -> list[dict]:
             "colour": tax.colour(r["sector"]),
             "label": ml.label_text(r["industry"], r["name_en"]),
         }
-        for r in df.to_dict("records")
+        for r in rows
     ]
 
 
@@ -51,7 +51,7 @@ def zone_sector(cell) -> str:
     return (split(cell if cell == cell else "") or [""])[0]
 
 
-def zone_points(atlas: Atlas, df) -> list[dict]:
+def zone_points(atlas: Atlas, rows) -> list[dict]:
     tax = atlas.taxonomy
     return [
         {
@@ -62,12 +62,12 @@ def zone_points(atlas: Atlas, df) -> list[dict]:
             "colour": tax.colour(zone_sector(r["sectors"])),
             "label": ml.label_text(r["name_en"], r.get("city_en", "")),
         }
-        for r in df.to_dict("records")
+        for r in rows
         if r["lat"] == r["lat"]
     ]
 
 
-def event_points(atlas: Atlas, df) -> list[dict]:
+def event_points(atlas: Atlas, rows) -> list[dict]:
     return [
         {
             "kind": "ev",
@@ -77,11 +77,11 @@ def event_points(atlas: Atlas, df) -> list[dict]:
             "colour": "#1F2933",
             "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", "")),
         }
-        for r in df.to_dict("records")
+        for r in rows
     ]
 
 
-def organisation_points(atlas: Atlas, df) -> list[dict]:
+def organisation_points(atlas: Atlas, rows) -> list[dict]:
     """EU support organisations (the offices on the ground); other organisations are not mapped."""
     return [
         {
@@ -92,7 +92,7 @@ def organisation_points(atlas: Atlas, df) -> list[dict]:
             "colour": "#6B7785",
             "label": ml.label_text(r["name"], r.get("city_en", "")),
         }
-        for r in df.to_dict("records")
+        for r in rows
         if r["category"] == "eu_support" and r["lat"] == r["lat"]
     ]
 
@@ -102,10 +102,10 @@ def all_points(atlas: Atlas) -> dict[str, dict[str, dict]]:
 
     def build(a: Atlas) -> dict[str, dict[str, dict]]:
         tables = {
-            "clusters": cluster_points(a, a.clusters),
-            "zones": zone_points(a, a.zones),
-            "events": event_points(a, a.events),
-            "organisations": organisation_points(a, a.organisations),
+            "clusters": cluster_points(a, a.records("clusters")),
+            "zones": zone_points(a, a.records("zones")),
+            "events": event_points(a, a.records("events")),
+            "organisations": organisation_points(a, a.records("organisations")),
         }
         return {name: {p["id"]: p for p in points} for name, points in tables.items()}
 
