@@ -115,6 +115,9 @@ def script_json(value) -> str:
     )
 
 
+_NAME_STEMS: dict[str, str] = {}  # an element's _name -> the start of its name (PlainRender.get_name)
+
+
 class PlainRender:
     """Mixin for folium elements whose rendered parts go to the page as they are. branca's
     ``MacroElement.render`` compiles each element's output as a new Jinja template (for the map,
@@ -122,6 +125,16 @@ class PlainRender:
     cost on every run, profiled); ours leave no template syntax in their output, so there is
     nothing to compile. Otherwise it renders as folium does: the element's JavaScript and CSS
     links into the page header, then its header, html and script parts, then its children."""
+
+    def get_name(self) -> str:
+        """branca's name for the element, its ``_name`` in snake case and its id: the snake case is
+        worked out once per ``_name`` (by branca's own ``get_name``), not on each of the ~140 calls
+        that drawing one map makes (a tenth of streamlit-folium's work on every run, profiled)."""
+        stem = _NAME_STEMS.get(self._name)
+        if stem is None:
+            full = super().get_name()
+            stem = _NAME_STEMS[self._name] = full[: len(full) - len(self._id)]
+        return stem + self._id
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()

@@ -357,3 +357,24 @@ def test_the_map_drawn_without_template_compiles_is_the_map_folium_draws(atlas):
     ours = page(ml.AtlasMap, ml.AtlasPane, ml.AtlasFeatureGroup)
     assert ours == page(FoliumMap, folium.map.CustomPane, folium.FeatureGroup)
     assert "IC048" in ours and "{{" not in ours
+
+
+def test_every_map_element_keeps_the_name_branca_gives_it(atlas):
+    """PlainRender works out an element's name stem once per kind; streamlit-folium finds the map,
+    the groups and their children by these names, so each must be branca's own."""
+    from branca.element import Element
+
+    from components import map_layers as ml
+    from components.map_view import data_layers
+
+    m = ml.base_map("outline")
+    view = ViewState(layers=("clusters", "zones", "cooperation", "city_clusters", "provinces"))
+    groups = [spec.group().add_to(m) for spec in data_layers(atlas, filter_atlas(atlas, view), view)]
+    ring = ml.highlight_layer(30.0, 120.0).group().add_to(m)
+    elements = [m, ring, *m._children.values(), *(c for g in groups for c in g._children.values())]
+    ours = [e for e in elements if isinstance(e, ml.PlainRender)]
+    assert len({type(e) for e in ours}) >= 6  # map, panes, groups, outline, labels, points, legend...
+    for e in ours:
+        assert e.get_name() == Element.get_name(e)
+        e._id = "feature_group_3"  # streamlit-folium renames what it draws
+        assert e.get_name() == Element.get_name(e)
