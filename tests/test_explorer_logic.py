@@ -369,9 +369,9 @@ def test_every_map_element_keeps_the_name_branca_gives_it(atlas):
 
     m = ml.base_map("outline")
     view = ViewState(layers=("clusters", "zones", "cooperation", "city_clusters", "provinces"))
-    groups = [spec.group().add_to(m) for spec in data_layers(atlas, filter_atlas(atlas, view), view)]
-    ring = ml.highlight_layer(30.0, 120.0).group().add_to(m)
-    elements = [m, ring, *m._children.values(), *(c for g in groups for c in g._children.values())]
+    specs = data_layers(atlas, filter_atlas(atlas, view), view) + [ml.highlight_layer(30.0, 120.0)]
+    groups = [spec.group().add_to(m) for spec in specs]
+    elements = [m, *m._children.values(), *(c for g in groups for c in g._children.values())]
     ours = [e for e in elements if isinstance(e, ml.PlainRender)]
     assert len({type(e) for e in ours}) >= 6  # map, panes, groups, outline, labels, points, legend...
     for e in ours:
