@@ -141,12 +141,15 @@ def _port(replica_header: str) -> int:
 
 
 def _browsers_by_replica(url: str, n: int = 32) -> dict[int, list[dict]]:
-    """n fresh browsers (no cookie yet) load the page: their cookies, by the replica that answered."""
+    """n fresh browsers (no cookie yet) load the page and then ask for the server's health, as
+    Streamlit's frontend does before its websocket: their cookies, by the replica that answered."""
     out: dict[int, list[dict]] = {}
     for _ in range(n):
-        cookies, replica = loadtest.fetch_page(url + "/")
-        assert replica, "nginx names the replica that answered"
+        cookies, _ = loadtest.fetch_page(url + "/")
         assert "atlas_replica" in cookies, "nginx sets the affinity cookie on a first visit"
+        again, replica = loadtest.fetch_page(url + "/_stcore/health", cookies)
+        assert replica, "nginx names the replica that answered"
+        assert again["atlas_replica"] == cookies["atlas_replica"], "the cookie is set once"
         out.setdefault(_port(replica), []).append(cookies)
     return out
 
@@ -286,8 +289,9 @@ def _get(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
 
 
 def _first_visit_files(url: str) -> list[str]:
-    """One file of each kind a browser's first visit fetches: the frontend's entry script (named
-    in the page), the map component's page and script, and the app's own static files."""
+    """One file of each kind a browser's first visit fetches: the page and its icon, the
+    frontend's entry script (named in the page), the map component's page and script, and the
+    app's own static files."""
     _, _, page = _get(url + "/")
     entry = re.search(rb'src="\./(static/js/index\.[^"]+\.js)"', page)
     assert entry, "the page names Streamlit's entry script"
@@ -295,6 +299,8 @@ def _first_visit_files(url: str) -> list[str]:
     script = re.search(rb'src="\./(static/js/main\.[^"]+\.js)"', component)
     assert script, f"the map component's page names its script: {component[:300]!r}"
     return [
+        "/",  # the page, and its icon (Streamlit's own)
+        "/favicon.png",
         "/" + entry.group(1).decode(),
         "/component/streamlit_folium.st_folium/index.html",
         "/component/streamlit_folium.st_folium/" + script.group(1).decode(),
@@ -329,6 +335,8 @@ def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_t
             assert headers.get("content-encoding") == "gzip", path
             assert gzip.decompress(packed) == body, path
             assert len(packed) < len(body)
+    for path in ("/", "/favicon.png"):  # as Streamlit caches them: the page never, the icon a year
+        assert _get(url + path)[1]["cache-control"] == _get(direct + path)[1]["cache-control"], path
     status, headers, _ = _get(url + "/static/js/no-such-file.js")
     assert status == 404
     assert "immutable" not in headers.get("cache-control", ""), "a missing file is not cached for a year"
