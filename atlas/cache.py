@@ -7,8 +7,9 @@ import gc
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Hashable, Iterator, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 _CACHE: dict[tuple[int, str], tuple[object, object]] = {}

@@ -11,9 +11,8 @@ import math
 import re
 from collections.abc import Iterable
 
-from atlas.provenance import SEED_FILE
-
 from atlas.paths import SEED_FILES
+from atlas.provenance import SEED_FILE
 
 # A document's date, for figures it prints without a year of their own.
 DOCUMENT_AS_OF = {

@@ -45,7 +45,7 @@ class SearchScope:
     zones: frozenset[str]  # zones whose sub-zones count too
 
     @classmethod
-    def of(cls, keys: frozenset[str]) -> "SearchScope":
+    def of(cls, keys: frozenset[str]) -> SearchScope:
         ids = {kind: {k.split(":", 1)[1] for k in keys if k.startswith(kind + ":")} for kind in ("cc", "pl", "z")}
         divisions = tuple(sorted(code[:4] if code.endswith("00") else code for code in ids["pl"]))
         return cls(keys, frozenset(ids["cc"]), divisions, frozenset(ids["z"]))

@@ -84,7 +84,7 @@ class Atlas:
         """City cluster id -> English name, in the plan's order (read once: lists and pickers
         ask for it on every run)."""
         cc = self.city_clusters.sort_values("rank")
-        return dict(zip(cc["id"], cc["name_en"]))
+        return dict(zip(cc["id"], cc["name_en"], strict=False))
 
 
 def unclosed_quote(text: str) -> int | None:

@@ -58,7 +58,7 @@ class NaceCode:
         rest = self.digits[2:]
         return f"{self.section}{self.division}" + (f".{rest}" if rest else "")
 
-    def contains(self, other: "NaceCode") -> bool:
+    def contains(self, other: NaceCode) -> bool:
         """True if ``other`` is this code or lies inside it (C29 contains C29.1)."""
         return other.digits.startswith(self.digits)
 

@@ -17,7 +17,32 @@ from atlas.place_names import place_syllables
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN = re.compile(f"[{HAN_CHARS}]")
 WORD = re.compile(f"[{HAN_CHARS}]+|[^\\W_{HAN_CHARS}]+")
-STOPWORDS = frozenset("a an and or the of in for with to on from by at as is are me my our we i".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "the",
+        "of",
+        "in",
+        "for",
+        "with",
+        "to",
+        "on",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "me",
+        "my",
+        "our",
+        "we",
+        "i",
+    ]
+)
 
 
 def fold(text) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 MAX_RAW = 400  # longer values are not read at all
 MAX_SHOWN = 40  # characters of a value quoted back in a notice

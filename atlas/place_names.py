@@ -21,7 +21,7 @@ def place_syllables(text: str) -> tuple[str, ...]:
     syllables = lazy_pinyin(text)
     if len(syllables) != len(text):  # letters or digits were grouped: nothing to correct
         return tuple(syllables)
-    return tuple(PLACE_READINGS.get(ch, syl) for ch, syl in zip(text, syllables))
+    return tuple(PLACE_READINGS.get(ch, syl) for ch, syl in zip(text, syllables, strict=False))
 
 
 def place_pinyin(text: str) -> str:

@@ -92,7 +92,7 @@ class SearchIndex:
     vocabulary: list  # indexed runs of FUZZY_MIN letters or more, for slips
 
     @classmethod
-    def build(cls, entries: list[Entry]) -> "SearchIndex":
+    def build(cls, entries: list[Entry]) -> SearchIndex:
         spans: dict[str, dict[int, float]] = defaultdict(dict)
         starts, han = [], []
         for i, e in enumerate(entries):
@@ -300,8 +300,8 @@ def unique_labels(items: list[Entry]) -> list[Entry]:
         seen: dict[str, int] = defaultdict(int)
         for x in labels:
             seen[x] += 1
-        labels = [label(e, *extra(e)) if seen[x] > 1 else x for e, x in zip(items, labels)]
-    return [Entry(e.key, e.kind, e.title, e.subtitle, x, e.names) for e, x in zip(items, labels)]
+        labels = [label(e, *extra(e)) if seen[x] > 1 else x for e, x in zip(items, labels, strict=False)]
+    return [Entry(e.key, e.kind, e.title, e.subtitle, x, e.names) for e, x in zip(items, labels, strict=False)]
 
 
 def build_search_index(atlas) -> SearchIndex:

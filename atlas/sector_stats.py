@@ -7,8 +7,8 @@ Plain pandas and dicts (no Streamlit), so the page, the tests and any brief shar
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Iterable
 
 import pandas as pd
 
@@ -259,7 +259,7 @@ def programme_matches(atlas: Atlas, table: pd.DataFrame) -> pd.DataFrame:
     for r in table.to_dict("records"):
         sectors = split(r["sectors"])
         cl = atlas.clusters[atlas.clusters["sector"].isin(sectors)]
-        zo = atlas.zones[atlas.zones["sectors"].map(lambda c: bool(set(split(c)) & set(sectors)))]
+        zo = atlas.zones[atlas.zones["sectors"].map(lambda c, s=set(sectors): bool(set(split(c)) & s))]
         rows.append(
             {
                 "id": r["id"],
@@ -269,7 +269,9 @@ def programme_matches(atlas: Atlas, table: pd.DataFrame) -> pd.DataFrame:
                 "priority": tax.priority_label(r["priority_sector"]) if r["priority_sector"] else "",
                 "clusters": len(cl),
                 "zones": len(zo),
-                "cluster_names": "; ".join(f"{i} ({n.split(',')[0]})" for i, n in zip(cl["industry"], cl["name_en"])),
+                "cluster_names": "; ".join(
+                    f"{i} ({n.split(',')[0]})" for i, n in zip(cl["industry"], cl["name_en"], strict=False)
+                ),
                 "zone_names": "; ".join(zo["name_en"]),
                 "note": r.get("note", ""),
                 "source": r["source"],

@@ -10,8 +10,8 @@ reads or writes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
 
 from atlas import kinds
 from atlas.page_params import Param, notice, parse
@@ -50,7 +50,7 @@ class ViewState:
     zoom: int | None = None
     extra: dict = field(default_factory=dict, compare=False)  # other pages' own keys
 
-    def with_(self, **changes) -> "ViewState":
+    def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
 
     @property

@@ -7,16 +7,16 @@ Pure functions (no Streamlit): the tour page, its tests and a presenter's dry ru
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
 from atlas.filters import Filtered
 from atlas.load import Atlas, load_atlas
-from atlas.paths import DATA_DIR, GEO_DIR, SEED_FILES
 from atlas.page_params import Param
+from atlas.paths import DATA_DIR, GEO_DIR, SEED_FILES
 from atlas.state import LAYERS, ViewState
 from atlas.validate import DataFileError
 from geo.boundaries import LAYER_FILES, load_seats

@@ -7,8 +7,8 @@ header) and the field, because the person fixing a CSV needs exactly that.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -45,7 +45,7 @@ class Schema:
     file: str
     columns: tuple[Column, ...]
     id_column: str | None = "id"
-    extra: tuple[Callable[[pd.DataFrame, "Context"], Iterable[tuple[int, str, str]]], ...] = ()
+    extra: tuple[Callable[[pd.DataFrame, Context], Iterable[tuple[int, str, str]]], ...] = ()
 
 
 @dataclass

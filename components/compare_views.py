@@ -6,7 +6,6 @@ functions only draw what atlas/compare.py computed.
 
 from __future__ import annotations
 
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -155,7 +154,7 @@ def render_policy_matrix(matrix: pd.DataFrame, source: str) -> None:
 def render_item_lists(items: pd.DataFrame, place_labels: list[str], measures: tuple[str, ...]) -> None:
     """What stands behind each cooperation count, one column per place."""
     cols = st.columns(len(place_labels))
-    for col, label in zip(cols, place_labels):
+    for col, label in zip(cols, place_labels, strict=False):
         mine = items[items["place"] == label]
         with col:
             st.markdown(f"**{md(label)}**")

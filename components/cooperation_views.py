@@ -20,7 +20,7 @@ from components.charts import layout, sector_bar
 from components.compare_views import PALETTE, source_caption
 from components.text import h, md, md_link, safe_url
 
-KIND_COLOURS = dict(zip(EVENT_KINDS, PALETTE))
+KIND_COLOURS = dict(zip(EVENT_KINDS, PALETTE, strict=False))
 DIRECTORY_GROUPS = {
     "eu": "European support services",
     "cn": "Chinese organisations (by sector)",
@@ -86,7 +86,7 @@ def project_timeline_figure(taxonomy: Taxonomy, df: pd.DataFrame) -> go.Figure:
             y=list(df["acronym"]),
             orientation="h",
             marker_color=[taxonomy.colour(split(s)[0]) for s in df["sector"]],
-            customdata=list(zip(df["years_text"], df["programme"])),
+            customdata=list(zip(df["years_text"], df["programme"], strict=False)),
             hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
         )
     )
@@ -133,7 +133,7 @@ def event_timeline_figure(groups: pd.DataFrame) -> go.Figure:
             continue
         symbols = [
             "x" if s == "planned" else ("circle-open" if pd.isna(m) else "circle")
-            for s, m in zip(rows["status"], rows["month"])
+            for s, m in zip(rows["status"], rows["month"], strict=False)
         ]
         fig.add_trace(
             go.Scatter(
@@ -144,7 +144,9 @@ def event_timeline_figure(groups: pd.DataFrame) -> go.Figure:
                 marker=dict(
                     size=15, color=KIND_COLOURS[kind], symbol=symbols, line=dict(width=2, color=KIND_COLOURS[kind])
                 ),
-                customdata=[h(f"{t} · {d} · {p}") for t, d, p in zip(rows["title"], rows["date"], rows["places"])],
+                customdata=[
+                    h(f"{t} · {d} · {p}") for t, d, p in zip(rows["title"], rows["date"], rows["places"], strict=False)
+                ],
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )

@@ -15,9 +15,9 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
 from urllib.parse import quote
 
 import folium

@@ -13,7 +13,7 @@ renders the map itself, the figure around it is not needed).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from streamlit_folium import st_folium
 

@@ -6,7 +6,7 @@ Each page declares its parameters (atlas/page_params.py) and calls ``read`` once
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import streamlit as st
 

@@ -6,10 +6,10 @@ import streamlit as st
 
 from atlas.cache import per_atlas
 from atlas.drilldown import Cooperation, Detail, PolicyMatch, detail
-from atlas.load import Atlas
 from atlas.kinds import label as kind_label
-from components import explorer_session as session
 from atlas.labels import with_period
+from atlas.load import Atlas
+from components import explorer_session as session
 from components.text import h, md, md_link, source_md
 
 REASON_LABEL = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.filters import filter_atlas
+from atlas.page_params import Param
 from atlas.partners.index import GROUPS
 from atlas.partners.query import EXAMPLES, MAX_TEXT
 from atlas.partners.scoring import Found, Result, results_table
-from atlas.page_params import Param
 from atlas.partners.shortlist import MAX_SHORTLIST, encode_shortlist, shortlist_docs, shortlist_table
 from atlas.state import ViewState
 from components import map_layers as ml
@@ -237,7 +237,7 @@ def render_results(atlas, found: Found) -> None:
     st.caption(md(_read_as(found, atlas)))
     shortlist = st.session_state[SHORTLIST]
     tabs = st.tabs([f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS])
-    for tab, (label, groups) in zip(tabs, TABS):
+    for tab, (_label, groups) in zip(tabs, TABS, strict=False):
         with tab:
             for g in groups:
                 results = found.groups[g]
@@ -318,7 +318,9 @@ def render_shortlist(atlas) -> None:
         _shortlist_rows(table)
     st.caption("Saved in the page address (URL): bookmark or share it to keep the list.")
     view = ViewState(layers=("clusters", "city_clusters"))
-    located = [(lat, lon) for lat, lon in zip(table["lat"], table["lon"]) if lat == lat and lat is not None]
+    located = [
+        (lat, lon) for lat, lon in zip(table["lat"], table["lon"], strict=False) if lat == lat and lat is not None
+    ]
     render_map(
         atlas,
         filter_atlas(atlas, view),

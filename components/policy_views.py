@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from atlas.drilldown import years_text as policy_years
 from atlas.load import Atlas
 from atlas.policy_views import (
     KIND_LABEL,
@@ -20,11 +21,10 @@ from atlas.policy_views import (
     text_of,
     where_it_applies,
 )
-from components.charts import layout
-from atlas.drilldown import years_text as policy_years
-from components.sector_views import map_links, readable, source_md
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.source_quality import weak_note
+from components.charts import layout
+from components.sector_views import map_links, readable, source_md
 from components.text import md
 
 # Okabe-Ito colours (colour-blind safe), one per level and one per kind.
@@ -154,7 +154,7 @@ def maturity_figure(rows: pd.DataFrame, colour: str = "#0072B2") -> go.Figure:
         orientation="h",
         marker_color=colour,
         name="China",
-        text=[f"{s} of {m:g}" for s, m in zip(rows["score_as_printed"], rows["max_score"])],
+        text=[f"{s} of {m:g}" for s, m in zip(rows["score_as_printed"], rows["max_score"], strict=False)],
         textposition="inside",
         insidetextanchor="end",
         textfont=dict(size=16, color="#FFFFFF"),
@@ -183,14 +183,14 @@ def render_undated(df: pd.DataFrame) -> None:
 def render_comparison(names: list[str], rows: list[tuple[str, list[str]]], sources: list[str]) -> None:
     """The factsheet's three cluster policies in three columns, one row per field so fields line up."""
     cols = st.columns(len(names), gap="medium")
-    for col, name in zip(cols, names):
+    for col, name in zip(cols, names, strict=False):
         col.markdown(f"#### {md(name)}")
     for label, values in rows:
         cols = st.columns(len(names), gap="medium")
-        for col, value in zip(cols, values):
+        for col, value in zip(cols, values, strict=False):
             col.markdown(f"**{md(label)}**  \n{md(value)}")
     cols = st.columns(len(names), gap="medium")
-    for col, source in zip(cols, sources):
+    for col, source in zip(cols, sources, strict=False):
         col.caption("Source: " + source_md(source))
 
 

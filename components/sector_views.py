@@ -13,6 +13,7 @@ from atlas.cache import per_atlas
 from atlas.figures import TABLE4_AS_OF, document_as_of, records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.load import Atlas
+from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.sector_stats import (
     clusters_by_province,
     clusters_by_sector,
@@ -26,7 +27,6 @@ from atlas.sector_stats import (
 from atlas.taxonomy import Taxonomy
 from components.charts import layout, sector_bar
 from components.downloads import download_rows
-from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md, md_link, source_md
 from components.url_state import map_link as shared_map_link
 
@@ -133,7 +133,7 @@ def province_stack(taxonomy: Taxonomy, by_province: pd.DataFrame, height: int | 
     labelled: one tick per category and a row tall enough for its label (plotly would otherwise
     skip every other label when rows are tight)."""
     provinces = list(dict.fromkeys(by_province["province"]))
-    codes = dict(zip(by_province["province"], by_province["province_code"]))
+    codes = dict(zip(by_province["province"], by_province["province_code"], strict=False))
     names = [province_label(codes[p], p) for p in provinces]
     fig = go.Figure()
     for sector in taxonomy.order:
@@ -418,7 +418,7 @@ def render_priority_card(atlas: Atlas, o: dict) -> None:
         )
         st.subheader(md(o["label"]), anchor=False)
         st.caption(text["caption"])
-        for col, (label, value) in zip(st.columns(5), text["metrics"]):
+        for col, (label, value) in zip(st.columns(5), text["metrics"], strict=False):
             col.metric(label, value, help=label)
         left, right = st.columns(2, gap="large")
         with left:

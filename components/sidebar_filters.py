@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.load import Atlas
-from atlas.search import search
 from atlas.provinces import PROVINCE_NAMES_EN
+from atlas.search import search
 from atlas.state import LAYERS, ViewState
 from components import explorer_session as session
 

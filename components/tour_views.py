@@ -9,17 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.figures import records_as_of, with_as_of
-from atlas.labels import with_period
+from atlas import counts
 from atlas.drilldown import detail, years_text
+from atlas.figures import records_as_of, with_as_of
 from atlas.filters import Filtered
+from atlas.labels import with_period
 from atlas.load import Atlas
+from atlas.provenance import source_line, summary
 from atlas.tour import Check, Step
 from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
-from atlas import counts
-from atlas.provenance import source_line, summary
 from components.text import h, md, source_md
 
 STEP_KEY = "step"
@@ -204,7 +204,7 @@ def cooperation_metrics(atlas: Atlas, filtered: Filtered) -> list[tuple[str, int
 
 def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
     ev = atlas.events
-    for col, (label, n, help_text) in zip(st.columns(4), cooperation_metrics(atlas, filtered)):
+    for col, (label, n, help_text) in zip(st.columns(4), cooperation_metrics(atlas, filtered), strict=False):
         col.metric(label, f"{n:,}", help=help_text)
     by_year = counts.event_groups(ev).groupby(["year", "kind"]).size().rename("events").reset_index()
     st.caption(

@@ -24,7 +24,6 @@ from components.sector_views import (
     sectors_figure,
 )
 
-
 atlas = get_atlas()
 tax = atlas.taxonomy
 clusters = atlas.clusters
@@ -140,7 +139,7 @@ st.write(
 )
 priorities = data["priorities"]
 tabs = st.tabs([tax.priority_label(pid) for pid in priorities], key="sec_priority", on_change="rerun")
-for tab, (pid, overview) in zip(tabs, priorities.items()):
+for tab, (_pid, overview) in zip(tabs, priorities.items(), strict=False):
     with tab:
         if tab.open:
             render_priority_card(atlas, overview)

@@ -35,7 +35,6 @@ from components.policy_views import (
 from components.sector_views import source_caption
 from components.text import md
 
-
 atlas = get_atlas()
 policies = atlas.policies
 
@@ -197,6 +196,6 @@ with t_cards:
         download_rows(shown.drop(columns=["applies_to"]), "policies", source_summary(shown["source"]), key="dl_cards")
         cards = shown.to_dict("records")
         for i in range(0, len(cards), 2):  # two cards a row
-            for col, policy in zip(st.columns(2, gap="medium"), cards[i : i + 2]):
+            for col, policy in zip(st.columns(2, gap="medium"), cards[i : i + 2], strict=False):
                 with col:
                     render_policy_card(atlas, policy)

@@ -16,12 +16,12 @@ from atlas.state import ViewState
 from components import cooperation_views as V
 from components.charts import PLOT_CONFIG
 from components.compare_views import source_caption
-from components.url_state import map_link
 from components.data_access import get_atlas
 from components.downloads import download_rows
 from components.legend import DISCLAIMER
 from components.map_view import render_map
 from components.text import md, md_link
+from components.url_state import map_link
 
 atlas = get_atlas()
 tax = atlas.taxonomy
@@ -37,7 +37,7 @@ st.write(
     "and matchmaking — and the organisations that help, as recorded in the ECCP documents."
 )
 m = st.columns(len(counts.LABELS))
-for col, (what, label) in zip(m, counts.LABELS.items()):
+for col, (what, label) in zip(m, counts.LABELS.items(), strict=False):
     col.metric(
         label,
         total[what],
@@ -58,7 +58,7 @@ TAB_LABELS = {
     "stories": f"Success stories ({total['success_stories']})",
     "directory": f"Organisations ({total['organisations']})",
 }
-tabs = dict(zip(SECTIONS, st.tabs(list(TAB_LABELS.values()), key="coop_view", on_change="rerun")))
+tabs = dict(zip(SECTIONS, st.tabs(list(TAB_LABELS.values()), key="coop_view", on_change="rerun"), strict=False))
 
 # ---------------------------------------------------------------- partnerships
 with tabs["partnerships"]:
@@ -166,7 +166,9 @@ with tabs["stories"]:
     if tabs["stories"].open:
         st.header(SECTIONS["stories"], anchor=False)
         st.caption("How to read this: the two cases the Discussion Paper tells in full, in its words.")
-        for col, story in zip(st.columns(len(atlas.success_stories) or 1, gap="medium"), atlas.success_stories):
+        for col, story in zip(
+            st.columns(len(atlas.success_stories) or 1, gap="medium"), atlas.success_stories, strict=False
+        ):
             with col:
                 V.render_story(story, tax)
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from atlas import compare as C
 from atlas.exports import source_line
+from atlas.provinces import PROVINCE_NAMES_EN
 from components import page_state
 from components.compare_views import (
     category_colours,
@@ -21,7 +22,6 @@ from components.compare_views import (
 )
 from components.data_access import get_atlas
 from components.url_state import map_link
-from atlas.provinces import PROVINCE_NAMES_EN
 
 atlas = get_atlas()
 tax = atlas.taxonomy
@@ -63,7 +63,7 @@ cluster_sources, zone_sources = C.place_sources(atlas, places, "cluster"), C.pla
 
 st.header("At a glance", anchor=False)
 link_cols = st.columns(len(places))
-for col, p in zip(link_cols, places):
+for col, p in zip(link_cols, places, strict=False):
     with col:
         map_link(f"{p.label} on the map", **({"province": p.code} if p.kind == "province" else {"cc": p.code}))
 summary = C.summary(atlas, places, policies, items)
@@ -76,7 +76,7 @@ SECTIONS = (
     "Policies that apply",
 )
 TABS = ("Industrial clusters", "Zones and parks", "Cooperation", "Policies")
-tabs = dict(zip(SECTIONS, st.tabs(list(TABS), key="cmp_view", on_change="rerun")))
+tabs = dict(zip(SECTIONS, st.tabs(list(TABS), key="cmp_view", on_change="rerun"), strict=False))
 
 with tabs[SECTIONS[0]]:
     if tabs[SECTIONS[0]].open:

@@ -101,7 +101,7 @@ with t_data:
             if not members:
                 continue
             for row in range(0, len(members), 2):
-                for col, ds in zip(st.columns(2), members[row : row + 2]):
+                for col, ds in zip(st.columns(2), members[row : row + 2], strict=False):
                     n, located = counts[ds.key]
                     with col.container(border=True):
                         places = f" · {located:,} with places" if ds.geometry else ""

@@ -9,11 +9,11 @@ from datetime import date
 
 import streamlit as st
 
+from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.reports.meeting_brief import Prepared, prepare
 from components import page_state
 from components.brief_views import address, choose_scope, render_result
 from components.data_access import get_atlas
-from atlas.provinces import PROVINCE_NAMES_EN
 from components.text import md
 
 atlas = get_atlas()

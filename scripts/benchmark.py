@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from browser import MAP_FRAME, POINT_JS, count, launch, map_frame, serve, wait_for_zoom  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from atlas.load import load_atlas  # noqa: E402
-from browser import MAP_FRAME, POINT_JS, count, launch, map_frame, serve, wait_for_zoom  # noqa: E402
 
 HUADU_VIEW = "lat=23.40&lon=113.25&z=9"
 

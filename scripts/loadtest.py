@@ -68,10 +68,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import http.client
-import multiprocessing
 import json
 import math
+import multiprocessing
 import os
 import random
 import statistics
@@ -724,7 +725,7 @@ class Phase:
         self.finished += 1
         if self.finished == self.n:
             end = self._clock()
-            self.used = tuple(b - a for a, b in zip(self.start, end))
+            self.used = tuple(b - a for a, b in zip(self.start, end, strict=False))
             self.all_done.set()
         await self.all_done.wait()
 
@@ -772,10 +773,8 @@ async def sample_rss(pids: dict[int, int], peak: dict[int, float], stop: asyncio
     while not stop.is_set():
         for pid in pids:
             peak[pid] = max(peak.get(pid, 0.0), rss_mb(pid))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.2)
-        except TimeoutError:
-            pass
 
 
 async def room(args) -> int:
@@ -817,7 +816,8 @@ async def room(args) -> int:
                 sessions[-1].files, sessions[-1].fetcher = files, fetcher
         results = [Result(kind) for kind in kinds]
         tasks = [
-            asyncio.create_task(participant(s, r, t, phases, args.spread)) for s, r, t in zip(sessions, results, picked)
+            asyncio.create_task(participant(s, r, t, phases, args.spread))
+            for s, r, t in zip(sessions, results, picked, strict=False)
         ]
         _, late = await asyncio.wait(tasks, timeout=args.deadline)
         for task in late:  # bounded in time: report what was done
@@ -828,10 +828,8 @@ async def room(args) -> int:
                 r.errors.append(f"{STEPS[len(r.times)]}: not done within --deadline {args.deadline:g} s")
     finally:
         for s in sessions:
-            try:
+            with contextlib.suppress(Exception):  # closing a session that never opened
                 await s.close()
-            except Exception:  # closing a session that never opened
-                pass
         if browser is not None:
             await browser.close()
         if pw is not None:

@@ -93,7 +93,7 @@ def serve(script: Path = ROOT / "app.py", timeout: float = 60):
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
                     out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                    raise RuntimeError(f"streamlit did not start:\n{out}")
+                    raise RuntimeError(f"streamlit did not start:\n{out}") from None
                 time.sleep(0.2)
         yield url
     finally:

@@ -11,9 +11,9 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
@@ -191,7 +191,7 @@ def csv_cases(name: str, path: Path) -> list[Case]:
             Case(
                 name,
                 "Paris coordinates",
-                _set_cells(row, dict(zip(("lat", "lon"), PARIS))),
+                _set_cells(row, dict(zip(("lat", "lon"), PARIS, strict=False))),
                 f"row {row}",
                 "lon",
             ),

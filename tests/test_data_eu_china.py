@@ -249,9 +249,8 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     """The level filter 'EU-China' leaves exactly the framework's cards; the timeline draws its dated items."""
     from pathlib import Path
 
-    from streamlit.testing.v1 import AppTest
-
     from app_pages import open_tab
+    from streamlit.testing.v1 import AppTest
 
     from atlas.policy_views import LEVEL_LABEL, timeline_rows
     from components.policy_views import timeline_figure

@@ -78,7 +78,7 @@ def test_points_and_city_cluster_joins_are_current():
     for name in LOCATED:
         rows = list(csv.DictReader(open(DATA_DIR / name, encoding="utf-8")))
         derived = geolocate.locate_rows(rows, seats, polygons)
-        for old, new in zip(rows, derived):
+        for old, new in zip(rows, derived, strict=False):
             for field in ("lat", "lon", "city_cluster"):
                 assert old[field] == new[field], f"{name} {old['id']} {field}: run python -m geo.geolocate"
 

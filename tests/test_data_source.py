@@ -4,17 +4,17 @@ from collections import Counter
 
 import pandas as pd
 import yaml
+from seed_table4 import parse_table4
 
 from atlas.paths import DATA_DIR
 from atlas.validate import SOURCE_RE
-from seed_table4 import parse_table4
 
 
 def test_cluster_file_has_exactly_the_rows_of_table4(atlas, seeds_dir):
     rows, _ = parse_table4(seeds_dir / "001_9852d4d85712b810.txt")
     ours = atlas.clusters.sort_values("table_row")
     assert len(rows) == 100 == len(ours)
-    for seed, (_, mine) in zip(rows, ours.iterrows()):
+    for seed, (_, mine) in zip(rows, ours.iterrows(), strict=False):
         assert mine["province"] == seed["province"], mine["id"]
         assert mine["place"] == seed["place"], mine["id"]
         assert mine["industry"] == seed["industry"], mine["id"]

@@ -71,7 +71,7 @@ def test_pandas_reads_exactly_the_data_rows_and_the_bom_is_not_in_the_first_name
         }
     )
     data = X.csv_bytes(df)
-    assert data.startswith("\ufeff".encode("utf-8"))  # spreadsheet programs then read Chinese
+    assert data.startswith("\ufeff".encode())  # spreadsheet programs then read Chinese
     rows = pd.read_csv(io.BytesIO(data))  # what a data user does, no options
     assert rows.columns.tolist() == ["id", "name", "source"] and len(rows) == 3
     pd.testing.assert_frame_equal(read(data), df)

@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
 from browser import (
     MAP_FRAME,
     OUTLINE_JS,
@@ -18,6 +16,7 @@ from browser import (
     wait_for_outline,
     wait_for_zoom,
 )
+from playwright.sync_api import expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 HUADU_VIEW = "lat=23.40&lon=113.25&z=9"

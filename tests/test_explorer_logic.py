@@ -2,7 +2,7 @@
 
 import pytest
 
-from atlas.drilldown import cluster_detail, city_cluster_detail, detail, policies_for, zone_detail
+from atlas.drilldown import city_cluster_detail, cluster_detail, detail, policies_for, zone_detail
 from atlas.filters import filter_atlas
 from atlas.search import search
 from atlas.state import DEFAULT_LAYERS, Known, ViewState, to_params, view_from_url
@@ -325,7 +325,7 @@ def test_every_map_gets_fresh_folium_objects_from_the_layers_shared_by_all_sessi
     specs = data_layers(atlas, filter_atlas(atlas, view), view)
     assert data_layers(atlas, filter_atlas(atlas, view), view) is specs  # worked out once
     first, second = [s.group() for s in specs], [s.group() for s in specs]
-    assert all(a is not b for a, b in zip(first, second))
+    assert all(a is not b for a, b in zip(first, second, strict=False))
     children = [c for g in first for c in g._children.values()]
     assert children and not {id(c) for c in children} & {id(c) for g in second for c in g._children.values()}
     selected = detail(atlas, "ic:IC048")

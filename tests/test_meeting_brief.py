@@ -190,10 +190,7 @@ def test_sector_and_city_cluster_briefs_count_their_clusters(atlas, key):
     brief, _, pdf, _ = make(atlas, key)
     kind, ident = key.split(":")
     c = atlas.clusters
-    if kind == "sector":
-        expected = c["sector"] == ident
-    else:
-        expected = c["city_cluster"].map(lambda v: ident in split(v))
+    expected = c["sector"] == ident if kind == "sector" else c["city_cluster"].map(lambda v: ident in split(v))
     n = int(expected.sum())
     assert brief.counts["clusters"] == n > 0
     assert f": {n} of {len(c)} (2010 list)" in next(s.title for s in brief.sections if s.title.startswith("Industrial"))

@@ -237,7 +237,7 @@ def _texts(at) -> list[str]:
 def test_a_rejected_file_clears_the_previous_files_report(tmp_path):
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
-    at.file_uploader(key="mp_file").set_value(("good.csv", "name,place\nA,Huadu\nB,Atlantis\n".encode(), "text/csv"))
+    at.file_uploader(key="mp_file").set_value(("good.csv", b"name,place\nA,Huadu\nB,Atlantis\n", "text/csv"))
     at.run()
     assert not at.exception
     assert any("Read 2 rows from the file good.csv" in w.value for w in at.warning)

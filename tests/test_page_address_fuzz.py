@@ -9,10 +9,9 @@ pages is cached for the whole test run, so after the first example a run costs u
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT
 
 NOTICE = "Ignored in the page address"
 # Fragments that render as something if echoed into Markdown or HTML unescaped.

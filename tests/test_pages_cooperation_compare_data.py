@@ -13,19 +13,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from app_pages import open_tab
 from streamlit.testing.v1 import AppTest
 
-from app_pages import open_tab
-
 from atlas import compare as C
+from atlas import counts
 from atlas import exports as X
 from atlas.drilldown import policies_for, split
 from atlas.page_params import notice, parse
 from atlas.paths import DATA_DIR
-from atlas import counts
+from atlas.provinces import PROVINCE_NAMES_EN
 from components import cooperation_views as V
 from components.compare_views import cite, facet_bars
-from atlas.provinces import PROVINCE_NAMES_EN
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINA_BBOX = (73.0, 136.0, 3.0, 54.0)  # lon min/max, lat min/max
@@ -136,7 +135,7 @@ def test_cooperation_counts_equal_the_records_of_each_place(atlas, known):
         assert counts[(p.key, C.MEASURES[0])] == atlas.events.loc[mask, "event_group"].nunique()
         assert counts[(p.key, C.MEASURES[1])] == C.in_place(atlas.organisations, p).sum()
         sectors = set(C.place_sectors(atlas, p))
-        sharing = atlas.partnerships["sector"].map(lambda s: bool(set(split(s)) & sectors))
+        sharing = atlas.partnerships["sector"].map(lambda s, sectors=sectors: bool(set(split(s)) & sectors))
         assert counts[(p.key, C.MEASURES[2])] == sharing.sum()
     shanghai = atlas.events[atlas.events["adcode"].str.startswith("31")]["event_group"].nunique()
     assert counts[("province:310000", C.MEASURES[0])] == shanghai > 0
@@ -206,7 +205,7 @@ def test_geojson_has_one_feature_per_located_record(ds):
         return
     located = [r for r in rows if r["lat"].strip() and r["lon"].strip()]
     assert len(features) == len(located) > 0
-    for f, r in zip(features, located):
+    for f, r in zip(features, located, strict=False):
         lon, lat = f["geometry"]["coordinates"]
         assert (lon, lat) == (float(r["lon"]), float(r["lat"]))
         assert CHINA_BBOX[0] < lon < CHINA_BBOX[1] and CHINA_BBOX[2] < lat < CHINA_BBOX[3]
@@ -316,7 +315,7 @@ def test_project_timeline_spans_the_printed_years(atlas):
     bar = fig.data[0]
     assert len(bar.y) == len(atlas.projects)
     years = atlas.projects.set_index("acronym")
-    for name, base, length in zip(bar.y, bar.base, bar.x):
+    for name, base, length in zip(bar.y, bar.base, bar.x, strict=False):
         assert base == years.loc[name, "start_year"] and base + length == years.loc[name, "end_year"] + 1
 
 

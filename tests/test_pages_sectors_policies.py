@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_pages import open_tab
 from streamlit.testing.v1 import AppTest
 
-from app_pages import open_tab
-
 from atlas.drilldown import split
+from atlas.labels import with_period
 from atlas.paths import DATA_DIR
 from atlas.policy_views import (
     FACTSHEET_FIELDS,
@@ -29,7 +29,6 @@ from atlas.policy_views import (
     undated,
     where_it_applies,
 )
-from atlas.labels import with_period
 from atlas.sector_stats import (
     OTHER_PROVINCES,
     clusters_by_province,
@@ -43,6 +42,8 @@ from atlas.sector_stats import (
 )
 from atlas.state import view_from_url
 from components.charts import sector_bar
+from components.explorer_session import known_values
+from components.page_state import NAV_KEY
 from components.policy_views import maturity_figure, timeline_figure
 from components.sector_views import (
     PROVINCE_ROW_PX,
@@ -53,8 +54,6 @@ from components.sector_views import (
     sectors_figure,
     source_md,
 )
-from components.explorer_session import known_values
-from components.page_state import NAV_KEY
 from components.url_state import map_link_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +66,7 @@ def raw_policies():
 
 
 def bar_values(trace) -> dict:
-    return dict(zip(trace.y, trace.x))
+    return dict(zip(trace.y, trace.x, strict=False))
 
 
 # --- Sectors: charts ----------------------------------------------------------------------------
@@ -92,13 +91,13 @@ def test_province_bars_stack_to_the_counts_printed_in_table_4(atlas):
     for t in bars:
         sector = t.customdata[0]
         assert t.marker.color == tax.colour(sector)
-        for province, n in zip(t.y, t.x):
+        for province, n in zip(t.y, t.x, strict=False):
             totals[province] += n
     printed = atlas.clusters.groupby("province")["province_count_printed"].first()
     rows = atlas.clusters.groupby("province").size()
     assert len(totals) == len(printed) == len(rows)
     assert sorted(totals.values()) == sorted(int(v) for v in printed) == sorted(int(v) for v in rows)
-    beside = dict(zip(fig.data[-1].y, fig.data[-1].x))  # the printed count written at each bar's end
+    beside = dict(zip(fig.data[-1].y, fig.data[-1].x, strict=False))  # the printed count written at each bar's end
     assert totals == Counter(beside)
     ordered = [totals[y] for y in fig.data[-1].y]  # largest province on top
     assert ordered == sorted(ordered, reverse=True)
@@ -109,8 +108,8 @@ def test_treemap_nests_every_cluster_under_its_province_and_sector(atlas):
     nodes = hierarchy(atlas)
     fig = hierarchy_figure(tax, nodes)
     (tree,) = fig.data
-    value = dict(zip(tree.ids, tree.values))
-    parent = dict(zip(tree.ids, tree.parents))
+    value = dict(zip(tree.ids, tree.values, strict=False))
+    parent = dict(zip(tree.ids, tree.parents, strict=False))
     roots = [i for i, p in parent.items() if not p]
     printed = atlas.clusters.groupby("province")["province_count_printed"].first()
     assert {r: value[r] for r in roots} == {p: int(n) for p, n in printed.items()}
@@ -118,7 +117,7 @@ def test_treemap_nests_every_cluster_under_its_province_and_sector(atlas):
     assert sum(value[i] for i in leaves) == len(atlas.clusters)
     for c in atlas.clusters.to_dict("records"):
         assert f"{c['province']}/{c['sector']}/{c['industry']}" in value
-    colour = dict(zip(tree.ids, tree.marker.colors))
+    colour = dict(zip(tree.ids, tree.marker.colors, strict=False))
     for i in tree.ids:
         if parent[i]:
             assert colour[i] == tax.colour(i.split("/")[1])
@@ -212,7 +211,7 @@ def test_timeline_has_one_row_per_dated_policy_from_its_start_to_its_end(atlas, 
     fig = timeline_figure(rows, "level")
     drawn = {}
     for t in fig.data:
-        for i, label in enumerate(t.y):
+        for i, _label in enumerate(t.y):
             name = t.customdata[i][0]
             assert name not in drawn
             drawn[name] = (t.base[i], t.base[i] + t.x[i]) if t.type == "bar" else (t.x[i], t.x[i])
@@ -240,7 +239,7 @@ def test_maturity_bars_equal_the_csv(atlas):
     assert list(maximum.y) == list(score.y) == [r["dimension"] for r in csv_rows]
     assert list(maximum.x) == [float(r["max_score"]) for r in csv_rows]
     assert list(score.x) == [float(r["score"]) for r in csv_rows]
-    assert all(r["score_as_printed"] in t for r, t in zip(csv_rows, score.text))
+    assert all(r["score_as_printed"] in t for r, t in zip(csv_rows, score.text, strict=False))
 
 
 def test_factsheet_policies_side_by_side_in_the_same_field_order(atlas, raw_policies):
@@ -367,7 +366,7 @@ def test_small_provinces_share_one_treemap_tile_and_no_text_is_shrunk_unreadable
     small = atlas.clusters.groupby("province").size()
     small = set(small[small < 3].index)
     assert OTHER_PROVINCES in set(top["id"])
-    assert all(v >= 3 for i, v in zip(top["id"], top["value"]) if i != OTHER_PROVINCES)
+    assert all(v >= 3 for i, v in zip(top["id"], top["value"], strict=False) if i != OTHER_PROVINCES)
     under_other = set(nodes.loc[nodes["parent"] == OTHER_PROVINCES, "id"])
     assert under_other == small
     assert int(top["value"].sum()) == len(atlas.clusters)
@@ -440,9 +439,8 @@ TITLE_TOP_JS = """() => { const r = document.createRange(); r.selectNodeContents
 
 @pytest.mark.browser
 def test_titles_sit_at_the_top_and_every_province_is_labelled_in_the_browser(atlas):
-    from playwright.sync_api import sync_playwright
-
     from browser import Offline, launch, serve
+    from playwright.sync_api import sync_playwright
 
     with serve() as url, sync_playwright() as p:
         browser = launch(p)
@@ -466,7 +464,7 @@ def test_titles_sit_at_the_top_and_every_province_is_labelled_in_the_browser(atl
 def test_timeline_labels_are_whole_names(atlas):
     fig = timeline_figure(timeline_rows(atlas.policies), "level")
     for t in fig.data:
-        for label, custom in zip(t.y, t.customdata):
+        for label, custom in zip(t.y, t.customdata, strict=False):
             assert label.replace("<br>", " ").rstrip() == custom[0]  # wrapped, never cut
             assert all(len(line) <= 70 for line in label.split("<br>")), label
 

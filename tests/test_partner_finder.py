@@ -7,14 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
-from conftest import run_page as run_page_at
-
 from atlas import nace
+from atlas.page_params import notice, parse
 from atlas.partners.query import EXAMPLES, build_query
 from atlas.partners.scoring import find_partners
-from atlas.page_params import notice, parse
 from atlas.partners.shortlist import MAX_SHORTLIST, shortlist_docs, shortlist_table
 from atlas.partners.synonyms import load_synonyms
 from atlas.paths import DATA_DIR
@@ -133,7 +132,7 @@ def test_every_result_says_why_and_cites_a_source(atlas):
     for text in ("C29", "solar", "medical devices", "textile machinery", "guangdong automotive"):
         found = find(atlas, text)
         assert found.total
-        for group, results in found.groups.items():
+        for _group, results in found.groups.items():
             for r in results:
                 assert r.reasons, (text, r.key)
                 assert SOURCE_RE.search(r.source), (text, r.key, r.source)
@@ -369,7 +368,7 @@ def test_a_shortlist_table_carries_each_records_source_and_website(atlas):
         "org:org_eu_sme_centre": atlas.organisations.set_index("id").at["org_eu_sme_centre", "source"],
         "esp:esp_give": atlas.partnerships.set_index("id").at["esp_give", "source"],
     }
-    assert dict(zip(table["key"], table["source"])) == src
+    assert dict(zip(table["key"], table["source"], strict=False)) == src
     assert table.set_index("key").at["org:org_eu_sme_centre", "website"].startswith("https://")
     assert table.set_index("key")["lat"].isna().tolist() == [False, False, True]
 

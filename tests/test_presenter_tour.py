@@ -6,15 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
-from conftest import run_page as run_page_at
-
 from atlas.filters import filter_atlas
+from atlas.page_params import parse
 from atlas.paths import DATA_DIR, GEO_DIR
 from atlas.state import LAYERS
-from atlas.page_params import parse
-from components import tour_views as tv
 from atlas.tour import (
     BOUNDARY_FILES,
     MAX_STEPS,
@@ -30,6 +28,7 @@ from atlas.tour import (
     step_view,
     validate_tour,
 )
+from components import tour_views as tv
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "8_Presenter_tour.py")
 
@@ -210,9 +209,8 @@ def test_a_link_in_the_step_parameter_is_shown_as_text_not_as_a_link(tour):
 
 @pytest.mark.browser
 def test_walk_the_whole_tour_offline(atlas, tour):
-    from playwright.sync_api import expect, sync_playwright
-
     from browser import Offline, count, launch, map_frame, serve, wait_for_count
+    from playwright.sync_api import expect, sync_playwright
 
     with serve() as url, sync_playwright() as p:
         browser = launch(p)

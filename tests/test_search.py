@@ -66,7 +66,7 @@ def test_city_cluster_initialisms_used_by_the_seeds_find_them(atlas):
 
 def test_escp4i_partnerships_find_their_missions_on_the_map(atlas):
     """Partnerships have no place of their own; their acronym or name finds the missions they ran."""
-    for acronym, name in zip(atlas.partnerships["acronym"], atlas.partnerships["name"]):
+    for acronym, name in zip(atlas.partnerships["acronym"], atlas.partnerships["name"], strict=False):
         events = [
             r["id"]
             for r in atlas.events.to_dict("records")
@@ -136,7 +136,11 @@ def test_traditional_and_simplified_characters_and_pinyin_meet(atlas):
 
 def test_searching_a_city_cluster_keeps_its_clusters_on_the_map(atlas):
     for r in atlas.city_clusters.to_dict("records"):
-        inside = {i for i, cc in zip(atlas.clusters["id"], atlas.clusters["city_cluster"]) if r["id"] in cc.split(";")}
+        inside = {
+            i
+            for i, cc in zip(atlas.clusters["id"], atlas.clusters["city_cluster"], strict=False)
+            if r["id"] in cc.split(";")
+        }
         shown = set(filter_atlas(atlas, ViewState(q=r["name_en"])).clusters["id"])
         assert inside <= shown, r["name_en"]
 

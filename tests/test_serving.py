@@ -191,17 +191,17 @@ def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served
         try:
             # each session is on its cookie's replica, with its own selection, never another's
             assert [_port(s.replica) for s in sessions] == [port_a, port_a, port_b, port_b]
-            for s, (_, t) in zip(sessions, plan):
+            for s, (_, t) in zip(sessions, plan, strict=False):
                 assert f"sel=ic:{t.id}" in _selected(s)
                 assert sum(f":{o.id}" in _selected(s) for o in targets) == 1
             # a further rerun (the sector filter) keeps the selection
-            for s, (_, t) in zip(sessions, plan):
+            for s, (_, t) in zip(sessions, plan, strict=False):
                 await s.filter(t)
                 assert f"sel=ic:{t.id}" in _selected(s) and "sector=" in s.query
 
             os.kill(replicas[port_a], signal.SIGTERM)  # replica A stops
             _gone(replicas[port_a])
-            for s, (_, t) in zip(sessions[:2], plan[:2]):
+            for s, (_, t) in zip(sessions[:2], plan[:2], strict=False):
                 with pytest.raises(loadtest.StepError, match="connection lost"):
                     await s.click(t)
             for i, s in enumerate(sessions[2:]):  # replica B's sessions carry on, their state intact

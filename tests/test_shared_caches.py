@@ -76,10 +76,9 @@ def test_a_run_that_stops_early_still_counts_as_ended():
         pass
 
     running = cache.SWEEPER.running
-    with pytest.raises(Stopped):
-        with cache.page_run():
-            assert cache.SWEEPER.running == running + 1
-            raise Stopped
+    with pytest.raises(Stopped), cache.page_run():
+        assert cache.SWEEPER.running == running + 1
+        raise Stopped
     assert cache.SWEEPER.running == running
     gc.unfreeze()
 

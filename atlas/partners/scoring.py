@@ -217,7 +217,7 @@ def _contains_evidence(index: PartnerIndex, evidence: dict, clusters: list[Resul
     """A city cluster that holds strongly matching industrial clusters fits too; the reason names
     the best matches first, so a specific match is never hidden behind "and N more"."""
     strong = _strong(clusters)
-    cc_of = dict(zip("ic:" + atlas.clusters["id"], atlas.clusters["city_cluster"]))
+    cc_of = dict(zip("ic:" + atlas.clusters["id"], atlas.clusters["city_cluster"], strict=False))
     for doc in index.docs:
         if doc.group != "city_clusters":
             continue

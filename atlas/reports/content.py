@@ -169,11 +169,12 @@ def record_names(atlas: Atlas) -> dict[str, str]:
         (atlas.projects, "acronym"),
         (atlas.partnerships, "acronym"),
     ):
-        out.update(zip(df["id"], df[col]))
+        out.update(zip(df["id"], df[col], strict=False))
     out.update(
         zip(
             atlas.clusters["id"],
             atlas.clusters["industry"] + " — " + atlas.clusters["name_en"],
+            strict=False,
         )
     )
     return out
@@ -324,7 +325,7 @@ def _zones_counted(atlas: Atlas, zones: pd.DataFrame) -> str:
 
 def _near(df: pd.DataFrame, lat: float, lon: float, km: float = NEARBY_KM):
     located = df[df["lat"].notna()]
-    dist = [haversine_km(lat, lon, a, b) for a, b in zip(located["lat"], located["lon"])]
+    dist = [haversine_km(lat, lon, a, b) for a, b in zip(located["lat"], located["lon"], strict=False)]
     return located[[d <= km for d in dist]]
 
 

@@ -192,17 +192,19 @@ class BriefPDF(FPDF):
             return
         weight, ink = self.bold, self.colour
         self.set_x(self.l_margin)
-        with self.text_columns(
-            l_margin=self.l_margin + indent,
-            r_margin=self.r_margin,
-            line_height=h / self.font_size,
-        ) as region:
-            with region.paragraph() as paragraph:
-                for face, run, colour, bold in runs:
-                    style = "B" if bold and face == TEXT else ""
-                    self.set_font(face, style, self.size)
-                    self.set_text_color(*colour)
-                    paragraph.write(run)
+        with (
+            self.text_columns(
+                l_margin=self.l_margin + indent,
+                r_margin=self.r_margin,
+                line_height=h / self.font_size,
+            ) as region,
+            region.paragraph() as paragraph,
+        ):
+            for face, run, colour, bold in runs:
+                style = "B" if bold and face == TEXT else ""
+                self.set_font(face, style, self.size)
+                self.set_text_color(*colour)
+                paragraph.write(run)
         self.font(self.size, weight, ink)
         self.set_x(self.l_margin)
 
