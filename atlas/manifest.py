@@ -6,7 +6,8 @@ sha256, so a truncated or damaged file is caught on load even when what is left 
 
 Records: CSV data rows (blank rows skipped), YAML list items, GeoJSON features (a JSON object such
 as boundaries_meta.json has none: its sha256 alone is kept). The static web outlines (static/geo/*.json) are listed too: the browser
-fetches them, so a damaged one breaks the map.
+fetches them, so a damaged one breaks the map. The source documents (data/sources/, plain text)
+are listed by sha256 in their own section: the Sources page checks a document before it quotes it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from atlas.paths import DATA_DIR, GEO_DIR, MANIFEST_FILE, STATIC_DIR
+from atlas.paths import DATA_DIR, GEO_DIR, MANIFEST_FILE, SOURCES_DIR, STATIC_DIR
 from atlas.validate import DataFileError
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUFFIXES = (".csv", ".yaml", ".json", ".geojson")
+SOURCE_SUFFIXES = (".txt", ".md")  # the documents in data/sources/ (its README.md describes them)
 ABOUT = (
     "Record count and sha256 of every data file; written by `python -m atlas.manifest --write`, "
     "checked when the app loads and by tests/test_data_corruption.py."
@@ -67,11 +69,17 @@ def static_files(static_dir: Path = STATIC_DIR) -> list[str]:
     return sorted(p.relative_to(static_dir).as_posix() for p in (static_dir / "geo").glob("*.json"))
 
 
+def source_files(sources_dir: Path = SOURCES_DIR) -> list[str]:
+    return sorted(p.name for p in sources_dir.glob("*") if p.suffix in SOURCE_SUFFIXES and p.name != "README.md")
+
+
 def build(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> dict:
+    sources_dir = data_dir / SOURCES_DIR.name
     return {
         "about": ABOUT,
         "data": {name: entry(data_dir / name) for name in data_files(data_dir)},
         "static": {name: entry(static_dir / name) for name in static_files(static_dir)},
+        "sources": {name: {"sha256": sha256(sources_dir / name)} for name in source_files(sources_dir)},
     }
 
 
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         path = write()
         print(
             f"wrote {path.relative_to(DATA_DIR.parent)}: {len(data_files())} data files, "
-            f"{len(static_files())} static files"
+            f"{len(static_files())} static files, {len(source_files())} source documents"
         )
         return 0
     try:

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 GEO_DIR = DATA_DIR / "geo"
 STATIC_DIR = ROOT / "static"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+SOURCES_DIR = DATA_DIR / "sources"  # the source documents and the reference sheet, in the repository
+SEEDS_DIR = SOURCES_DIR
+REFERENCE_SHEET = SOURCES_DIR / "city_clusters.md"
 MANIFEST_FILE = "MANIFEST.json"  # in the data dir: record count and sha256 of every data file
 DATA_DIR_ENV = "ATLAS_DATA_DIR"  # another data dir for the app (a test's broken copy); read on each call
 
