@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -293,7 +294,9 @@ def read_records(ds: Dataset, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.DataFrame([{k: _cell(v) for k, v in f["properties"].items()} for f in features])
 
 
-# Cells a spreadsheet would run as a formula start with one of these (OWASP, "CSV Injection").
+# Cells a spreadsheet would run as a formula start with one of these (OWASP, "CSV Injection"), or
+# with a character that is one of them under Unicode's compatibility folding (NFKC): the
+# full-width ＝ ＋ － ＠ an East Asian input method types, the small ﹦ ﹢ ﹣ ﹫, superscript ⁼ ⁺ …
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 BOUNDARY_LICENCE = {
@@ -313,10 +316,14 @@ NO_LICENCE = (
 
 
 def neutralise(value):
-    """A text cell a spreadsheet would evaluate (``=HYPERLINK(...)``, ``-1+2``) gets a leading
-    apostrophe, which spreadsheets read as "this is text"; numbers (``-3.5`` as a number or as
+    """A text cell a spreadsheet would evaluate (``=HYPERLINK(...)``, ``-1+2``, ``＝1+2``) gets a
+    leading apostrophe, which spreadsheets read as "this is text"; numbers (``-3.5`` as a number or as
     text) and everything else stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+    if (
+        isinstance(value, str)
+        and unicodedata.normalize("NFKC", value[:1]).startswith(FORMULA_START)
+        and not NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 

@@ -25,6 +25,19 @@ HOSTILE = [
     "=1",
     "-",
     "+",
+    # what an East Asian input method types, and the other characters that are = + - @ under
+    # Unicode's compatibility folding (NFKC), which spreadsheets also read as a formula's start
+    "＝1+2",
+    "﹦1+2",
+    '＝HYPERLINK("http://e.io","x")',
+    "＋1+2",
+    "﹢1",
+    "－1+2",
+    "﹣1",
+    "＠SUM(A1)",
+    "﹫SUM(A1)",
+    "⁼1",
+    "－3",  # a full-width minus before a number is not a number a CSV reader keeps
 ]
 
 
@@ -56,6 +69,18 @@ def test_numbers_stay_numbers_and_plain_text_stays_as_it_is():
     ]
     typed = pd.read_csv(io.StringIO(text))
     assert typed["lat"].tolist() == [-3.5, 31.2] and typed["count"].tolist() == [-2, 7]
+
+
+def test_an_uploaded_name_with_a_full_width_equals_sign_is_neutralised_in_the_download(atlas):
+    """My places: a name typed with an East Asian input method (＝, ﹦) reaches the page's CSV
+    download as text, not as a formula."""
+    from atlas.uploads import read_upload
+    from components.upload_views import places_table
+
+    upload = read_upload('name,lat,lon\n"＝HYPERLINK(""http://e.io"",""x"")",31.2,121.5\n﹦1+2,30.3,120.2\n'.encode())
+    assert [p.name for p in upload.places] == ['＝HYPERLINK("http://e.io","x")', "﹦1+2"]
+    names = read(X.csv_bytes(places_table(atlas, upload)))["name"].tolist()
+    assert names == ['\'＝HYPERLINK("http://e.io","x")', "'﹦1+2"]
 
 
 def test_a_hostile_header_is_neutralised_too():
