@@ -352,6 +352,7 @@ class ProtocolSession:
         self.seen_ids: set[str] = set()
         self.cache: dict[str, ForwardMsg] = {}
         self.exceptions: list[str] = []
+        self.spinners: list[str] = []  # the texts of the spinners the page showed ("Loading …")
         self.finished: asyncio.Queue = asyncio.Queue()
         self.replica = ""
         self.files: dict[str, list[str]] = {}  # a first visit's files by step (record_first_visit)
@@ -420,6 +421,9 @@ class ProtocolSession:
             self.query = msg.page_info_changed.query_string
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element, msg.delta.fragment_id)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_transient":  # a spinner, say
+            for element in msg.delta.new_transient.elements:
+                self._element(element, msg.delta.fragment_id)
         elif kind == "script_finished":
             self.finished.put_nowait(msg.script_finished)
 
@@ -427,6 +431,8 @@ class ProtocolSession:
         which = element.WhichOneof("type")
         if which == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message[:120]}")
+        elif which == "spinner":
+            self.spinners.append(element.spinner.text)
         elif which == "component_instance":
             ci = element.component_instance
             self.widgets[ci.component_name] = Widget(ci.id, fragment_id, args=json.loads(ci.json_args or "{}"))

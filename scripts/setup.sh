@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the app (and, with --test, the test suite) needs on a fresh Debian machine.
 # Idempotent: a second run only checks. Needs root or sudo for the Debian packages.
+#   --serve: and nginx (scripts/serve.sh); --test: and the test suite's packages and chromium;
+#   --nginx: nginx only (scripts/run.sh --network, after the rest is set up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,9 @@ apt_install() {
   [ -n "${APT_UPDATED:-}" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
+
+have_nginx() { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }
+if [ "${1:-}" = "--nginx" ]; then have_nginx || apt_install nginx; exit; fi
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
@@ -26,9 +31,10 @@ for pkg in fonts-wqy-microhei fonts-dejavu-core; do
 done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
-# serve.sh (and its test) puts nginx, Debian's package, in front of several app processes.
+# serve.sh (and run.sh --network, and their tests) puts nginx, Debian's package, in front of
+# the app processes.
 if [ "${1:-}" = "--serve" ] || [ "${1:-}" = "--test" ]; then
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+  have_nginx || apt_install nginx
 fi
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt

@@ -1,8 +1,10 @@
-"""Two replicas behind nginx (scripts/serve.sh), reached the way a browser does (protocol level).
+"""Two replicas behind nginx (scripts/serve.sh), and the room on the main command
+(scripts/run.sh --network), reached the way a browser does (protocol level).
 
 What a room relies on: new browsers are spread over the replicas, a browser stays on its replica
 (its session lives there), every session keeps its own state across reruns, and when one
-replica stops only its own sessions are lost; the others carry on and newcomers are served.
+replica stops only its own sessions are lost; the others carry on, newcomers are served and the
+replica comes back. Once a command says the app is ready, the first visitor finds it loaded.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import gzip
 import http.client
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -56,23 +59,40 @@ def _free_ports() -> int:
     raise RuntimeError("no three free consecutive ports")
 
 
-def _wait_for(url: str, proc: subprocess.Popen, run_dir: Path) -> None:
-    """Until nginx answers its own health check (serve.sh starts it once the replicas answer)."""
-    deadline = time.time() + 180
+def _wait_ready(proc: subprocess.Popen, run_dir: Path | None = None) -> str:
+    """Until the command says the app is ready (its output up to then)."""
+    deadline, out = time.time() + 300, b""
     while time.time() < deadline:
+        if select.select([proc.stdout], [], [], 0.5)[0]:
+            line = proc.stdout.readline()
+            out += line
+            if b" is ready" in line:
+                return out.decode(errors="replace")
+            if line:
+                continue
         if proc.poll() is not None:
-            logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in run_dir.glob("*.log"))
-            raise RuntimeError(f"serve.sh stopped:\n{proc.stdout.read().decode(errors='replace')}\n{logs}")
-        pids = run_dir / "replicas"
-        if pids.exists() and "nginx" in pids.read_text():
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-        time.sleep(0.2)
-    raise RuntimeError("serve.sh did not come up")
+            logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in run_dir.glob("*.log")) if run_dir else ""
+            raise RuntimeError(f"the server stopped:\n{out.decode(errors='replace')}\n{logs}")
+    raise RuntimeError(f"the server did not say it is ready:\n{out.decode(errors='replace')}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+def _replicas(run_dir: Path) -> dict[int, int]:
+    """{port: pid} of serve.sh's replicas, from its runtime directory."""
+    out = {}
+    for line in (run_dir / "replicas").read_text().splitlines():
+        pid, name = line.split()
+        if name != "nginx":
+            out[int(name)] = int(pid)
+    return out
 
 
 @contextlib.contextmanager
@@ -92,20 +112,10 @@ def _serve(run_dir: Path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(url, proc, run_dir)
-        replicas = {}
-        for line in (run_dir / "replicas").read_text().splitlines():
-            pid, name = line.split()
-            if name != "nginx":
-                replicas[int(name)] = int(pid)
-        yield url, replicas
+        _wait_ready(proc, run_dir)
+        yield url, _replicas(run_dir)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +127,9 @@ def served(tmp_path_factory):
 
 @pytest.fixture()
 def served_alone(tmp_path):
-    """Two replicas of its own, for the test that stops one."""
-    with _serve(tmp_path / "serve") as s:
-        yield s
+    """Two replicas of its own, for the test that stops one: (url, {port: pid}, runtime directory)."""
+    with _serve(tmp_path / "serve") as (url, replicas):
+        yield url, replicas, tmp_path / "serve"
 
 
 def _gone(pid: int) -> None:
@@ -154,6 +164,27 @@ def _browsers_by_replica(url: str, n: int = 32) -> dict[int, list[dict]]:
     return out
 
 
+async def _first_visit(url: str) -> list[str]:
+    """The spinners the first session shows while it opens the explorer (and its replica)."""
+    s = loadtest.ProtocolSession(url, TIMEOUT)
+    try:
+        await s.open(loadtest.targets(1)[0])
+    finally:
+        await s.close()
+    assert s.query, "the explorer ran (it writes its view into the address)"
+    return s.spinners
+
+
+def test_once_serve_sh_says_ready_the_first_visitor_finds_the_data_loaded(served):
+    """serve.sh says "ready" once every replica has loaded the data and run the explorer: the first
+    visitor (this test runs before any other session of the module) sees no "Loading the atlas
+    data…" on any replica."""
+    url, replicas = served
+    for port in replicas:
+        spinners = asyncio.run(_first_visit(f"http://127.0.0.1:{port}"))
+        assert not [t for t in spinners if "Loading the atlas data" in t], spinners
+
+
 def test_new_browsers_are_spread_over_both_replicas_and_each_stays_on_its_own(served):
     url, replicas = served
     by_replica = _browsers_by_replica(url)
@@ -178,8 +209,22 @@ def _selected(session) -> str:
     return unquote(session.query)
 
 
+def _back_in_the_pool(url: str, run_dir: Path, port: int, old_pid: int, cookies: dict) -> None:
+    """Until serve.sh has started the replica on ``port`` again and nginx sends it the browsers
+    whose cookie hashes to it (bounded; no figure asserted)."""
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        pid = _replicas(run_dir).get(port)
+        if pid and pid != old_pid:
+            with contextlib.suppress(OSError):
+                if _port(loadtest.fetch_page(url + "/_stcore/health", cookies)[1]) == port:
+                    return
+        time.sleep(0.2)
+    raise AssertionError(f"the replica on port {port} did not come back: {_replicas(run_dir)}")
+
+
 def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served_alone):
-    url, replicas = served_alone
+    url, replicas, run_dir = served_alone
     by_replica = _browsers_by_replica(url)
     (port_a, jars_a), (port_b, jars_b) = sorted(by_replica.items())[:2]
     assert len(by_replica) == 2 and min(len(j) for j in by_replica.values()) >= 2
@@ -209,13 +254,20 @@ def test_sessions_keep_their_state_and_survive_the_other_replica_stopping(served
                 await s.click(other)
                 assert f"sel=ic:{other.id}" in _selected(s) and "sector=" in s.query
                 await s.page_switch(other)
-            # a browser of replica A that comes back is served by B, in a new session
+            # a browser of replica A that comes back is served (by B, or by A started again), in a
+            # new session
             again = await _open_and_select(url, jars_a[0], targets[0])
             try:
-                assert _port(again.replica) == port_b
                 assert again.session_id and again.session_id != sessions[0].session_id
             finally:
                 await again.close()
+            # serve.sh starts replica A again: A's browsers are sent to it, and it serves them
+            await asyncio.to_thread(_back_in_the_pool, url, run_dir, port_a, replicas[port_a], jars_a[1])
+            back = await _open_and_select(url, jars_a[1], targets[1])
+            try:
+                assert _port(back.replica) == port_a
+            finally:
+                await back.close()
         finally:
             for s in sessions:
                 await s.close()
@@ -313,7 +365,11 @@ def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_t
     """A room's first visits are ~100 files each; nginx sends them (no replica named), the same
     bytes a replica sends, compressed for browsers that accept it, and a missing one is a 404."""
     url, replicas = served
-    direct = f"http://127.0.0.1:{next(iter(replicas))}"
+    _assert_the_front_sends_the_first_visit(url, f"http://127.0.0.1:{next(iter(replicas))}")
+
+
+def _assert_the_front_sends_the_first_visit(url: str, direct: str) -> None:
+    """The first-visit files come from nginx at ``url``, as the replica at ``direct`` sends them."""
 
     async def one_session() -> None:  # a replica serves the map component once a run has drawn it
         s = loadtest.ProtocolSession(direct, TIMEOUT)
@@ -341,3 +397,48 @@ def test_the_files_of_a_first_visit_come_from_nginx_as_the_replicas_would_send_t
     assert status == 404
     assert "immutable" not in headers.get("cache-control", ""), "a missing file is not cached for a year"
     assert _get(url + "/app/static/vendor/leaflet/leaflet.js")[1].get("x-content-type-options") == "nosniff"
+
+
+def _run_sh(*options: str) -> subprocess.Popen:
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    return subprocess.Popen(
+        ["bash", "scripts/run.sh", *options],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def test_run_sh_network_serves_the_room_through_nginx_once_ready():
+    """The README's command for a room: `run.sh --network` runs the nginx front of serve.sh (one
+    replica, on the next port): the first-visit files come from nginx, and once it says "ready"
+    the first visitor finds the data loaded."""
+    if not (shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK)):
+        pytest.fail("nginx (Debian's package) is missing: run `bash scripts/setup.sh --test`")
+    port = _free_ports()
+    proc = _run_sh("--network", "--server.port", str(port))
+    try:
+        said = _wait_ready(proc)
+        assert "behind nginx" in said, said
+        url, direct = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
+        spinners = asyncio.run(_first_visit(url))
+        assert not [t for t in spinners if "Loading the atlas data" in t], spinners
+        _assert_the_front_sends_the_first_visit(url, direct)
+    finally:
+        _stop(proc)
+
+
+def test_once_run_sh_says_ready_the_first_visitor_finds_the_data_loaded():
+    """`run.sh` (this computer only, the app process alone) says "ready" only once the data are
+    loaded and the explorer has run: its first visitor sees no "Loading the atlas data…"."""
+    port = _free_ports()
+    proc = _run_sh("--server.port", str(port))
+    try:
+        said = _wait_ready(proc)
+        assert f"http://localhost:{port}" in said, said
+        spinners = asyncio.run(_first_visit(f"http://127.0.0.1:{port}"))
+        assert not [t for t in spinners if "Loading the atlas data" in t], spinners
+    finally:
+        _stop(proc)
