@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.cache import per_atlas
-from atlas.drilldown import policies_for, split
+from atlas.drilldown import NATIONAL_REASONS, REASON_LABELS, located_sectors, policies_for, split
 from atlas.exports import source_line
 from atlas.load import Atlas
 from atlas.page_params import Param
@@ -33,15 +33,6 @@ ZONE_KIND_ORDER = (
     "sector_cluster",
 )
 REASON_ORDER = ("zone", "prefecture", "province", "city cluster", "sector", "national")
-REASON_LABELS = {
-    "zone": "covers a zone there",
-    "prefecture": "names a city there",
-    "province": "names the province",
-    "city cluster": "names the city cluster",
-    "sector": "national, for its sectors",
-    "national": "national framework",
-}
-NATIONAL_REASONS = ("sector", "national")
 MEASURES = (
     "Events held there",
     "Organisations based there",
@@ -169,24 +160,35 @@ def zone_list(atlas: Atlas, places_: list[Place]) -> pd.DataFrame:
 
 
 def place_sectors(atlas: Atlas, place: Place) -> list[str]:
-    """The sectors a place is active in: its clusters' and zones' sectors (and a city cluster's
-    own specialisations), in taxonomy order."""
-    found = set(atlas.clusters.loc[in_place(atlas.clusters, place), "sector"])
-    for cell in atlas.zones.loc[in_place(atlas.zones, place), "sectors"]:
-        found |= set(split(cell))
-    if place.kind == "cc":
-        row = atlas.city_clusters[atlas.city_clusters["id"] == place.code]
-        if len(row):
-            found |= set(split(row.iloc[0]["sectors"]))
-    return [s for s in atlas.taxonomy.order if s in found]
+    """The sectors a place is active in: its clusters' and zones' sectors (atlas.drilldown's
+    located_sectors, as its panel counts them), so a city cluster inside a province never shares
+    a sector with more partnerships than the province does."""
+    return located_sectors(
+        atlas, atlas.clusters[in_place(atlas.clusters, place)], atlas.zones[in_place(atlas.zones, place)]
+    )
+
+
+def member_cities(atlas: Atlas, cc_id: str) -> list[str]:
+    """Division codes of a city cluster's member cities (and the SARs it takes in whole)."""
+    m = atlas.city_cluster_members
+    return [str(c) for c in m.loc[m["cluster_id"] == cc_id, "adcode"] if c]
+
+
+def city_clusters_reaching(atlas: Atlas, province: str) -> list[str]:
+    """City clusters with a member city in the province."""
+    m = atlas.city_cluster_members
+    return list(dict.fromkeys(m.loc[m["adcode"].astype(str).str[:2] == province[:2], "cluster_id"]))
 
 
 def _policies_of(atlas: Atlas, p: Place, zones: list[str]) -> list[dict]:
+    """As the panels find them: a province's include those naming a city or city cluster in it, a
+    city cluster's those naming a member city or its province (atlas.drilldown.policies_for)."""
     sectors = place_sectors(atlas, p)
     if p.kind == "province":
-        found = policies_for(atlas, sectors, p.code, (), zones)
+        found = policies_for(atlas, sectors, p.code, city_clusters_reaching(atlas, p.code), zones)
     else:
-        found = policies_for(atlas, sectors, "", [p.code], zones)
+        cities = member_cities(atlas, p.code)
+        found = policies_for(atlas, sectors, "", [p.code], zones, cities=cities, provinces=cities)
     return [
         {
             "place": p.label,
@@ -310,3 +312,33 @@ def place_sources(atlas: Atlas, places_: list[Place], what: str) -> list[str]:
 
 def sources(df: pd.DataFrame) -> str:
     return source_line(df["source"]) if "source" in df.columns and len(df) else ""
+
+
+def containment_notes(atlas: Atlas, places_: list[Place]) -> list[str]:
+    """Where a compared city cluster lies in a compared province: it counts no more than the
+    province does, except for what lies in its members outside that province (named here)."""
+    notes = []
+    for outer in (p for p in places_ if p.kind == "province"):
+        for inner in (p for p in places_ if p.kind == "cc"):
+            cities = member_cities(atlas, inner.code)
+            inside = [c for c in cities if c[:2] == outer.code[:2]]
+            if not inside:
+                continue
+            m = atlas.city_cluster_members
+            rows = m[(m["cluster_id"] == inner.code) & ~m["adcode"].astype(str).str[:2].eq(outer.code[:2])]
+            beyond = list(dict.fromkeys(rows["member_en"]))
+            if len(beyond) >= len(inside):
+                notes.append(
+                    f"{inner.label} reaches into {outer.label} ({len(inside)} of its {len(cities)} member "
+                    f"cities): its counts also cover its members elsewhere."
+                )
+                continue
+            others = " and ".join(", ".join(beyond).rsplit(", ", 1)) if beyond else ""
+            notes.append(
+                f"{inner.label} lies in {outer.label}"
+                + (f" but for {others}" if beyond else "")
+                + f": its counts are of what lies in it, so none exceeds {outer.label}'s"
+                + (f" unless something in {others} adds to it." if beyond else ".")
+                + " Its partnerships and projects are those sharing a sector with its clusters and zones."
+            )
+    return notes

@@ -20,6 +20,20 @@ NEARBY_KM = 150
 POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1, "sector": 2, "national": 3}
 # Levels whose policies hold for all of China: national ones and the EU-China framework (bilateral).
 COUNTRY_WIDE_LEVELS = ("national", "eu_china")
+# Why a policy applies. The first four name the place, a place in it or a place it lies in (its
+# own policies); the last two are national or EU-China ones that apply everywhere, for a sector or
+# to every region. Panels, Compare and the brief group policies by these two sets.
+PLACE_REASONS = ("zone", "prefecture", "province", "city cluster")
+NATIONAL_REASONS = ("sector", "national")
+REASON_LABELS = {
+    "zone": "names a zone here",
+    "prefecture": "names a city here",
+    "province": "names the province",
+    "city cluster": "names the city cluster",
+    "sector": "national or EU-China, for its sector",
+    "national": "national framework",
+}
+SUPPORT_KM = 300  # an EU support office this close to a place is listed as a contact for it
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,11 @@ class PolicyMatch:
     summary: str
     reason: str
     source: str
+
+    @property
+    def names_place(self) -> bool:
+        """The policy names the place, a place in it or one it lies in (not national or EU-China only)."""
+        return self.reason in PLACE_REASONS
 
 
 @dataclass(frozen=True)
@@ -178,22 +197,42 @@ def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> tuple[Li
 
 
 def policies_for(
-    atlas: Atlas, sectors: list[str], adcode: str = "", city_clusters: list[str] = (), zones: list[str] = ()
+    atlas: Atlas,
+    sectors: list[str],
+    adcode: str = "",
+    city_clusters: list[str] = (),
+    zones: list[str] = (),
+    cities: list[str] = (),
+    provinces: list[str] = (),
 ) -> list[PolicyMatch]:
-    """Policies that apply, most specific first, each with why it applies."""
-    province = adcode[:2] + "0000" if adcode else ""
-    prefecture = adcode[:4] + "00" if adcode else ""
+    """Policies that apply, most specific first, each with why it applies.
+
+    A policy names the place when it names the place itself, a place in it or a place it lies in:
+    for a point, its zones, city, province and city clusters; for a province (``adcode`` ending in
+    0000), also every city in it and the city clusters reaching into it; for a city cluster, its
+    member ``cities`` and their ``provinces``. So a place inside another never has a policy naming
+    it that the other lacks. National and EU-China policies apply by sector or to every region."""
+    code = str(adcode or "")
+    whole_province = code.endswith("0000")
+    prefecture = code[:4] + "00" if code and not whole_province else ""
+    city_codes = {c[:4] + "00" for c in cities if c}
+    province_codes = {c[:2] + "0000" for c in (code, *provinces) if c}
     out = []
     for p in atlas.records("policies"):
         a = p.get("applies_to") or {}
         p_sectors = set(a.get("sectors") or [])
         sector_hit = bool(p_sectors & set(sectors))
+        named_cities = [str(c) for c in a.get("prefectures") or []]
         reason = None
         if set(a.get("zones") or []) & set(zones):
             reason = "zone"
-        elif prefecture and (prefecture in (a.get("prefectures") or []) or adcode in (a.get("prefectures") or [])):
+        elif (
+            (prefecture and (prefecture in named_cities or code in named_cities))
+            or any(c[:4] + "00" in city_codes for c in named_cities)
+            or (whole_province and any(c.startswith(code[:2]) for c in named_cities))
+        ):
             reason = "prefecture"
-        elif province and province in (a.get("provinces") or []):
+        elif province_codes & set(a.get("provinces") or []):
             reason = "province"
         elif set(a.get("city_clusters") or []) & set(city_clusters) and p["level"] not in COUNTRY_WIDE_LEVELS:
             reason = "city cluster"
@@ -239,11 +278,17 @@ def cooperation_for(
     city_clusters: list[str] = (),
     lat: float | None = None,
     lon: float | None = None,
+    points: tuple[tuple[float, float], ...] = (),
+    provinces: list[str] = (),
 ) -> Cooperation:
     """Partnerships, projects, events and organisations related by sector or by place; an event
-    with several stops is listed once (atlas.counts.one_per_event)."""
+    with several stops is listed once (atlas.counts.one_per_event). A place of several cities (a
+    city cluster) gives its member cities' seats as ``points`` and their ``provinces``: it then
+    lists the EU support offices (EEN, chambers) near any of them (and near the clusters and zones
+    in it) and the events in their provinces, as the panels of what lies in it do."""
     sectors, priority = set(sectors), set(priority)
-    province = adcode[:2] if adcode else ""
+    own_provinces = {c[:2] for c in (adcode, *provinces) if c}
+    near = tuple(points) + (((lat, lon),) if lat is not None else ())
 
     def sector_match(rec, scol="sector", pcol="priority_sector") -> bool:
         return bool(set(split(rec.get(scol))) & sectors or set(split(rec.get(pcol))) & priority)
@@ -276,7 +321,7 @@ def cooperation_for(
     events = []
     for r in atlas.records("events"):
         why = []
-        if province and str(r.get("adcode", ""))[:2] == province:
+        if own_provinces and str(r.get("adcode", ""))[:2] in own_provinces:
             why.append("same province")
         elif set(split(r.get("city_cluster"))) & set(city_clusters):
             why.append("same city cluster")
@@ -298,11 +343,17 @@ def cooperation_for(
         why = None
         if r["category"] != "eu_support" and sector_match(r):
             why = "same sector"
-        elif r["category"] == "eu_support" and pd.notna(r["lat"]) and lat is not None:
-            km = haversine_km(lat, lon, r["lat"], r["lon"])
-            if km <= 300:
-                why = f"EU support office {round(km)} km away"
-        elif r["category"] == "eu_support" and pd.isna(r["lat"]) and r.get("country", "") != "Belgium":
+        elif r["category"] == "eu_support" and pd.notna(r["lat"]) and near:
+            km = min(haversine_km(y, x, r["lat"], r["lon"]) for y, x in near)
+            if km <= SUPPORT_KM:
+                why = (
+                    f"EU support office {round(km)} km away"
+                    if len(near) == 1
+                    else f"EU support office {round(km)} km from it"
+                )
+        elif r["category"] == "eu_support" and split(r.get("sector")):
+            why = "EU support service for this sector" if sector_match(r) else None
+        elif r["category"] == "eu_support" and pd.isna(r["lat"]) and r.get("country", "") in ("", "China"):
             why = "EU support service for all of China"
         if why:
             organisations.append(
@@ -448,7 +499,8 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
         facts.append(("Specialisations", r["specialisations"].replace(";", ", ")))
     if r.get("local_industrial_clusters"):
         facts.append(("Local industrial clusters (as the documents list them)", r["local_industrial_clusters"]))
-    sectors = list(by_sector.index) + split(r.get("sectors", ""))
+    sectors = located_sectors(atlas, inside, zones_in)
+    cities = [str(m) for m in members["adcode"] if m]
     c = r["geometry"].representative_point() if r["geometry"] is not None else None
     return Detail(
         kind="cc",
@@ -470,8 +522,51 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
         ),
         clusters_by_sector=by_sector.to_dict(),
         zones=tuple(Link(z["id"], z["name_en"]) for z in zones_in.to_dict("records")),
-        policies=tuple(policies_for(atlas, sorted(set(sectors)), "", [ident], list(zones_in["id"]))),
+        policies=tuple(
+            policies_for(atlas, sectors, "", [ident], list(zones_in["id"]), cities=cities, provinces=cities)
+        ),
+        cooperation=cooperation_for(
+            atlas,
+            sectors,
+            priorities_of(atlas, sectors),
+            "",
+            [ident],
+            points=seats_of(cities) + _points(inside) + _points(zones_in),
+            provinces=cities,
+        ),
         source=r["source"],
+    )
+
+
+def _points(df: pd.DataFrame) -> tuple[tuple[float, float], ...]:
+    located = df[df["lat"].notna()]
+    return tuple(zip(located["lat"].astype(float), located["lon"].astype(float), strict=True))
+
+
+def located_sectors(atlas: Atlas, clusters: pd.DataFrame, zones: pd.DataFrame) -> list[str]:
+    """The sectors of the industrial clusters and zones located in a place, in taxonomy order: what
+    a province's or city cluster's sector matches (partnerships, national sector policies) rest on,
+    so a place inside another never has a sector the other lacks. A city cluster's specialisations
+    as the documents list them are shown as facts, not counted here."""
+    found = set(clusters["sector"]) | {s for cell in zones["sectors"] for s in split(cell)}
+    return [s for s in atlas.taxonomy.order if s in found]
+
+
+def priorities_of(atlas: Atlas, sectors: list[str]) -> list[str]:
+    """The EU-China priority sectors these sectors belong to."""
+    tax = atlas.taxonomy.sectors
+    return sorted({str(tax.at[s, "priority_sector"]) for s in sectors if s in tax.index} - {"", "nan"})
+
+
+def seats_of(adcodes: list[str]) -> tuple[tuple[float, float], ...]:
+    """The seats (lat, lon) of these divisions, for what lies near any of them."""
+    from geo.boundaries import load_seats
+
+    seats = load_seats().set_index("adcode")
+    return tuple(
+        (float(seats.at[c, "lat"]), float(seats.at[c, "lon"]))
+        for c in adcodes
+        if c in seats.index and str(seats.at[c, "lat"]) != ""
     )
 
 

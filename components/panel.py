@@ -5,21 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.cache import per_atlas
-from atlas.drilldown import Cooperation, Detail, PolicyMatch, detail
+from atlas.drilldown import REASON_LABELS, Cooperation, Detail, PolicyMatch, detail
 from atlas.kinds import label as kind_label
 from atlas.labels import with_period
 from atlas.load import Atlas
 from components import explorer_session as session
 from components.text import h, md, md_link, source_md
-
-REASON_LABEL = {
-    "zone": "covers a zone here",
-    "prefecture": "this city",
-    "province": "this province",
-    "city cluster": "this city cluster",
-    "sector": "this sector",
-    "national": "national framework",
-}
 
 
 def _select_button(label: str, key: str, button_key: str) -> None:
@@ -35,26 +26,38 @@ def _sources(text: str) -> None:
 
 
 def _policy_line(p: PolicyMatch) -> str:
-    return f"- **{md(with_period(p.name, p.years))}** — _{md(REASON_LABEL[p.reason])}_"
+    return f"- **{md(with_period(p.name, p.years))}** — _{md(REASON_LABELS[p.reason])}_"
 
 
 def _policies(policies: tuple[PolicyMatch, ...]) -> None:
-    """The most specific policies in view; the rest one click away (keeps the panel quick to draw)."""
-    specific = [p for p in policies if p.reason != "national"]
+    """The policies naming the place first; national and EU-China ones grouped apart, one click
+    away (keeps the panel quick to draw)."""
+    specific = [p for p in policies if p.names_place]
+    by_sector = [p for p in policies if p.reason == "sector"]
     general = [p for p in policies if p.reason == "national"]
-    st.markdown(f"**Policies that apply** ({len(specific)} specific, {len(general)} national framework)")
+    st.markdown(
+        f"**Policies that apply:** {len(specific)} naming this place · {len(by_sector)} national or "
+        f"EU-China for its sectors · {len(general)} national framework"
+    )
     if not policies:
         st.write("The documents name no policy for this.")
-    st.markdown("\n".join(_policy_line(p) for p in specific[:3]))
-    if len(specific) > 3 or general:
+    shown = specific[:3] or by_sector[:3]
+    st.markdown("\n".join(_policy_line(p) for p in shown))
+    if len(policies) > len(shown):
         # Drawn when opened: a click's panel reaches the screen sooner with less in it.
         with st.expander("All policies, with responsible bodies", key="p_all_policies", on_change="rerun") as box:
             if not box.open:
                 return
-            for p in specific:
-                st.markdown(_policy_line(p))
-                if p.authorities:
-                    st.caption("Responsible: " + md("; ".join(p.authorities[:3])))
+            for title, group in (
+                ("Naming this place", specific),
+                ("National and EU-China, for its sectors", by_sector),
+            ):
+                if group:
+                    st.markdown(f"**{title}**")
+                for p in group:
+                    st.markdown(_policy_line(p))
+                    if p.authorities:
+                        st.caption("Responsible: " + md("; ".join(p.authorities[:3])))
             if general:
                 st.markdown("National framework: " + "; ".join(md(p.name) for p in general))
 

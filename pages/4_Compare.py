@@ -67,6 +67,8 @@ for col, p in zip(link_cols, places, strict=False):
     with col:
         map_link(f"{p.label} on the map", **({"province": p.code} if p.kind == "province" else {"cc": p.code}))
 summary = C.summary(atlas, places, policies, items)
+for note in C.containment_notes(atlas, places):
+    st.caption(note)
 render_summary(summary, source_line(cluster_sources + zone_sources + list(policies["source"]) + list(items["source"])))
 
 SECTIONS = (
