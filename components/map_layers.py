@@ -57,6 +57,7 @@ SYMBOL_CSS = """
 .atlas-coop{width:0;height:0;margin:1px 2px;border-left:6px solid transparent;
   border-right:6px solid transparent;border-bottom:11px solid #1F2933;filter:drop-shadow(0 0 1px #fff);}
 .leaflet-container{background:#EAF2F8;font-family:sans-serif;}
+#map_div{height:100vh!important;}
 .leaflet-tooltip{font-size:14px;}
 .atlas-place{font-size:11px;color:#3E4C59;white-space:nowrap;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;
   pointer-events:none;transform:translate(6px,-7px);}

@@ -15,8 +15,9 @@ from atlas.figures import records_as_of, with_as_of
 from atlas.filters import Filtered
 from atlas.labels import with_period
 from atlas.load import Atlas
+from atlas.page_params import Param
 from atlas.provenance import source_line, summary
-from atlas.tour import Check, Step
+from atlas.tour import Check, Step, step_number, step_param
 from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
@@ -38,54 +39,153 @@ PRESENTATION_CSS = """
 """
 
 
+# The presenting view (F): Streamlit's header, toolbar and sidebar (their data-testid attributes)
+# are not drawn, nor the bottom step buttons (their keys, PageUp/PageDown, still work); the type
+# grows for the back of the room. The map's frame takes the screen's height less the title and
+# the buttons (the map inside follows its frame: components/map_layers.py SYMBOL_CSS).
+PRESENTING_CSS = """
+<style>
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stExpandSidebarButton"], .st-key-tour_nav_bottom {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding-top: .6rem; padding-bottom: 0; max-width: 100%;}
+.st-key-tour_stage iframe {height: calc(100vh - 11.5rem) !important;}
+.tour-title {font-size: 2.4rem;}
+.tour-caption {font-size: 1.6rem;}
+.tour-source {font-size: 1.1rem;}
+.tour-ready {color: #2E7D32;}
+</style>
+"""
+PRESENT_MAP_HEIGHT = 520  # px before the CSS above sizes the frame to the screen
+
+
 def presentation_style() -> None:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
-def address(n: int) -> dict[str, str]:
+def presenting_style() -> None:
+    st.markdown(PRESENTING_CSS, unsafe_allow_html=True)
+
+
+PRESENT_KEY = "present"
+PRESENT_PARAM = Param(PRESENT_KEY, "choice", "presenting view", choices=frozenset({"1"}))
+# The keys a presenter (or a clicker: it sends PageDown/PageUp) moves with. Each is the documented
+# ``shortcut`` of one tour button (st.button), so Streamlit binds it on the page and ignores it while
+# a field has the focus. One button takes one key: Next and Previous appear twice (top and bottom),
+# and Space, Home and End belong to buttons kept out of sight.
+KEYS = (
+    ("→  or  PageDown  or  Space", "next step"),
+    ("←  or  PageUp", "previous step"),
+    ("Home  /  End", "first / last step"),
+    ("F", "presenting view on / off"),
+)
+# Static CSS (no data inside): the buttons that only carry a key are not drawn (their container's
+# documented st-key- class).
+HIDDEN_KEYS_CSS = "<style>.st-key-tour_keys {display: none;}</style>"
+
+
+def address(n: int, present: bool = False) -> dict[str, str]:
     """The tour's whole address at step n (the page writes the same; step_param reads it back)."""
-    return {STEP_KEY: str(n)}
+    return {STEP_KEY: str(n), **({PRESENT_KEY: "1"} if present else {})}
+
+
+def presenting() -> bool:
+    return st.session_state.get("tour_present", False)
 
 
 def go_to(n: int) -> None:
     """Button callback: the step lives in the address, so every step can be bookmarked."""
-    page_state.write(address(n))
+    page_state.write(address(n, presenting()))
+
+
+def move(delta: int, total: int) -> None:
+    """Key and button callback: one step on from the step in the address now. Relative to the
+    address, not to the step the button was drawn for: a key pressed while the next step is still
+    being drawn moves on from that step, not back to it."""
+    values, _ = page_state.read([step_param(total)])
+    go_to(min(max(step_number(values, total) + delta, 1), total))
+
+
+def toggle_present(total: int) -> None:
+    st.session_state["tour_present"] = not presenting()
+    move(0, total)
 
 
 def _jump() -> None:
     go_to(st.session_state["tour_jump"])
 
 
-def render_navigation(steps: tuple[Step, ...], n: int, where: str) -> None:
-    """Previous / next buttons and a jump list (each a rerun with ?step=k)."""
-    prev_col, jump_col, next_col = st.columns([1, 3, 1], vertical_alignment="center")
-    prev_col.button(
-        "◀ Previous", key=f"tour_prev_{where}", disabled=n <= 1, on_click=go_to, args=(n - 1,), width="stretch"
-    )
-    next_col.button(
-        "Next ▶",
-        key=f"tour_next_{where}",
-        disabled=n >= len(steps),
-        on_click=go_to,
-        args=(n + 1,),
-        type="primary",
+def _step_button(
+    col, label: str, where: str, target: int, current: int, total: int, shortcut: str, primary: bool = False
+) -> None:
+    """A step button with its key: Next/Previous move by one, First/Last go to their end."""
+    relative = where.startswith(("next", "prev", "space"))
+    col.button(
+        label,
+        key=f"tour_{where}",
+        disabled=not 1 <= target <= total or target == current,
+        on_click=move if relative else go_to,
+        args=(target - current, total) if relative else (target,),
+        type="primary" if primary else "secondary",
         width="stretch",
+        shortcut=shortcut,
     )
+
+
+def render_key_help() -> None:
+    """The "?" beside the steps: every key the tour answers to."""
+    with st.popover("?", help="Keys for presenting"):
+        st.markdown("**Keys** (not while typing in a field)\n\n" + "\n".join(f"- **{k}**: {what}" for k, what in KEYS))
+
+
+def render_navigation(steps: tuple[Step, ...], n: int, where: str) -> None:
+    """Previous / next buttons, each with its key, and (top) a jump list, the key help and the
+    presenting switch; each is a rerun with ?step=k."""
+    total = len(steps)
+    if where == "top":
+        prev_col, jump_col, help_col, present_col, next_col = st.columns(
+            [1.1, 3, 0.35, 0.9, 1.1], vertical_alignment="center"
+        )
+    else:
+        prev_col, jump_col, next_col = st.container(key="tour_nav_bottom").columns(
+            [1.1, 4.25, 1.1], vertical_alignment="center"
+        )
+    back, on = ("Left", "Right") if where == "top" else ("PageUp", "PageDown")
+    _step_button(prev_col, "◀ Previous", f"prev_{where}", n - 1, n, total, back)
+    _step_button(next_col, "Next ▶", f"next_{where}", n + 1, n, total, on, primary=True)
     if where == "top":
         st.session_state["tour_jump"] = n
         jump_col.selectbox(
             "Jump to step",
-            range(1, len(steps) + 1),
+            range(1, total + 1),
             key="tour_jump",
             format_func=lambda k: f"{k}. {steps[k - 1].title}",
             label_visibility="collapsed",
             on_change=_jump,
         )
+        with help_col:
+            render_key_help()
+        present_col.button(
+            "Exit" if presenting() else "Present",
+            key="tour_present_button",
+            on_click=toggle_present,
+            args=(total,),
+            width="stretch",
+            shortcut="F",
+            help="Presenting view: the map and caption fill the screen",
+        )
+    else:
+        st.markdown(HIDDEN_KEYS_CSS, unsafe_allow_html=True)
+        with st.container(key="tour_keys"):
+            _step_button(st, "Next", "space", n + 1, n, total, "Space")
+            _step_button(st, "First", "home", 1, n, total, "Home")
+            _step_button(st, "Last", "end", total, n, total, "End")
 
 
-def render_header(step: Step, n: int, total: int, tour_title: str) -> None:
+def render_header(step: Step, n: int, total: int, tour_title: str, ready: str = "") -> None:
     st.markdown(
-        f'<div class="tour-kicker">{h(tour_title)} · step {n} of {total}</div>'
+        f'<div class="tour-kicker">{h(tour_title)} · step {n} of {total}'
+        + (f' <span class="tour-ready">· ✓ {h(ready)}</span>' if ready else "")
+        + "</div>"
         f'<div class="tour-title">{h(step.title)}</div>',
         unsafe_allow_html=True,
     )
@@ -99,25 +199,26 @@ def render_caption(text: str, source: str) -> None:
 
 
 def render_checks(checks: list[Check], show_when_ok: bool) -> None:
-    """The ready-to-present checklist: one plain line per check; failures always shown."""
+    """The ready-to-present checklist: failures always shown in full; when everything is checked,
+    one line that opens on what was checked (the map keeps the screen)."""
     failed = [c for c in checks if not c.ok]
+    items = "\n".join(
+        f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — {md(c.detail)}" for c in checks
+    )
     if failed:
         st.error(
             "Not ready to present — " + " ".join(f"{md(c.name)}: {md(c.detail)}." for c in failed),
             icon=":material/warning:",
         )
+        with st.expander("What was checked", expanded=True):
+            st.markdown(items)
     elif show_when_ok:
-        st.success(
-            "Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks) + " all checked.",
-            icon=":material/check_circle:",
-        )
-    if failed or show_when_ok:
-        with st.expander("What was checked", expanded=bool(failed)):
-            st.markdown(
-                "\n".join(
-                    f"- {'ok' if c.ok else '**missing or broken**'} · **{md(c.name)}** — {md(c.detail)}" for c in checks
-                )
-            )
+        with st.expander(ready_line(checks), icon=":material/check_circle:"):
+            st.markdown(items)
+
+
+def ready_line(checks: list[Check]) -> str:
+    return "Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks) + " all checked"
 
 
 # ---------------------------------------------------------------- panels under the map

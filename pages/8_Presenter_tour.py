@@ -35,24 +35,31 @@ except TourError:
     st.stop()
 
 asked = tv.STEP_KEY in page_state.raw_params()
-values, notice = page_state.read([step_param(len(tour.steps))])
+values, notice = page_state.read([step_param(len(tour.steps)), tv.PRESENT_PARAM])
 n = step_number(values, len(tour.steps))
 if notice and asked and tv.STEP_KEY not in values:  # only then is step 1 a fallback worth naming
     notice += f" Starting at step 1 of {len(tour.steps)}."
-page_state.write(tv.address(n))
+if "tour_present" not in st.session_state:  # the address says how the tour opens; the F key toggles
+    st.session_state["tour_present"] = tv.PRESENT_KEY in values
+present = tv.presenting()
+page_state.write(tv.address(n, present))
+if present:
+    tv.presenting_style()
 step = tour.steps[n - 1]
 view = step_view(step)
 filtered = filter_atlas(atlas, view)
 
 # Every step has the same outline (parts that vary sit in containers), so moving between steps
 # updates the page in place instead of leaving the previous step's elements behind for a moment.
-tv.render_header(step, n, len(tour.steps), tour.title)
+ready = all(c.ok for c in checks)
+# Presenting, an all-clear folds into the line above the title (a failure is always shown in full).
+tv.render_header(step, n, len(tour.steps), tour.title, tv.ready_line(checks) if present and ready and n == 1 else "")
 with st.container():
     page_state.show_notice(notice)
-    tv.render_checks(checks, show_when_ok=n == 1)
+    tv.render_checks(checks, show_when_ok=n == 1 and not present)
 tv.render_navigation(tour.steps, n, "top")
 # Map and caption side by side, the map sized so both fit a 1280×720 projector without scrolling.
-map_col, text_col = st.columns([3, 2], gap="medium")
+map_col, text_col = st.container(key="tour_stage").columns([3, 2], gap="medium")
 with map_col:
     render_map(
         atlas,
@@ -60,7 +67,7 @@ with map_col:
         view,
         detail(atlas, step.sel) if step.sel else None,
         (step.lat, step.lon, step.zoom),
-        height=tv.MAP_HEIGHT,
+        height=tv.PRESENT_MAP_HEIGHT if present else tv.MAP_HEIGHT,
         key="tour_map",
     )
 with text_col:
