@@ -22,6 +22,7 @@ PAGES = [
     st.Page("pages/7_Meeting_brief.py", title="Meeting brief", icon="📄", url_path="Meeting_brief"),
     TOUR,
     st.Page("pages/9_My_places.py", title="My places", icon="📍", url_path="My_places"),
+    st.Page("pages/sources.py", title="Sources", icon="📖", url_path="sources"),
 ]
 
 page = st.navigation(PAGES)

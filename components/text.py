@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
-from atlas.provenance import source_line
+from atlas.provenance import citation, parts
 from atlas.reports.markdown import escape as md  # one Markdown escaping rule, app and brief
+from atlas.source_reader import address, best_query, locate
 
 
 def h(text) -> str:
@@ -38,13 +39,35 @@ def md_link(label, url) -> str:
 URL = re.compile(r"https?://[^\s()|]*[^\s()|.,;:]")
 
 
-def source_md(text) -> str:
-    """A record's source as markdown, cited by document title and section (atlas/provenance.py),
-    text escaped, cited web pages as real links (an escaped bare URL would be auto-linked with
-    its backslashes in it)."""
-    text = source_line(text)
+SOURCES_PAGE = "sources"  # the Sources page's url_path (app.py), relative so a base path is kept
+
+
+def source_href(part: str, *about) -> str | None:
+    """The Sources page's address for one reference, highlighting the first of ``about`` (the
+    record's name or figure) that the cited section prints; None for a reference to no document."""
+    where = locate(part)
+    if where is None:
+        return None
+    params = address(part, best_query(where[0], where[1], about))
+    return f"{SOURCES_PAGE}?{urlencode(params)}"
+
+
+def _with_page_links(text: str) -> str:
     out, last = [], 0
     for m in URL.finditer(text):
         out += [md(text[last : m.start()]), md_link(m.group(0), m.group(0))]
         last = m.end()
     return "".join(out) + md(text[last:])
+
+
+def source_md(text, *about) -> str:
+    """A record's source as markdown: each reference cited by document title and section
+    (atlas/provenance.py) and linked to its passage on the Sources page (highlighting the first
+    of ``about``, the record's name or figure, found there); cited web pages as real links (an
+    escaped bare URL would be auto-linked with its backslashes in it); text escaped."""
+    out = []
+    for part in parts(text):
+        href = source_href(part, *about)
+        cited = citation(part)
+        out.append(f"[{md(cited)}]({href})" if href else _with_page_links(cited))
+    return "; ".join(dict.fromkeys(out))

@@ -8,6 +8,8 @@ import pytest
 import yaml
 
 from atlas.paths import DATA_DIR
+from atlas.provenance import parts
+from atlas.source_reader import locate, lookup
 
 S000, S001, S004 = (
     "000_84dd9b47cfbecbda.txt",
@@ -163,6 +165,12 @@ def _check(record: dict, seed: str, passages: list[str], seed_text: dict, years:
     text = seed_text[seed]
     for passage in passages:
         assert flat(passage) in text, f"{record['id']}: {passage!r} not in {seed}"
+    # ... and in the section the record cites, as the Sources page opens it
+    sections = [locate(p) for p in parts(record["source"]) if p.startswith(seed)]
+    for passage in passages:
+        assert any(lookup(doc, sec, passage).found for doc, sec in sections), (
+            f"{record['id']}: {passage!r} is not in the cited section ({[sec for _, sec in sections]})"
+        )
     printed = " ".join(passages)
     for year in years:
         if year is not None and year != "" and not pd.isna(year):

@@ -35,6 +35,7 @@ VALID = {
     "pages/6_Partner_finder.py": ["ic:IC048,z:z_huadu_auto_city", "C29", "automotive", "solar"],
     "pages/7_Meeting_brief.py": ["province:440000", "ic:IC048", "sector:ict", "cc:"],
     "pages/8_Presenter_tour.py": ["1", "3", "0", "2.0"],
+    "pages/sources.py": ["briefing-2019", "city-clusters", "3.1", "Table 4", "D4", "Guangzhou"],
 }
 KEYS = {
     "pages/map_explorer.py": ["sector", "priority", "province", "cc", "q", "layers", "basemap", "sel", "lat", "lon"]
@@ -48,6 +49,7 @@ KEYS = {
     "pages/7_Meeting_brief.py": ["scope"],
     "pages/8_Presenter_tour.py": ["step"],
     "pages/9_My_places.py": ["q", "file"],
+    "pages/sources.py": ["doc", "sec", "q"],
 }
 UNKNOWN_KEYS = ["utm_source", "x" * 50, "<b>k</b>", "[a](//e.io)", "$x$"]
 EXAMPLES = 15  # per page: a run costs well under a second once the data is loaded

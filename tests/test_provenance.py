@@ -123,7 +123,7 @@ def test_every_source_in_the_data_renders_without_file_names_or_paths(atlas):
 def test_source_md_escapes_markup_and_links_pages():
     shown = source_md("003_dc8295c2f9555873.txt §1 | Torch (https://a.org/p/7.html) | *x* <b>")
     assert "](https://a.org/p/7.html)" in shown and "\\*x\\*" in shown and "<b>" not in shown
-    assert shown.startswith("Country factsheet China")
+    assert shown.startswith("[Country factsheet China")
 
 
 def test_one_seed_file_pattern():
