@@ -1,7 +1,9 @@
 """China Cluster Atlas: the entry point. Run ``bash scripts/run.sh``.
 
 Pages are declared here (``st.navigation``) and live in pages/; data services in atlas/,
-geometry in geo/, Streamlit pieces in components/.
+geometry in geo/, Streamlit pieces in components/. Every page starts with
+``components.entry.from_app()``, so every run goes through ``main()`` here, also when Streamlit's
+legacy discovery of pages/ runs a page file itself (components/entry.py says when).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.cache import page_run
+from components.entry import app_running_page
 
 TOUR = st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon="🎤", url_path="Presenter_tour")
 PAGES = [
@@ -25,9 +28,19 @@ PAGES = [
     st.Page("pages/sources.py", title="Sources", icon="📖", url_path="sources"),
 ]
 
-page = st.navigation(PAGES)
-# Once for the app; the browser tab shows the page's title. The tour opens with the sidebar
-# folded away: a projector needs the width.
-st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
-with page_run():  # what the run leaves alive is out of the collector's walk (atlas/cache.py)
-    page.run()
+
+def main() -> None:
+    """One run: the page the address names, inside the app's navigation and page config."""
+    page = st.navigation(PAGES)
+    # Once for the app; the browser tab shows the page's title. The tour opens with the sidebar
+    # folded away: a projector needs the width.
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
+    with (
+        app_running_page(),
+        page_run(),
+    ):  # page_run: what the run leaves alive is out of the collector's walk (atlas/cache.py)
+        page.run()
+
+
+if __name__ == "__main__":  # Streamlit runs this file as __main__; pages call main() via components/entry.py
+    main()

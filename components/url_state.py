@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
 from components.page_state import NAV_KEY
 from components.text import md
@@ -20,10 +17,6 @@ def map_link_params(**filters: str) -> dict[str, str]:
 
 
 def map_link(label: str, **filters: str) -> None:
-    """A link that opens the explorer filtered to this (sector=…, cc=…, sel=…). A page run on its
-    own (AppTest.from_file) has no navigation; it gets a plain link with the same query."""
-    params = map_link_params(**filters)
-    try:
-        st.page_link(EXPLORER_PAGE, label=md(label), query_params=params)
-    except StreamlitPageNotFoundError:
-        st.markdown(f"[{md(label)}](/?{urlencode(params)})")
+    """A link that opens the explorer filtered to this (sector=…, cc=…, sel=…). Every page runs
+    inside app.py's navigation (components/entry.py), so the explorer is always a page to link to."""
+    st.page_link(EXPLORER_PAGE, label=md(label), query_params=map_link_params(**filters))

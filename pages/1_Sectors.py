@@ -13,6 +13,7 @@ from atlas.figures import TABLE4_AS_OF, records_as_of
 from components.charts import PLOT_CONFIG
 from components.data_access import get_atlas
 from components.downloads import download_rows
+from components.entry import from_app
 from components.sector_views import (
     clicked_sector,
     map_link,
@@ -23,6 +24,8 @@ from components.sector_views import (
     sectors_data,
     sectors_figure,
 )
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 tax = atlas.taxonomy

@@ -25,6 +25,7 @@ from atlas.sector_stats import source_summary
 from components.charts import PLOT_CONFIG
 from components.data_access import get_atlas
 from components.downloads import download_rows
+from components.entry import from_app
 from components.policy_views import (
     maturity_figure,
     render_comparison,
@@ -34,6 +35,8 @@ from components.policy_views import (
 )
 from components.sector_views import source_caption
 from components.text import md
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 policies = atlas.policies

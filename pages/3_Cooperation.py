@@ -18,10 +18,13 @@ from components.charts import PLOT_CONFIG
 from components.compare_views import source_caption
 from components.data_access import get_atlas
 from components.downloads import download_rows
+from components.entry import from_app
 from components.legend import DISCLAIMER
 from components.map_view import render_map
 from components.text import md, md_link
 from components.url_state import map_link
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 tax = atlas.taxonomy

@@ -21,7 +21,10 @@ from components.compare_views import (
     render_summary,
 )
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.url_state import map_link
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 tax = atlas.taxonomy

@@ -15,8 +15,11 @@ from atlas import exports as X
 from atlas.cache import per_atlas
 from atlas.paths import DATA_DIR
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.legend import DISCLAIMER
 from components.text import md
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 

@@ -12,7 +12,10 @@ import streamlit as st
 from atlas.partners.query import build_query
 from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notice, write_url
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 init_state(atlas)

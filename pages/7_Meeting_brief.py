@@ -14,7 +14,10 @@ from atlas.reports.meeting_brief import Prepared, prepare
 from components import page_state
 from components.brief_views import address, choose_scope, render_result
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.text import md
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 

@@ -16,9 +16,12 @@ from atlas.tour import TourError, caption_text, load_tour, readiness, step_count
 from components import page_state
 from components import tour_views as tv
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.map_layers import local_assets_present
 from components.map_view import render_map
 from components.url_state import map_link
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 tv.presentation_style()
 

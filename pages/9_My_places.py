@@ -12,9 +12,12 @@ from atlas.filters import filter_atlas
 from atlas.state import ViewState
 from components.data_access import get_atlas
 from components.downloads import download_rows
+from components.entry import from_app
 from components.legend import render_disclaimer
 from components.map_view import render_map
 from components.upload_views import SEATS_SOURCE, map_request, places_layer, places_table, render_input, render_report
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 # Measured with scripts/measure_download_privacy.py (Streamlit 1.67, --ttl 10): the file is made on the click,
 # then served from the server's memory at a random /media/ address that another client reads without the session:

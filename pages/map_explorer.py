@@ -15,11 +15,14 @@ from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from components import explorer_session as session
 from components.data_access import get_atlas
+from components.entry import from_app
 from components.legend import render_counts, render_disclaimer
 from components.map_view import render_map
 from components.page_state import show_notice
 from components.panel import render_panel
 from components.sidebar_filters import render_filters
+
+from_app()  # every run goes through app.py (components/entry.py)
 
 atlas = get_atlas()
 state = session.current(atlas)

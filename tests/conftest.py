@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from app_pages import app_test
 from streamlit.testing.v1 import AppTest
 
 from atlas.load import load_atlas
@@ -21,8 +22,8 @@ def seeds_dir():
 
 
 def run_page(path, **params) -> AppTest:
-    """Run a page under AppTest with these URL parameters; it must not raise."""
-    at = AppTest.from_file(str(path), default_timeout=60)
+    """Open a page of pages/ through app.py with these URL parameters; it must not raise."""
+    at = app_test(path)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

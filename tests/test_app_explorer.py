@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from app_pages import app_test
 from conftest import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
@@ -150,6 +151,6 @@ def test_empty_panel_offers_the_tour_examples_once_the_map_is_up():
 
 
 def test_the_cluster_count_above_the_map_says_it_is_the_2010_list():
-    at = AppTest.from_file(str(ROOT / "pages" / "map_explorer.py"), default_timeout=60).run()
+    at = app_test().run()
     line = next(m.value for m in at.markdown if "industrial clusters" in m.value and " · " in m.value)
     assert "industrial clusters (2010 list)" in line

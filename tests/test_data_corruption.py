@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from streamlit.testing.v1 import AppTest
+from app_pages import app_test
 
 from atlas import manifest as M
 from atlas import schemas as S
@@ -510,7 +510,7 @@ def broken_dirs(tmp_path_factory):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_shows_one_clear_message_and_no_traceback(broken_dirs, monkeypatch, page, case):
     monkeypatch.setenv(DATA_DIR_ENV, str(broken_dirs[case.id]))
-    at = AppTest.from_file(str(ROOT / page), default_timeout=90)
+    at = app_test(page, timeout=90)
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]

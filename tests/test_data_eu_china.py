@@ -255,10 +255,8 @@ def test_yaml_of_policies_stays_a_list_of_mappings():
 
 def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(atlas):
     """The level filter 'EU-China' leaves exactly the framework's cards; the timeline draws its dated items."""
-    from pathlib import Path
 
-    from app_pages import open_tab
-    from streamlit.testing.v1 import AppTest
+    from app_pages import app_test, open_tab
 
     from atlas.policy_views import LEVEL_LABEL, timeline_rows
     from components.policy_views import timeline_figure
@@ -270,9 +268,7 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     fig = timeline_figure(rows, "level")
     assert LEVEL_LABEL["eu_china"] in {t.name for t in fig.data}
 
-    root = Path(__file__).resolve().parents[1]
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=90)  # as a page of the app, as users open it
-    at.switch_page("pages/2_Policies.py")
+    at = app_test("2_Policies.py", timeout=90)  # as a page of the app, as users open it
     at.run()
     assert not at.exception
     open_tab(at, "pol_view", "Every policy")

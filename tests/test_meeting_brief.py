@@ -532,7 +532,8 @@ def test_page_prepares_the_brief_with_downloads(atlas):
         "Download map (PNG)",
     }
     assert address_of(at) == {"scope": "province:440000"}
-    assert any("on the interactive map" in m.value and "province=440000" in m.value for m in at.markdown)
+    links = [e.proto for e in at.get("page_link") if "on the interactive map" in e.proto.label]
+    assert [(link.page, link.query_string) for link in links] == [("", "province=440000&nav=1")]  # the explorer
 
 
 def test_page_handles_an_empty_scope(atlas):

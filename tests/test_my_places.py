@@ -5,7 +5,7 @@ import html
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_pages import app_test
 
 from atlas.uploads import MAX_BYTES, MAX_ROWS, read_text, read_upload, resolve
 from geo.boundaries import load_seats
@@ -204,7 +204,7 @@ def test_a_file_without_a_name_column_is_refused_with_the_expected_header():
 
 
 def test_the_page_places_pasted_rows_and_reports_the_bad_ones():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = app_test(PAGE)
     at.run()
     assert not at.exception
     assert at.title[0].value == "My places on the map"
@@ -235,7 +235,7 @@ def _texts(at) -> list[str]:
 
 
 def test_a_rejected_file_clears_the_previous_files_report(tmp_path):
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = app_test(PAGE)
     at.run()
     at.file_uploader(key="mp_file").set_value(("good.csv", b"name,place\nA,Huadu\nB,Atlantis\n", "text/csv"))
     at.run()
@@ -253,7 +253,7 @@ def test_a_rejected_file_clears_the_previous_files_report(tmp_path):
 
 
 def test_the_no_name_column_message_shows_the_found_columns_escaped():
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = app_test(PAGE)
     at.run()
     at.text_area(key="mp_paste").input("[a](//e.io),<b>x</b>,city\nACME,,Huadu\n").run()
     assert not at.exception
@@ -274,7 +274,7 @@ def test_the_page_says_what_happens_to_the_private_download():
     """Measured (scripts/measure_download_privacy.py, the numbers are in the page's comment): the file is
     made on the click and its media link opens without the session, after the tab closes, until two more
     page runs; the caption right under the buttons says so."""
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = app_test(PAGE)
     at.run()
     at.text_area(key="mp_paste").input("name,place\nA,Huadu\n").run()
     assert not at.exception

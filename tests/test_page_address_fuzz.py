@@ -6,10 +6,7 @@ Each example is a new AppTest, so a new session (a shared link opens one); the d
 pages is cached for the whole test run, so after the first example a run costs under a second.
 """
 
-from pathlib import Path
-
 import pytest
-from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,9 +90,9 @@ def address(at) -> dict:
 
 
 def open_page(page: str, params: dict):
-    from streamlit.testing.v1 import AppTest
+    from app_pages import app_test
 
-    at = AppTest.from_file(str(Path(ROOT) / page), default_timeout=60)
+    at = app_test(page)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from app_pages import open_tab
+from app_pages import app_test, open_tab
 from streamlit.testing.v1 import AppTest
 
 from atlas import compare as C
@@ -31,7 +31,7 @@ CHINA_BBOX = (73.0, 136.0, 3.0, 54.0)  # lon min/max, lat min/max
 
 
 def run_page(name: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at = app_test(name)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -434,8 +434,7 @@ def test_compare_page_without_a_selection_asks_for_places():
 
 
 def test_compare_page_links_to_the_map_inside_the_app():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/4_Compare.py")
+    at = app_test("4_Compare.py")
     at.query_params["compare"] = "province:440000,cc:cc_yrd"
     at.run()
     assert not at.exception

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from app_pages import open_tab
+from app_pages import app_test, open_tab
 from streamlit.testing.v1 import AppTest
 
 from atlas.drilldown import split
@@ -295,8 +295,7 @@ def test_every_map_link_opens_the_map_without_a_notice(atlas):
 
 
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
+    at = app_test(page)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from app_pages import app_test
 from conftest import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
@@ -184,8 +185,9 @@ def test_page_step_from_url_and_next_button(atlas, tour):
     text = html_text(at)
     assert tour.steps[n - 1].title in text and "Huadu" in text
     assert not [e for e in at.expander if e.label.startswith("Ready")]  # the all-clear is for step 1 only
-    links = [m.value for m in at.markdown if "Open this view in the map explorer" in m.value]
-    assert links and "sel=ic%3AIC048" in links[0] and "z=9" in links[0]  # the same view, for questions
+    links = [e.proto for e in at.get("page_link") if "Open this view in the map explorer" in e.proto.label]
+    assert links and links[0].page == ""  # the explorer, at the app's own address
+    assert "sel=ic%3AIC048" in links[0].query_string and "z=9" in links[0].query_string  # the same view, for questions
     at.button(key="tour_next_top").click().run()
     assert not at.exception
     assert at.query_params["step"] in (str(n + 1), [str(n + 1)])
@@ -269,14 +271,12 @@ def test_tour_sources_are_document_titles_and_events_are_counted_once(atlas):
     """The tour cites documents by title (no seed file names) and counts events as every page does."""
     import re
 
-    from streamlit.testing.v1 import AppTest
-
     from atlas import counts
     from atlas.tour import load_tour
 
     tour = load_tour()
     seen_cooperation = False
-    at = AppTest.from_file("../pages/8_Presenter_tour.py", default_timeout=60)
+    at = app_test(PAGE)
     for n, step in enumerate(tour.steps, start=1):
         at.query_params["step"] = str(n)
         at.run()
@@ -298,7 +298,7 @@ def test_tour_source_lines_are_titles_its_event_count_is_atlas_counts_and_its_fi
     from atlas.paths import SEED_FILES
     from atlas.provenance import SEED_FILE
 
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = app_test(PAGE)
     for n, step in enumerate(tour.steps, start=1):
         at.query_params["step"] = str(n)
         at.run()
