@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -20,12 +20,20 @@ from atlas.paths import DATA_DIR, GEO_DIR, SEED_FILES
 from atlas.state import LAYERS, ViewState
 from atlas.validate import DataFileError
 from geo.boundaries import LAYER_FILES, load_seats
+from geo.framing import fit, union
+from geo.web import drop_specks
 
 TOUR_FILE = DATA_DIR / "tour.yaml"
 PANELS = ("legend", "detail", "policies", "cooperation")
 FILTERS = {"sector": "sectors", "priority": "priority", "province": "provinces", "cc": "city_clusters"}
-COUNTS = ("clusters", "zones", "city_clusters", "cooperation")  # the {placeholders} a caption may use
-STEP_FIELDS = {"id", "title", "lat", "lon", "zoom", "layers", "sel", "filters", "caption", "source", "panel"}
+# The {placeholders} a caption may use, and the layer each counts on (its own name unless said).
+COUNTS = ("clusters", "zones", "city_clusters", "cooperation", "event_stops", "offices")
+LAYER_OF = {"event_stops": "cooperation", "offices": "cooperation"}
+STEP_FIELDS = {"id", "title", "lat", "lon", "zoom", "layers", "sel", "filters", "caption", "source", "panel", "frame"}
+SHOWN = "shown"  # in a step's frame: every place its map shows
+# The smallest map the tour frames for: the tour's map at 1280×720 with the sidebar folded
+# (components/tour_views.py MAP_HEIGHT); a larger screen shows the same places with more around them.
+FRAME_PX = (620, 440)
 BOUNDARY_FILES = (*LAYER_FILES.values(), "division_seats.csv")
 MIN_STEPS, MAX_STEPS = 6, 8
 TOUR_TITLE = "China's cluster landscape, for European cluster organisations"
@@ -48,6 +56,7 @@ class Step:
     sel: str = ""
     filters: dict = field(default_factory=dict)  # URL-style keys: sector, priority, province, cc
     panel: str = ""
+    frame: tuple[str, ...] = ()  # what the map is framed to: "shown" and/or selection keys
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ def load_tour(path: Path = TOUR_FILE) -> Tour:
                         for k, v in (s.get("filters") or {}).items()
                     },
                     panel=str(s.get("panel") or ""),
+                    frame=tuple(str(f) for f in s.get("frame") or ()),
                 )
             )
         except KeyError as exc:
@@ -149,6 +159,11 @@ def validate_tour(tour: Tour, atlas: Atlas) -> list[str]:
                 problems.append(f"{where}: unknown {key} {', '.join(sorted(set(values) - allowed[key]))}")
         if not (15 <= s.lat <= 55 and 70 <= s.lon <= 140 and 3 <= s.zoom <= 12):
             problems.append(f"{where}: the view {s.lat}, {s.lon} at zoom {s.zoom} is not over China")
+        unknown_frame = [f for f in s.frame if f != SHOWN and f not in known]
+        if unknown_frame:
+            problems.append(
+                f"{where}: the frame names nothing called {', '.join(unknown_frame)} (use {SHOWN} or a selection)"
+            )
         if s.panel and s.panel not in PANELS:
             problems.append(f"{where}: unknown panel {s.panel} (use one of {', '.join(PANELS)})")
         if s.panel == "detail" and not s.sel:
@@ -177,15 +192,67 @@ def step_view(step: Step) -> ViewState:
 
 
 def step_counts(filtered: Filtered, view: ViewState) -> dict[str, int]:
-    """What the step's map shows, per kind (hidden layers count 0): the caption's numbers."""
+    """What the step's map shows, per kind (hidden layers count 0): the caption's numbers.
+    ``event_stops`` and ``offices`` split ``cooperation`` as the cooperation panel counts them."""
     orgs = filtered.organisations
+    offices = int((orgs["category"] == "eu_support").sum())
     shown = {
         "clusters": len(filtered.clusters),
         "zones": int(filtered.zones["lat"].notna().sum()),
         "city_clusters": len(filtered.city_clusters),
-        "cooperation": len(filtered.events) + int((orgs["category"] == "eu_support").sum()),
+        "cooperation": len(filtered.events) + offices,
+        "event_stops": len(filtered.events),
+        "offices": offices,
     }
-    return {k: (v if k in view.layers else 0) for k, v in shown.items()}  # count names = layer names
+    return {k: (v if LAYER_OF.get(k, k) in view.layers else 0) for k, v in shown.items()}
+
+
+def shown_places(filtered: Filtered, view: ViewState) -> list[tuple[str, tuple]]:
+    """Every place the step's map shows, as (selection key, box): points of the shown layers and,
+    when the step picks city clusters, their outlines (as step_counts counts them)."""
+    points = []
+    if "clusters" in view.layers:
+        points += [("ic", filtered.clusters)]
+    if "zones" in view.layers:
+        points += [("z", filtered.zones)]
+    if "cooperation" in view.layers:
+        orgs = filtered.organisations
+        points += [("ev", filtered.events), ("org", orgs[orgs["category"] == "eu_support"])]
+    places = [
+        (f"{kind}:{r['id']}", (r["lon"], r["lat"], r["lon"], r["lat"]))
+        for kind, table in points
+        for r in table[["id", "lat", "lon"]].dropna().to_dict("records")
+    ]
+    if "city_clusters" in view.layers and view.city_clusters:
+        places += [(f"cc:{i}", drop_specks(g).bounds) for i, g in filtered.city_clusters[["id", "geometry"]].values]
+    return places
+
+
+def frame_places(step: Step, atlas: Atlas, filtered: Filtered, view: ViewState) -> list[tuple[str, tuple]]:
+    """The places a step is framed to, each as (selection key, box west-south-east-north)."""
+    places = shown_places(filtered, view) if SHOWN in step.frame else []
+    for key in step.frame:
+        if key == SHOWN:
+            continue
+        kind, _, ident = key.partition(":")
+        if kind == "cc":
+            geom = atlas.city_clusters.set_index("id").loc[ident, "geometry"]
+            places.append((key, drop_specks(geom).bounds))
+        else:
+            table = {"ic": atlas.clusters, "z": atlas.zones, "ev": atlas.events, "org": atlas.organisations}[kind]
+            r = table.set_index("id").loc[ident]
+            if r["lat"] == r["lat"]:
+                places.append((key, (r["lon"], r["lat"], r["lon"], r["lat"])))
+    return places
+
+
+def framed(step: Step, view: ViewState, places: list[tuple[str, tuple]]) -> ViewState:
+    """The step's view framed to its places (FRAME_PX); a step without a frame keeps its own
+    lat, lon and zoom."""
+    if not places:
+        return view
+    lat, lon, zoom = fit(union(box for _, box in places), *FRAME_PX)
+    return replace(view, lat=round(lat, 4), lon=round(lon, 4), zoom=zoom)
 
 
 def caption_text(step: Step, counts: dict[str, int]) -> str:

@@ -28,7 +28,7 @@ MAP_HEIGHT = 440  # px: with the title and the step buttons, fits a 1280×720 pr
 # Large type for a projector; static CSS (no data inside).
 PRESENTATION_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 1rem;}
+[data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 1rem; max-width: 100%;}
 .tour-kicker {font-size: 1.15rem; color: #5A6470; letter-spacing: .02em;}
 .tour-title {font-size: 2.1rem; font-weight: 700; line-height: 1.15; margin: .1rem 0 .2rem 0; color: #1F2933;}
 .tour-caption {font-size: 1.45rem; line-height: 1.4; color: #1F2933; margin: 0 0 .3rem 0;}

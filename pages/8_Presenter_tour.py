@@ -12,7 +12,18 @@ import streamlit as st
 from atlas.drilldown import detail
 from atlas.filters import filter_atlas
 from atlas.state import to_params
-from atlas.tour import TourError, caption_text, load_tour, readiness, step_counts, step_number, step_param, step_view
+from atlas.tour import (
+    TourError,
+    caption_text,
+    frame_places,
+    framed,
+    load_tour,
+    readiness,
+    step_counts,
+    step_number,
+    step_param,
+    step_view,
+)
 from components import page_state
 from components import tour_views as tv
 from components.data_access import get_atlas
@@ -51,6 +62,7 @@ if present:
 step = tour.steps[n - 1]
 view = step_view(step)
 filtered = filter_atlas(atlas, view)
+view = framed(step, view, frame_places(step, atlas, filtered, view))  # every place it names in frame
 
 # Every step has the same outline (parts that vary sit in containers), so moving between steps
 # updates the page in place instead of leaving the previous step's elements behind for a moment.
@@ -69,7 +81,7 @@ with map_col:
         filtered,
         view,
         detail(atlas, step.sel) if step.sel else None,
-        (step.lat, step.lon, step.zoom),
+        (view.lat, view.lon, view.zoom),
         height=tv.PRESENT_MAP_HEIGHT if present else tv.MAP_HEIGHT,
         key="tour_map",
     )
