@@ -1,6 +1,6 @@
 """Speed of the atlas in headless Chromium, against a bare Streamlit page (the floor).
 
-    .venv/bin/python scripts/benchmark.py [--runs 5] [--pages | --explorer]
+    .venv/bin/python -m scripts.benchmark [--runs 5] [--pages | --explorer]
 
 The explorer: medians of several loads (same browser, same machine) of navigation → map
 populated (every cluster marker, city cluster and zone drawn), navigation → the whole page (the
@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
+from atlas.load import load_atlas
+from tests.browser import MAP_FRAME, POINT_JS, count, launch, map_frame, serve, wait_for_zoom
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import MAP_FRAME, POINT_JS, count, launch, map_frame, serve, wait_for_zoom  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from atlas.load import load_atlas  # noqa: E402
 
 HUADU_VIEW = "lat=23.40&lon=113.25&z=9"
 
@@ -216,8 +213,9 @@ def server_times(runs: int) -> dict[str, tuple[float, float]]:
     it holds on a busy machine where wall time does not."""
     import logging
 
-    from app_pages import app_test
     from streamlit.testing.v1 import AppTest
+
+    from tests.app_pages import app_test
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" on every run
     scripts = [(BARE.name, ROOT / "scripts" / "bench_pages" / "bare.py", "")]

@@ -1,7 +1,7 @@
 """A workshop room at once: N sessions do what participants do, against a running app.
 
-    .venv/bin/python scripts/loadtest.py [--url http://127.0.0.1:8501] [--sessions 30] [--browsers 5]
-    .venv/bin/python scripts/loadtest.py --profile [--repeat 10]
+    .venv/bin/python -m scripts.loadtest [--url http://127.0.0.1:8501] [--sessions 30] [--browsers 5]
+    .venv/bin/python -m scripts.loadtest --profile [--repeat 10]
 
 Each session opens the explorer (at a shared view of one cluster), clicks that cluster, turns on
 its sector filter and opens the Sectors page; all sessions do each step at the same moment (the
@@ -84,15 +84,13 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+from atlas.load import load_atlas
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402
-
-from atlas.load import load_atlas  # noqa: E402
 
 MAP_COMPONENT = "streamlit_folium.st_folium"
 SECTOR_WIDGET = "Sector"
@@ -299,8 +297,9 @@ def fetch_files(base: str, paths: list[str], cookies: dict[str, str], connection
 async def record_first_visit(base: str, timeout: float) -> dict[str, list[str]]:
     """The paths one chromium page GETs on its first visit: opening the explorer, then the
     Sectors page (only the files that page adds)."""
-    from browser import CHROMIUM_ARGS, chromium_path
     from playwright.async_api import async_playwright
+
+    from tests.browser import CHROMIUM_ARGS, chromium_path
 
     host = urlparse(base).netloc
     files: dict[str, list[str]] = {"open": [], "page": []}
@@ -806,8 +805,9 @@ async def room(args) -> int:
     t_start = time.perf_counter()
     try:
         if n_browsers:
-            from browser import CHROMIUM_ARGS, chromium_path
             from playwright.async_api import async_playwright
+
+            from tests.browser import CHROMIUM_ARGS, chromium_path
 
             pw = await async_playwright().start()
             browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

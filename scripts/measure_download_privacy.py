@@ -5,25 +5,23 @@ download, then fetches the download's media URL with urllib (another client: no 
 session) while the tab is open, after it is closed, after the server's disconnected-session TTL,
 and after other sessions have run the page. Prints what each fetch returned.
 
-    .venv/bin/python scripts/measure_download_privacy.py [--ttl SECONDS]
+    .venv/bin/python -m scripts.measure_download_privacy [--ttl SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch, serve
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tests.browser import launch, serve  # noqa: E402
 
 SECRET = "Secret partner Zhang"
 

@@ -1,6 +1,6 @@
 """Ready means the next visitor is served at once: the data loaded and the first runs done.
 
-    .venv/bin/python scripts/ready.py --url http://127.0.0.1:8501 [--wait 300] [--pid PID] [--marker FILE]
+    .venv/bin/python -m scripts.ready --url http://127.0.0.1:8501 [--wait 300] [--pid PID] [--marker FILE]
 
 A Streamlit process answers its health check (``/_stcore/health``) as soon as it listens, but it
 runs the app only when a session asks: the first visitor of a fresh server waited ~10 s behind
@@ -52,8 +52,7 @@ def alive(pid: int | None) -> bool:
 
 async def one_session(url: str, timeout: float) -> None:
     """Open the explorer and the Sectors page, as a first visitor would (raises what went wrong)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import loadtest  # Streamlit's protocol types: imported only when a session is run
+    from scripts import loadtest  # Streamlit's protocol types: imported only when a session is run
 
     view = loadtest.Target("", VIEW["lat"], VIEW["lon"], "")
     session = loadtest.ProtocolSession(url, timeout)

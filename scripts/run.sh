@@ -45,7 +45,7 @@ fi
 app=$!
 trap 'kill -TERM $app 2>/dev/null; wait $app; exit 130' INT
 trap 'kill -TERM $app 2>/dev/null; wait $app; exit 143' TERM
-.venv/bin/python scripts/ready.py --url "http://127.0.0.1:$port" --pid $app || { kill -TERM $app 2>/dev/null; exit 1; }
+.venv/bin/python -m scripts.ready --url "http://127.0.0.1:$port" --pid $app || { kill -TERM $app 2>/dev/null; exit 1; }
 if [ "$address" = 0.0.0.0 ]; then
   echo "China Cluster Atlas is ready (Ctrl-C stops). Participants open one of:"
   for ip in $(hostname -I 2>/dev/null); do

@@ -229,7 +229,7 @@ EOF
 # visitor waits no longer than the second.
 warm=()
 for p in "${!replica_pid[@]}"; do
-  "$PY" scripts/ready.py --url "http://127.0.0.1:$p" --pid "${replica_pid[$p]}" --wait 300 &
+  "$PY" -m scripts.ready --url "http://127.0.0.1:$p" --pid "${replica_pid[$p]}" --wait 300 &
   warm+=($!)
 done
 for w in "${warm[@]}"; do
@@ -275,7 +275,7 @@ while true; do
       sleep "${quick[$p]}"
       start_replica "$p"
       started[$p]=$SECONDS
-      "$PY" scripts/ready.py --url "http://127.0.0.1:$p" --pid "${replica_pid[$p]}" --wait 300 >/dev/null 2>&1 &
+      "$PY" -m scripts.ready --url "http://127.0.0.1:$p" --pid "${replica_pid[$p]}" --wait 300 >/dev/null 2>&1 &
     fi
     write_pids
   done

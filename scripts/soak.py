@@ -1,7 +1,7 @@
 """A workshop day in minutes: N participants over M minutes against a running app, and what the
 server processes keep.
 
-    .venv/bin/python scripts/soak.py [--url http://127.0.0.1:8501] [--sessions 300] [--minutes 10]
+    .venv/bin/python -m scripts.soak [--url http://127.0.0.1:8501] [--sessions 300] [--minutes 10]
         [--overlap 4] [--idle 120] [--run-dir DIR | --pids PID ...]
 
 Each session does what a participant does, with scripts/loadtest.py's protocol client (Streamlit's
@@ -39,10 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import loadtest
 
-import loadtest  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 MAX_SESSIONS, MAX_MINUTES, MAX_IDLE = 5000, 180, 1800
 

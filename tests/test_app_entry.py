@@ -75,9 +75,8 @@ def test_a_fresh_servers_first_visitor_sees_the_declared_pages(address):
         browser = launch(p)
         page = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
         page.goto(f"{url}/{address}")
-        expect(page.locator("[data-testid='stMain'] [data-testid='stElementContainer']").first).to_be_visible(
-            timeout=60000
-        )
+        shown = page.locator("[data-testid='stMain'] [data-testid='stElementContainer']").filter(visible=True)
+        expect(shown.first).to_be_visible(timeout=60000)  # the page has drawn
         nav = page.locator("[data-testid='stSidebarNav'] a")
         expect(nav).to_have_count(len(declared_titles()), timeout=20000)
         assert [text.splitlines()[-1] for text in nav.all_inner_texts()] == declared_titles()  # after the icon

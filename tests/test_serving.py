@@ -28,10 +28,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import loadtest
 
-import loadtest  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TIMEOUT = 120  # bounds a step that never ends; no figure is asserted
 
