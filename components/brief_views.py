@@ -159,4 +159,4 @@ def render_result(p: Prepared) -> None:
     if b.empty:
         return
     with st.expander("Preview the brief's text", expanded=False):
-        st.markdown(brief_markdown(b))
+        st.markdown(brief_markdown(b, with_annex=p.with_annex))

@@ -43,9 +43,15 @@ SCOPE_KINDS = {
 }
 TABLE4 = "001_9852d4d85712b810.txt Table 4"
 EVENT_COLOUR = "#1F2933"  # cooperation triangles, as on the explorer map
-LONG_FACT = 240  # characters: longer facts are background, printed in the annex
-MAIN_ITEMS = 10  # longer lists show their first items; the annex has them all
-MAX_TALKING_POINTS = 4
+HEADLINE = 200  # characters: a longer fact shows its lead in the body, in full in the annex
+MAIN_ITEMS = 5  # longer lists show their first items in the body; the annex has them all
+NEARBY_ITEMS = 4  # a cluster's or zone's neighbours in the body
+BODY_POLICIES = 3
+BODY_COOPERATION = 3  # events and organisations held or located in the scope
+BODY_FIGURES = 3  # a sector's national key figures in the body
+HEADLINE_FACTS = ("Share of GDP",)  # a scope's headline figure, the first of its key facts
+BRIEF_SKIPS = ("Member list verified",)  # panel facts a meeting does not need
+MAX_TALKING_POINTS = 3
 FIGURES_PER_PRIORITY = 4
 REGIONAL = ("zone", "prefecture", "province", "city cluster")
 WHERE = {  # where the scope's own things are, in a sentence
@@ -97,8 +103,9 @@ class Item:
     text: str
     detail: str = ""
     zh: str = ""
-    cites: tuple[int, ...] = ()
+    cites: tuple = ()  # citations while the brief is built, their numbers once it is
     colour: str = ""  # sector colour chip, for clusters and zones
+    entries: int = 1  # how many records of a counted section the line stands for ("… and 5 more": 5)
 
 
 @dataclass
@@ -107,6 +114,7 @@ class Section:
     items: list[Item]
     note: str = ""  # how to read it / why these
     facts: bool = False  # label: value rows rather than a list
+    count: str = ""  # the key of Brief.counts its title states (its items' entries add up to it)
 
 
 @dataclass
@@ -116,33 +124,43 @@ class Brief:
     title: str
     summary: str
     empty: bool
-    sections: list[Section]  # the part read in the meeting's five minutes
+    sections: list[Section]  # the body: the part read in the meeting's five minutes
     sources: list[str]  # citation [n] is sources[n - 1], by document title and section
     map: MapSpec
     legend: list[tuple[str, str]]  # (sector label, colour) of the points on the map
     counts: dict[str, int] = field(default_factory=dict)
-    annex: list[Section] = field(default_factory=list)  # full lists of what is summarised
+    annex: list[Section] = field(default_factory=list)  # full lists of what the body summarises
     as_of: dict[str, str] = field(default_factory=dict)  # each count's year or document date, keyed as counts
+    body_sources: int = 0  # sources[:body_sources] are those the body cites (numbered first)
+
+    def sources_for(self, with_annex: bool) -> list[str]:
+        """The numbered sources a brief printed with or without its annex cites."""
+        return self.sources if with_annex else self.sources[: self.body_sources]
 
 
 class Citations:
-    """Numbers each distinct reference once ([1], [2] …) in the order the brief first cites
-    it; a reference is kept by its citation (title and section), never its file name."""
+    """Collects each line's references by their citation (title and section), never a file name;
+    ``number`` then numbers them once ([1], [2] …) in reading order, the body before the annex, so
+    a brief printed without its annex lists only the sources its body cites."""
 
-    def __init__(self) -> None:
-        self._numbers: dict[str, int] = {}
+    def __call__(self, *sources) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(citation(part) for source in sources for part in parts(source)))
 
-    def __call__(self, *sources) -> tuple[int, ...]:
-        out = []
-        for source in sources:
-            for part in parts(source):
-                cited = citation(part)
-                out.append(self._numbers.setdefault(cited, len(self._numbers) + 1))
-        return tuple(dict.fromkeys(out))
+    @staticmethod
+    def number(body: list[Section], annex: list[Section]) -> tuple[list[str], int]:
+        numbers: dict[str, int] = {}
 
-    @property
-    def sources(self) -> list[str]:
-        return list(self._numbers)
+        def numbered(sections: list[Section]) -> int:
+            for section in sections:
+                section.items = [
+                    replace(i, cites=tuple(numbers.setdefault(c, len(numbers) + 1) for c in i.cites))
+                    for i in section.items
+                ]
+            return len(numbers)
+
+        body_count = numbered(body)
+        numbered(annex)
+        return list(numbers), body_count
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -319,10 +337,6 @@ def _counted(n: int, label: str) -> str:
     return with_as_of(f"{n:,}", label)
 
 
-def _zones_counted(atlas: Atlas, zones: pd.DataFrame) -> str:
-    return _counted(len(zones), records_as_of(zones["source"], atlas.zones["source"]))
-
-
 def _near(df: pd.DataFrame, lat: float, lon: float, km: float = NEARBY_KM):
     located = df[df["lat"].notna()]
     dist = [haversine_km(lat, lon, a, b) for a, b in zip(located["lat"], located["lon"], strict=False)]
@@ -339,14 +353,12 @@ def _province_contents(atlas: Atlas, code: str) -> Contents:
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     seat = load_seats().set_index("adcode").loc[code]
     point = (float(seat["lat"]), float(seat["lon"])) if seat["lat"] else None
-    facts = [
+    facts = [  # the counts of clusters and zones head their sections
         (
-            "Top-100 industrial clusters",
-            of_list(len(clusters), len(atlas.clusters)),
+            "Its top-100 industrial clusters by sector",
+            _count_by_sector(atlas, clusters) if len(clusters) else "none",
             TABLE4,
         ),
-        ("Their sectors", _count_by_sector(atlas, clusters) if len(clusters) else "none", ""),
-        ("Zones and parks named in the documents", _zones_counted(atlas, zones), ""),
         ("City clusters", ", ".join(cc["name_en"]) or "none", ""),
     ]
     shapes = load_layer("province").set_index("adcode").geometry
@@ -372,14 +384,6 @@ def _city_cluster_contents(atlas: Atlas, ident: str) -> Contents:
     sectors, priority = _sectors_of(clusters, zones, atlas.taxonomy.order)
     cc = atlas.city_clusters[atlas.city_clusters["id"] == ident]
     facts = [(k, with_as_of(v, FACT_AS_OF.get(k, "")), "") for k, v in d.facts]
-    facts.insert(
-        1,
-        (
-            "Top-100 industrial clusters inside",
-            of_list(len(clusters), len(atlas.clusters)),
-            TABLE4,
-        ),
-    )
     members = atlas.city_cluster_members
     prefixes = tuple(
         str(a)[:4] if str(a)[2:] != "0000" else str(a)[:2]
@@ -426,18 +430,12 @@ def _sector_contents(atlas: Atlas, sector: str) -> Contents:
             "",
         ),
         (
-            "Top-100 industrial clusters",
-            of_list(len(clusters), len(atlas.clusters)),
-            TABLE4,
-        ),
-        (
-            "Provinces with most of them",
+            "Provinces with most of its top-100 industrial clusters",
             with_as_of(", ".join(f"{p} ({n})" for p, n in provinces.items()), TABLE4_AS_OF)
             if len(provinces)
             else "none",
             "",
         ),
-        ("Zones and parks in this sector", _zones_counted(atlas, zones), ""),
     ]
 
     def of_sector(df, scol, pcol):
@@ -696,10 +694,10 @@ def _een_line(atlas: Atlas, scope: Scope, c: Contents, cite: Citations) -> Item 
     een = orgs[orgs["name"].str.startswith(EEN) & orgs["lat"].notna()]
     if een.empty or scope.kind == "sector":
         return None
-    here = een[een["id"].isin(c.orgs_here["id"])]
-    if not here.empty:
-        names = ", ".join(here["city_en"])
-        return Item(f"{EEN} contact point here: {names}", cites=cite(*here["source"]))
+    here = c.orgs_here[c.orgs_here["name"].str.startswith(EEN)]
+    if not here.empty:  # the line stands for these organisations in the count of those here
+        names = ", ".join(dict.fromkeys(here["city_en"]))
+        return Item(f"{EEN} contact point here: {names}", cites=cite(*here["source"]), entries=len(here))
     if c.point is None:
         return None
     rows = een.to_dict("records")
@@ -709,14 +707,31 @@ def _een_line(atlas: Atlas, scope: Scope, c: Contents, cite: Citations) -> Item 
     return Item(
         f"No {EEN} contact point {WHERE[scope.kind]}; the nearest are {names}.",
         cites=cite(*(r["source"] for _, r in nearest)),
+        entries=0,
     )
 
 
 # ---------------------------------------------------------------- sections
 
 
+def headline(text: str, limit: int = HEADLINE) -> str:
+    """The lead of a long fact for the body: its first alternative (facts list the documents'
+    figures " | " apart, the first with its year), cut at a word if still long."""
+    first = str(text).split(" | ")[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def first_sentence(text: str, limit: int = HEADLINE) -> str:
+    """A description's first sentence, for a cluster's or zone's body (cut at a word if long)."""
+    sentence = re.split(r"(?<=\.)\s+(?=[A-Z])", str(text).strip())[0]
+    return headline(sentence, limit)
+
+
 def _listed(
     title: str,
+    key: str,
     count: str,
     items: list[Item],
     annex: list[Section],
@@ -724,55 +739,43 @@ def _listed(
     empty: str = "",
     limit: int = MAIN_ITEMS,
 ) -> Section:
-    """A main section titled with its count and the count's year ("Zones and parks here: 10 (2019
-    briefing)"), at most ``limit`` items; a longer list goes whole to the annex."""
+    """A body section titled with its count and the count's year ("Zones and parks here: 10 (2019
+    briefing)"), at most ``limit`` items; a longer list goes whole to the annex under the same count."""
+    heading = f"{title}: {count}"
     if not items:
-        return Section(f"{title}: {count}", [Item(empty or "None recorded in the documents.")], note)
+        return Section(heading, [Item(empty or "None recorded in the documents.", entries=0)], note, count=key)
     if len(items) <= limit:
-        return Section(f"{title}: {count}", items, note)
-    annex.append(Section(f"{title}, in full: {count}", items, note))
-    more = Item(f"… and {len(items) - limit} more, listed in the annex.")
-    return Section(f"{title}: {count}", items[:limit] + [more], note)
+        return Section(heading, items, note, count=key)
+    annex.append(Section(f"{title}, in full: {count}", items, note, count=key))
+    rest = sum(i.entries for i in items[limit:])
+    more = Item(f"… and {rest} more, listed in the annex.", entries=rest)
+    return Section(heading, items[:limit] + [more], note, count=key)
 
 
-def _national_summary(national: list[PolicyMatch], cite: Citations) -> list[Item]:
-    """National policies in two lines: how many apply to the scope's sectors and how many to
-    every region, the first few by name (all of them are in the annex)."""
-    items = []
+def _national_line(national: list[PolicyMatch], counts: Mapping[str, int], label: str, cite: Citations) -> Item:
+    """All national policies in one line, with the one count the annex lists them under, split
+    into those for the scope's sectors and the frameworks for every region."""
     by_sector = [p for p in national if p.reason == "sector"]
-    frameworks = [p for p in national if p.reason == "national"]
+    frameworks = [p for p in national if p.reason != "sector"]
+    parts_ = []
     if by_sector:
-        names = "; ".join(p.name for p in by_sector[:3])
-        applies = plural(len(by_sector), "national policy applies", "national policies apply")
-        items.append(
-            Item(
-                with_as_of(f"{applies} to the sectors here", records_as_of(p.source for p in by_sector)),
-                f"for example {names}",
-                cites=cite(*(p.source for p in by_sector[:3])),
-            )
-        )
+        names = "; ".join(p.name for p in by_sector[:1])
+        parts_.append(f"{counts['national_sector']} for the sectors here (e.g. {names})")
     if frameworks:
-        names = "; ".join(p.name for p in frameworks[:3])
-        items.append(
-            Item(
-                with_as_of(
-                    plural(
-                        len(frameworks),
-                        "national framework applies to every region",
-                        "national frameworks apply to every region",
-                    ),
-                    records_as_of(p.source for p in frameworks),
-                ),
-                f"for example {names}",
-                cites=cite(*(p.source for p in frameworks[:3])),
-            )
-        )
-    return items
+        names = "; ".join(p.name for p in frameworks[:1])
+        parts_.append(f"{counts['national_frameworks']} frameworks for every region (e.g. {names})")
+    applies = plural(counts["national_policies"], "national policy applies", "national policies apply")
+    return Item(
+        with_as_of(applies, label),
+        "; ".join(parts_),
+        cites=cite(*(p.source for p in by_sector[:2] + frameworks[:1])),
+        entries=counts["national_policies"],
+    )
 
 
 def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citations):
-    """EU-China cooperation in the scope's sectors but not held in it: counted in the main
-    part, listed in the annex; each kind's items with the dates of the documents they come from."""
+    """EU-China cooperation in the scope's sectors but not held in it: counted in the body,
+    listed in the annex; each kind's items with the dates of the documents they come from."""
     sectors, priority = set(c.sectors), set(c.priority)
 
     def match(df, scol, pcol):
@@ -812,10 +815,10 @@ def _cooperation_elsewhere(atlas: Atlas, c: Contents, scope: Scope, cite: Citati
         for r in projects.to_dict("records")
     ]
     return {
-        "events": (_event_items(events, cite), records_as_of(events["source"])),
+        "events_elsewhere": (_event_items(events, cite), records_as_of(events["source"])),
         "partnerships": (part_items, records_as_of(partnerships["source"])),
         "projects": (proj_items, records_as_of(projects["source"])),
-        "organisations": (_org_items(orgs, cite), records_as_of(orgs["source"])),
+        "organisations_elsewhere": (_org_items(orgs, cite), records_as_of(orgs["source"])),
     }
 
 
@@ -878,7 +881,7 @@ def _count_as_of(atlas: Atlas, c: Contents, own, national) -> dict[str, str]:
 
 
 WIDER = {  # what the "in short" lines count, one and many
-    "events": (
+    "events_elsewhere": (
         "EU-China event elsewhere in the same sectors",
         "EU-China events elsewhere in the same sectors",
     ),
@@ -890,16 +893,37 @@ WIDER = {  # what the "in short" lines count, one and many
         "EU-China research and innovation project in the same sectors",
         "EU-China research and innovation projects in the same sectors",
     ),
-    "organisations": (
+    "organisations_elsewhere": (
         "organisation elsewhere in the same sectors",
         "organisations elsewhere in the same sectors",
     ),
 }
 
 
+def _key_facts(scope: Scope, c: Contents, cite: Citations, annex: list[Section]) -> Section:
+    """The scope's facts, its headline figure first; a long fact shows its lead (the first of the
+    documents' figures, with its year) and goes whole to the annex's background, as does the
+    documents' description of a region (a cluster's or zone's keeps its first sentence)."""
+    facts = [(k, v, s, headline(v)) for k, v, s in c.facts if v and k not in BRIEF_SKIPS]
+    facts.sort(key=lambda f: f[0] not in HEADLINE_FACTS)  # stable: the headline figure first
+    if c.description:
+        lead = first_sentence(c.description) if scope.kind in ("ic", "z") else ""
+        facts.append(("What the documents say", c.description, c.description_source, lead))
+    body, background = [], []
+    for label, value, source, lead in facts:
+        if lead:
+            body.append(Item(label, lead, cites=cite(source)))
+        if lead != value:
+            background.append(Item(label, value, cites=cite(source)))
+    if background:
+        annex.append(Section("Background from the documents, in full", background, facts=True))
+    return Section("Key facts", body, facts=True)
+
+
 def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFrame | None = None) -> Brief:
     """Everything the brief says about the scope, each line with its citation numbers and each
-    count with its year or document date."""
+    count with its year or document date. Every count is worked out once, in ``counts``, and
+    every line that states it reads it from there (body and annex agree)."""
     c = gather(atlas, scope)
     cite = Citations()
     title = f"Meeting brief: {scope.name}"
@@ -909,6 +933,7 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
     else:
         own = [p for p in c.policies if p.reason in REGIONAL]
     national = [p for p in c.policies if p not in own]
+    elsewhere = _cooperation_elsewhere(atlas, c, scope, cite) if not is_empty(scope, c) else {}
     counts = {
         "clusters": len(c.clusters),
         "zones": len(c.zones),
@@ -916,10 +941,14 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
         "policies": len(c.policies),
         "own_policies": len(own),
         "national_policies": len(national),
+        "national_sector": sum(p.reason == "sector" for p in national),
+        "national_frameworks": sum(p.reason != "sector" for p in national),
         "events_here": event_count(c.events_here),
         "organisations_here": len(c.orgs_here),
+        **{key: sum(i.entries for i in items) for key, (items, _) in elsewhere.items()},
     }
     as_of = _count_as_of(atlas, c, own, national)
+    as_of.update({key: label for key, (_, label) in elsewhere.items()})
     if is_empty(scope, c):
         summary = (
             f"The documents list no top-100 industrial cluster ({TABLE4_AS_OF}), no zone or park, no city "
@@ -928,22 +957,126 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
         )
         return Brief(scope, day, title, summary, True, [], [], spec, [], counts, as_of=as_of)
 
+    def counted(key: str) -> str:
+        if key == "clusters":
+            return of_list(counts[key], len(atlas.clusters))
+        return _counted(counts[key], as_of[key])
+
     annex: list[Section] = []
-    facts = [Item(k, v, cites=cite(s)) for k, v, s in c.facts if v]
-    if c.description:
-        facts.append(
-            Item(
-                "What the documents say",
-                c.description,
-                cites=cite(c.description_source),
+    sections = [_key_facts(scope, c, cite, annex)]
+    figures_note = (
+        "National figures from the briefings, each with its year; where the two briefings differ, "
+        "the 2019 briefing's first, then the earlier briefing's."
+    )
+    if scope.kind == "sector":
+        figures = _figure_items(atlas, c.priority, FIGURES_PER_PRIORITY, cite)
+        if figures:
+            sections.append(Section("Key figures in China", figures[:BODY_FIGURES], note=figures_note))
+            if len(figures) > BODY_FIGURES:
+                annex.append(Section("Key figures in China, in full", figures, note=figures_note))
+    where = (
+        "in this sector"
+        if scope.kind == "sector"
+        else (f"within {NEARBY_KM} km" if scope.kind in ("ic", "z") else "here")
+    )
+    listed_limit = NEARBY_ITEMS if scope.kind in ("ic", "z") else MAIN_ITEMS  # neighbours cite more sources
+    sections.append(
+        _listed(
+            f"Industrial clusters {where}",
+            "clusters",
+            counted("clusters"),
+            _cluster_items(atlas, c.clusters, cite),
+            annex,
+            note="Top-100 industrial clusters of 2010 (Table 4); colour = sector.",
+            empty=f"No top-100 industrial cluster ({TABLE4_AS_OF}) {where}.",
+            limit=listed_limit,
+        )
+    )
+    sections.append(
+        _listed(
+            f"Zones and parks {where}",
+            "zones",
+            counted("zones"),
+            _zone_items(atlas, c.zones, cite),
+            annex,
+            empty=f"No zone or park named in the briefings {where}.",
+            limit=listed_limit,
+        )
+    )
+    if not c.city_clusters.empty and scope.kind != "province":  # a province's are a key fact
+        cc_items = [
+            Item(r["name_en"], TIER.get(r["tier"], r["tier"]), r["name_zh"], cite(r["source"]))
+            for r in c.city_clusters.to_dict("records")
+        ]
+        # a cluster's or zone's city clusters are part of its place; a sector's are background (annex)
+        target = annex if scope.kind == "sector" else sections
+        target.append(Section(f"City clusters: {counted('city_clusters')}", cc_items, count="city_clusters"))
+    own_title = "National policies for this sector" if scope.kind == "sector" else "Policies of this place"
+    sections.append(
+        _listed(
+            own_title,
+            "own_policies",
+            counted("own_policies"),
+            [_policy_item(p, cite, False) for p in own],
+            annex,
+            note=""
+            if scope.kind == "sector"
+            else "Policies of the city, province or city cluster, or for its zones; most specific first.",
+            empty="No policy of this place is recorded in the documents; national policies apply (below).",
+            limit=BODY_POLICIES,
+        )
+    )
+    events_title = (
+        "EU-China events and missions in this sector" if scope.kind == "sector" else f"EU-China events held {where}"
+    )
+    sections.append(
+        _listed(
+            events_title,
+            "events_here",
+            counted("events_here"),
+            _event_items(c.events_here, cite),
+            annex,
+            empty=(
+                "No EU-China event recorded in this region."
+                if scope.kind in ("province", "cc")
+                else f"No EU-China event recorded within {NEARBY_KM} km."
+            )
+            if scope.kind != "sector"
+            else "No EU-China event recorded in this sector.",
+            limit=BODY_COOPERATION,
+        )
+    )
+    een = _een_line(atlas, scope, c, cite)
+    orgs = c.orgs_here
+    if een is not None and een.entries:  # the contact points here are named in the line: not twice
+        orgs = orgs[~orgs["name"].str.startswith(EEN)]
+    point = c.point if scope.kind in ("ic", "z") else None  # distances only from a point
+    org_items = ([een] if een is not None else []) + _org_items(orgs, cite, point)
+    orgs_title = "Organisations in this sector" if scope.kind == "sector" else f"Organisations {where}"
+    sections.append(
+        _listed(
+            orgs_title,
+            "organisations_here",
+            counted("organisations_here"),
+            org_items,
+            annex,
+            empty=f"No organisation in the documents is located {where}.",
+            limit=BODY_COOPERATION + (een is not None),
+        )
+    )
+
+    wider = [_national_line(national, counts, as_of["national_policies"], cite)] if national else []
+    for key, (items, _) in elsewhere.items():
+        if items:
+            wider.append(Item(with_as_of(plural(counts[key], *WIDER[key]), as_of[key]), entries=counts[key]))
+    if wider:
+        sections.append(
+            Section(
+                "National and sector-wide, in short",
+                wider,
+                note="What applies beyond this scope; the annex lists every item.",
             )
         )
-    short = [f for f in facts if len(f.detail) <= LONG_FACT]
-    background = [f for f in facts if len(f.detail) > LONG_FACT]
-    if background:
-        short.append(Item("More in the annex", "; ".join(f.text for f in background)))
-        annex.append(Section("Background from the documents", background, facts=True))
-    sections = [Section("Key facts", short, facts=True)]
     if talking_points is not None:
         tps = pick_talking_points(talking_points, c.sectors, c.priority)
         sections.append(
@@ -954,144 +1087,40 @@ def build_brief(atlas: Atlas, scope: Scope, day: date, talking_points: pd.DataFr
                 "for this scope's own sectors.",
             )
         )
-    figures_note = (
-        "National figures from the briefings, each with its year; where the two briefings differ, "
-        "the 2019 briefing's first, then the earlier briefing's."
-    )
-    if scope.kind == "sector":
-        figures = _figure_items(atlas, c.priority, FIGURES_PER_PRIORITY, cite)
-        if figures:
-            sections.append(Section("Key figures in China", figures, note=figures_note))
-    where = (
-        "in this sector"
-        if scope.kind == "sector"
-        else (f"within {NEARBY_KM} km" if scope.kind in ("ic", "z") else "here")
-    )
-    sections.append(
-        _listed(
-            f"Industrial clusters {where}",
-            of_list(len(c.clusters), len(atlas.clusters)),
-            _cluster_items(atlas, c.clusters, cite),
-            annex,
-            note="Top-100 industrial clusters of 2010 (Table 4); colour = sector.",
-            empty=f"No top-100 industrial cluster ({TABLE4_AS_OF}) {where}.",
-        )
-    )
-    sections.append(
-        _listed(
-            f"Zones and parks {where}",
-            _counted(counts["zones"], as_of["zones"]),
-            _zone_items(atlas, c.zones, cite),
-            annex,
-            empty=f"No zone or park named in the briefings {where}.",
-        )
-    )
-    if not c.city_clusters.empty:
-        # a region's city clusters are part of it; a sector's are background (annex)
-        (annex if scope.kind == "sector" else sections).append(
-            Section(
-                f"City clusters: {_counted(counts['city_clusters'], as_of['city_clusters'])}",
-                [
-                    Item(
-                        r["name_en"],
-                        TIER.get(r["tier"], r["tier"]),
-                        r["name_zh"],
-                        cite(r["source"]),
-                    )
-                    for r in c.city_clusters.to_dict("records")
-                ],
-            )
-        )
-    own_title = "National policies for this sector" if scope.kind == "sector" else "Policies of this place"
-    sections.append(
-        _listed(
-            own_title,
-            _counted(counts["own_policies"], as_of["own_policies"]),
-            [_policy_item(p, cite, True) for p in own],
-            annex,
-            note=""
-            if scope.kind == "sector"
-            else "Policies of the city, province or city cluster, or for its zones; most specific first.",
-            empty="No policy of this place is recorded in the documents; national policies apply (below).",
-        )
-    )
-    events_title = (
-        "EU-China events and missions in this sector" if scope.kind == "sector" else f"EU-China events held {where}"
-    )
-    sections.append(
-        _listed(
-            events_title,
-            _counted(counts["events_here"], as_of["events_here"]),
-            _event_items(c.events_here, cite),
-            annex,
-            empty=(
-                "No EU-China event recorded in this region."
-                if scope.kind in ("province", "cc")
-                else f"No EU-China event recorded within {NEARBY_KM} km."
-            )
-            if scope.kind != "sector"
-            else "No EU-China event recorded in this sector.",
-        )
-    )
-    een = _een_line(atlas, scope, c, cite)
-    orgs = c.orgs_here
-    if een is not None and een.text.startswith(EEN):  # named in the line: not twice
-        orgs = orgs[~orgs["name"].str.startswith(EEN)]
-    point = c.point if scope.kind in ("ic", "z") else None  # distances only from a point
-    org_items = _org_items(orgs, cite, point)
-    orgs_title = "Organisations in this sector" if scope.kind == "sector" else f"Organisations {where}"
-    org_section = _listed(
-        orgs_title,
-        _counted(len(org_items), records_as_of(orgs["source"], atlas.organisations["source"])),
-        org_items,
-        annex,
-        empty=f"No organisation in the documents is located {where}.",
-    )
-    if een is not None:
-        org_section.items.insert(0, een)
-    sections.append(org_section)
-
-    elsewhere = _cooperation_elsewhere(atlas, c, scope, cite)
-    wider = _national_summary(national, cite)
-    for key, (items, label) in elsewhere.items():
-        if items:
-            wider.append(Item(with_as_of(plural(len(items), *WIDER[key]), label)))
-    if wider:
-        sections.append(
-            Section(
-                "National and sector-wide, in short",
-                wider,
-                note="What applies beyond this scope; every item is listed in the annex.",
-            )
-        )
     if national:
         annex.append(
             Section(
-                f"National policies that apply: {_counted(counts['national_policies'], as_of['national_policies'])}",
+                f"National policies that apply: {counted('national_policies')}",
                 [_policy_item(p, cite, False) for p in national],
+                note=f"{counts['national_sector']} for the sectors here, "
+                f"{counts['national_frameworks']} frameworks for every region.",
+                count="national_policies",
             )
         )
     if scope.kind != "sector":
-        figures = _figure_items(atlas, c.priority, 4, cite)
+        figures = _figure_items(atlas, c.priority, FIGURES_PER_PRIORITY, cite)
         if figures:
             annex.append(Section("Key figures of the priority sectors in China", figures, note=figures_note))
-    for key, (items, label) in elsewhere.items():
+    for key, (items, _) in elsewhere.items():
         if items:
             many = WIDER[key][1]
-            annex.append(Section(f"{many[0].upper()}{many[1:]}: {_counted(len(items), label)}", items))
+            annex.append(Section(f"{many[0].upper()}{many[1:]}: {counted(key)}", items, count=key))
     summary = _summary(scope, c, counts, as_of)
     names = record_names(atlas)
+    sections, annex = _cleaned(sections, names), _cleaned(annex, names)
+    sources, body_sources = Citations.number(sections, annex)
     return Brief(
         scope,
         day,
         title,
         summary,
         False,
-        _cleaned(sections, names),
-        cite.sources,
+        sections,
+        sources,
         spec,
         legend(atlas, spec),
         counts,
-        _cleaned(annex, names),
+        annex,
         as_of,
+        body_sources,
     )

@@ -34,6 +34,9 @@ def cites(numbers) -> str:
     return f"[{', '.join(map(str, numbers))}]" if numbers else ""
 
 
+ANNEX_TITLE = "Annex: the full lists"
+SOURCES_NOTE = "Numbers in brackets refer to these documents and sections."
+WITHOUT_ANNEX = "Full lists and background texts are in the annex, which the brief can be prepared with."
 MAP_KEY = (
     "Circles: industrial clusters (colour = sector); diamonds: zones and parks; dark "
     "triangles: EU-China events; ringed: the brief's own cluster or zone."
@@ -60,9 +63,10 @@ def _section(section) -> list[str]:
     return out + [""]
 
 
-def brief_markdown(brief: Brief, map_name: str | None = None) -> str:
-    """The whole brief as Markdown (data escaped); ``map_name`` is the map PNG's file name,
-    shown as an image beside the file (brief_zip) or left out when None."""
+def brief_markdown(brief: Brief, map_name: str | None = None, with_annex: bool = False) -> str:
+    """The brief as Markdown (data escaped): the body, then the annex when asked for, then the
+    sources cited; ``map_name`` is the map PNG's file name, shown as an image beside the file
+    (brief_zip) or left out when None."""
     s = brief.scope
     zh = f" · {escape(s.name_zh)}" if s.name_zh else ""
     out = [
@@ -78,20 +82,23 @@ def brief_markdown(brief: Brief, map_name: str | None = None) -> str:
     out += [f"_{escape(legend_line(brief))}_", "", f"_{escape(MAP_SOURCE)}_", ""]
     for section in brief.sections:
         out += _section(section)
-    if brief.annex:
-        out += ["# Annex: the full lists", ""]
+    if brief.annex and with_annex:
+        out += [f"# {ANNEX_TITLE}", ""]
         for section in brief.annex:
             out += _section(section)
-    if brief.sources:
-        numbered = [f"{n}. {escape(src)}" for n, src in enumerate(brief.sources, 1)]
-        out += ["## Sources", "", *numbered, ""]
+    elif brief.annex:
+        out += [f"_{escape(WITHOUT_ANNEX)}_", ""]
+    sources = brief.sources_for(with_annex)
+    if sources:
+        numbered = [f"{n}. {escape(src)}" for n, src in enumerate(sources, 1)]
+        out += ["## Sources", "", f"_{SOURCES_NOTE}_", "", *numbered, ""]
     return "\n".join(out)
 
 
-def brief_zip(brief: Brief, stem: str, map_png: bytes) -> bytes:
+def brief_zip(brief: Brief, stem: str, map_png: bytes, with_annex: bool = False) -> bytes:
     """The Markdown and its map PNG in one zip (stem.md beside stem.png)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{stem}.md", brief_markdown(brief, f"{stem}.png"))
+        z.writestr(f"{stem}.md", brief_markdown(brief, f"{stem}.png", with_annex))
         z.writestr(f"{stem}.png", map_png)
     return buf.getvalue()

@@ -31,10 +31,12 @@ class Prepared:
     markdown: str  # refers to the map as stem.png (the file beside it in the zip)
     zip: bytes
     seconds: float
+    with_annex: bool = False  # the PDF, Markdown and zip carry the annex (full lists) too
 
 
-def prepare(atlas: Atlas, scope: Scope, day: date, progress=lambda _msg: None) -> Prepared:
-    """Build the brief, its map, its PDF and its Markdown, reporting each step."""
+def prepare(atlas: Atlas, scope: Scope, day: date, progress=lambda _msg: None, with_annex: bool = False) -> Prepared:
+    """Build the brief, its map, its PDF and its Markdown (with the annex when asked for),
+    reporting each step."""
     start = time.perf_counter()
     progress("Collecting facts, policies and cooperation from the datasets…")
     brief = build_brief(atlas, scope, day, load_talking_points())
@@ -42,9 +44,9 @@ def prepare(atlas: Atlas, scope: Scope, day: date, progress=lambda _msg: None) -
     progress("Drawing the map from the bundled boundaries…")
     png = render_png(brief.map, MAP_W, MAP_H)
     progress("Writing the PDF…")
-    pdf = brief_pdf(brief, png)
+    pdf = brief_pdf(brief, png, with_annex=with_annex)
     progress("Writing the Markdown…")
-    text = brief_markdown(brief, f"{stem}.png")
-    bundle = brief_zip(brief, stem, png)
+    text = brief_markdown(brief, f"{stem}.png", with_annex)
+    bundle = brief_zip(brief, stem, png, with_annex)
     seconds = time.perf_counter() - start
-    return Prepared(scope.key, day, stem, brief, png, pdf, text, bundle, seconds)
+    return Prepared(scope.key, day, stem, brief, png, pdf, text, bundle, seconds, with_annex)

@@ -25,8 +25,10 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 from fpdf import FPDF
 
+from atlas.paths import SEED_FILES
+from atlas.provenance import REFERENCES
 from atlas.reports.content import Brief
-from atlas.reports.markdown import MAP_KEY, MAP_SOURCE, PREPARED, cites
+from atlas.reports.markdown import ANNEX_TITLE, MAP_KEY, MAP_SOURCE, PREPARED, SOURCES_NOTE, WITHOUT_ANNEX, cites
 
 FONT_ROOTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 TEXT_FONTS = (
@@ -61,7 +63,8 @@ LATIN1 = {
 }  # for the core-font fallback only
 INK, GREY, RULE = (31, 41, 51), (90, 100, 112), (200, 206, 212)
 MAP_W, MAP_H = 1500, 900
-MAP_WIDTH_MM = 130  # of the 180 mm text width: room for the first facts on page 1
+MAP_WIDTH_MM = 92  # of the 180 mm text width, beside the key facts: the body fits two pages
+GUTTER = 4
 TEXT, CJK_FACE = "atlas", "atlas-cjk"
 
 
@@ -223,25 +226,25 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
 
 
-def _heading(pdf: BriefPDF, title: str, note: str, size: float = 13) -> None:
-    if pdf.will_page_break(24):
+def _heading(pdf: BriefPDF, title: str, note: str, size: float = 10.5) -> None:
+    if pdf.will_page_break(18):
         pdf.add_page()
-    pdf.ln(3)
+    pdf.ln(2)
     pdf.font(size, bold=True)
-    pdf.para(title, h=size * 0.54)
+    pdf.para(title, h=size * 0.5)
     pdf.set_draw_color(*RULE)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
-    pdf.ln(1.5)
+    pdf.ln(1)
     if note:
-        pdf.font(8.5, colour=GREY)
-        pdf.para(note, h=4.2)
-        pdf.ln(0.5)
+        pdf.font(8, colour=GREY)
+        pdf.para(note, h=3.8)
+        pdf.ln(0.3)
 
 
-def _item(pdf: BriefPDF, item, facts: bool, size: float = 9.5) -> None:
+def _item(pdf: BriefPDF, item, facts: bool, size: float = 9) -> None:
     """One line of a list ("what · 中文 — detail [n]") or of facts ("Label: value [n]"),
     with the sector colour chip in the margin."""
-    if pdf.will_page_break(8):
+    if pdf.will_page_break(7):
         pdf.add_page()
     y = pdf.get_y()
     pdf.font(size)
@@ -249,86 +252,134 @@ def _item(pdf: BriefPDF, item, facts: bool, size: float = 9.5) -> None:
     if facts:
         pdf.para(
             [(f"{item.text}: ", INK, True), (item.detail, INK, False), refs],
-            h=size * 0.5,
+            h=size * 0.47,
             indent=2,
         )
-        pdf.ln(0.9)
+        pdf.ln(0.6)
         return
     if item.colour:
         pdf.set_fill_color(*_rgb(item.colour))
-        pdf.circle(pdf.l_margin + 1.6, y + size * 0.26, 1.3, style="F")
+        pdf.circle(pdf.l_margin + 1.6, y + size * 0.24, 1.2, style="F")
     head = " · ".join(x for x in (item.text, pdf.clean(item.zh) if item.zh else "") if x)
     detail = (f" — {item.detail}", GREY, False) if item.detail else ("", GREY, False)
-    pdf.para([(head, INK, False), detail, refs], h=size * 0.5, indent=5)
-    pdf.ln(0.9)
+    pdf.para([(head, INK, False), detail, refs], h=size * 0.47, indent=5)
+    pdf.ln(0.6)
 
 
 def _legend(pdf: BriefPDF, brief: Brief) -> None:
-    pdf.font(8.5, colour=GREY)
+    pdf.font(8, colour=GREY)
     x = pdf.l_margin
     for label, colour in brief.legend:
         w = pdf.get_string_width(strip_cjk(pdf.clean(label))) + 7
         if x + w > pdf.l_margin + pdf.epw:
-            pdf.ln(4.5)
+            pdf.ln(4)
             x = pdf.l_margin
         pdf.set_fill_color(*_rgb(colour))
         pdf.circle(x + 1.5, pdf.get_y() + 2.2, 1.4, style="F")
         pdf.set_xy(x + 4, pdf.get_y())
-        pdf.line_text(w - 4, 4.5, label)
+        pdf.line_text(w - 4, 4, label)
         x += w
-    pdf.ln(5)
-    pdf.para(f"{MAP_KEY} {MAP_SOURCE}", h=4)
+    pdf.ln(4.5)
+    pdf.font(7, colour=GREY)
+    pdf.para(f"{MAP_KEY} {MAP_SOURCE}", h=3.1)
 
 
-def brief_pdf(brief: Brief, map_png: bytes, fonts: Fonts | None = None, compress: bool = True) -> bytes:
-    """The brief as an A4 PDF: title block, map, the main sections, then the annex with the
-    full lists and the numbered sources."""
+SECTION_NUMBER = re.compile(
+    r"^(?P<number>(?:§[\d.]+|Annex(?: [A-Z][\d.]*)?|Table \d+)(?: (?:Table|Figure) \d+)?)"
+    r"(?P<heading>[^()]*?)\s*(?P<detail>\(.*\))?$"
+)
+OTHER_SOURCES = "Other public sources"
+
+
+def grouped_sources(sources: list[str]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The numbered sources by document, its title said once and each section by its number
+    (and what it is about) only: a two-page brief cites forty to sixty sections of five documents.
+    Public pages and other sources follow as they are."""
+    titles = sorted({*SEED_FILES.values(), *REFERENCES.values()}, key=len, reverse=True)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for n, src in enumerate(sources, 1):
+        title = next((t for t in titles if src.startswith(f"{t}, ")), None)
+        if title is None:
+            groups.setdefault(OTHER_SOURCES, []).append((n, src))
+            continue
+        rest = src[len(title) + 2 :]
+        m = SECTION_NUMBER.match(rest)
+        short = " ".join(x for x in (m["number"], m["detail"] or "") if x) if m else rest
+        groups.setdefault(title, []).append((n, short))
+    other = groups.pop(OTHER_SOURCES, None)
+    return list(groups.items()) + ([(OTHER_SOURCES, other)] if other else [])
+
+
+def brief_pdf(
+    brief: Brief, map_png: bytes, fonts: Fonts | None = None, compress: bool = True, with_annex: bool = False
+) -> bytes:
+    """The brief as an A4 PDF: title block, map, the body (two pages at most), then, when asked
+    for, the annex with the full lists on pages of its own; then the numbered sources cited."""
     fonts = find_fonts() if fonts is None else fonts
     pdf = BriefPDF(brief, fonts)
     pdf.set_compression(compress)
     pdf.set_title(strip_cjk(pdf.clean(brief.title)))
     pdf.set_author(PREPARED)
     pdf.add_page()
-    pdf.font(18, bold=True)
-    pdf.para(brief.title, h=8)
+    pdf.font(16, bold=True)
+    pdf.para(brief.title, h=7)
     s = brief.scope
-    pdf.font(10, colour=GREY)
+    pdf.font(9.5, colour=GREY)
     zh = pdf.clean(s.name_zh)
-    pdf.para(" · ".join(x for x in (s.kind_label, zh, f"prepared {brief.day:%d %B %Y}", PREPARED) if x))
-    pdf.ln(1.5)
-    pdf.font(10.5)
-    pdf.para(brief.summary, h=5.2)
-    pdf.ln(1.5)
-    x = pdf.l_margin + (pdf.epw - MAP_WIDTH_MM) / 2
+    pdf.para(" · ".join(x for x in (s.kind_label, zh, f"prepared {brief.day:%d %B %Y}", PREPARED) if x), h=4.6)
+    pdf.ln(1)
+    pdf.font(10)
+    pdf.para(brief.summary, h=4.8)
+    pdf.ln(1)
+    top, margin = pdf.get_y(), pdf.r_margin
+    x = pdf.l_margin + pdf.epw - MAP_WIDTH_MM
     pdf.image(
         io.BytesIO(map_png),
         x=x,
+        y=top,
         w=MAP_WIDTH_MM,
         h=MAP_WIDTH_MM * MAP_H / MAP_W,
         alt_text=f"Map of {s.name}",
     )
-    pdf.ln(1.5)
+    # the map and its legend on the right, the first section (the key facts) beside them
+    pdf.set_y(top + MAP_WIDTH_MM * MAP_H / MAP_W + 1)
+    left = pdf.l_margin
+    pdf.set_left_margin(x)
     _legend(pdf, brief)
-    for section in brief.sections:
+    beside_end = pdf.get_y()
+    pdf.set_left_margin(left)
+    pdf.set_right_margin(margin + MAP_WIDTH_MM + GUTTER)
+    pdf.set_y(top - 2)
+    sections = list(brief.sections)
+    if sections:
+        first = sections.pop(0)
+        _heading(pdf, first.title, first.note)
+        for item in first.items:
+            _item(pdf, item, first.facts)
+    pdf.set_right_margin(margin)
+    pdf.set_y(max(pdf.get_y(), beside_end) if pdf.page_no() == 1 else pdf.get_y())
+    for section in sections:
         _heading(pdf, section.title, section.note)
         for item in section.items:
             _item(pdf, item, section.facts)
-    if brief.annex:
+    if with_annex and brief.annex:
         pdf.add_page()
-        pdf.font(15, bold=True)
-        pdf.para("Annex: the full lists", h=7)
+        pdf.font(14, bold=True)
+        pdf.para(ANNEX_TITLE, h=7)
         for section in brief.annex:
-            _heading(pdf, section.title, section.note, size=11)
+            _heading(pdf, section.title, section.note, size=10.5)
             for item in section.items:
                 _item(pdf, item, section.facts, size=8.5)
-    if brief.sources:
-        _heading(
-            pdf,
-            "Sources",
-            "Numbers in brackets refer to these documents and sections.",
-            size=11,
-        )
-        pdf.font(8)
-        for n, src in enumerate(brief.sources, 1):
-            pdf.para(f"[{n}] {src}", h=3.9)
+    elif brief.annex:
+        pdf.ln(1.5)
+        pdf.font(8, colour=GREY)
+        pdf.para(WITHOUT_ANNEX, h=3.8)
+    sources = brief.sources_for(with_annex)
+    if sources:
+        _heading(pdf, "Sources", SOURCES_NOTE, size=9.5)
+        pdf.font(6.5)
+        for title, refs in grouped_sources(sources):
+            listed = "; ".join(f"[{n}] {ref}" for n, ref in refs)
+            pdf.para([(f"{title}: ", INK, True), (listed, INK, False)], h=2.9)
+            pdf.ln(0.3)
     return bytes(pdf.output())

@@ -104,8 +104,11 @@ def _layer_shapes(level: str, proj: Projection, geo_dir: Path) -> list:
     tolerance = 0.5 / proj.scale
     out = []
     for geom in gdf.geometry.values:
-        clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1).simplify(tolerance)
-        out += _polygons(clipped)
+        try:
+            clipped = shapely.clip_by_rect(geom, x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+        except shapely.errors.GEOSException:  # GEOS's fast clip fails on one outline near Nanjing
+            clipped = shapely.intersection(geom, shapely.box(x0 - 1, y0 - 1, x1 + 1, y1 + 1))
+        out += _polygons(clipped.simplify(tolerance))
     return out
 
 
