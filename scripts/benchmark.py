@@ -1,6 +1,7 @@
 """Speed of the atlas in headless Chromium, against a bare Streamlit page (the floor).
 
     .venv/bin/python -m scripts.benchmark [--runs 5] [--pages | --explorer]
+    .venv/bin/python -m scripts.benchmark --brief [--runs 1]
 
 The explorer: medians of several loads (same browser, same machine) of navigation → map
 populated (every cluster marker, city cluster and zone drawn), navigation → the whole page (the
@@ -16,12 +17,18 @@ of the page script (``--server``, warm caches, streamlit.testing). Targets: main
 and complete ≤ 2 × the bare page. Only public DOM is read: data-testid attributes, the app's
 data-test-script-state, chart SVGs. Not a test: it prints figures. ``--pages`` or
 ``--explorer`` runs only that part.
+
+``--brief`` (no browser): the meeting brief's preparation (content, map, PDF, Markdown and zip, as
+the page's button does) for every scope of each kind, ``--runs`` times each, with and without the
+annex: median and slowest wall time, median CPU time, and the PDF's page count (read back with
+pypdf). Target on the 2-core reference machine: under 2 s; the body two pages at most.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +333,41 @@ def bench_explorer(browser, bare_url: str, naive_url: str, app_url: str, runs: i
     )
 
 
+def bench_brief(runs: int) -> None:
+    """The meeting brief's preparation time and page count per scope kind (every scope of each)."""
+    import io
+    from datetime import date
+
+    import pypdf
+
+    from atlas.provinces import PROVINCE_NAMES_EN
+    from atlas.reports.content import SCOPE_KINDS, scope_options
+    from atlas.reports.meeting_brief import prepare
+
+    atlas = load_atlas()
+    options = scope_options(atlas, PROVINCE_NAMES_EN)
+    day = date.today()
+    prepare(atlas, options["province"][0], day)  # fonts, outlines and imports loaded once, as in a warm app
+    med = statistics.median
+    print(f"meeting brief, every scope of each kind, {runs} run(s) each: seconds (wall; CPU) and PDF pages")
+    for with_annex in (False, True):
+        print("with the annex (full lists)" if with_annex else "the brief as offered by default (no annex)")
+        for kind, scopes in options.items():
+            wall, cpu, pages = [], [], []
+            for scope in scopes:
+                for _ in range(runs):
+                    c0 = time.process_time()
+                    p = prepare(atlas, scope, day, with_annex=with_annex)
+                    cpu.append(time.process_time() - c0)
+                    wall.append(p.seconds)
+                pages.append((len(pypdf.PdfReader(io.BytesIO(p.pdf)).pages), scope.key))
+            most = max(pages)
+            print(
+                f"  {SCOPE_KINDS[kind]:<20} {len(scopes):>3} scopes  wall median {med(wall):.2f} max {max(wall):.2f}"
+                f"  CPU median {med(cpu):.2f}  pages median {med(n for n, _ in pages):.0f} max {most[0]} ({most[1]})"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -334,7 +376,11 @@ def main() -> None:
     part.add_argument("--explorer", action="store_true", help="time only the map explorer")
     parser.add_argument("--server", action="store_true", help="also time each page script's run on the server")
     parser.add_argument("--server-only", action="store_true", help="only the server times (implies --server)")
+    parser.add_argument("--brief", action="store_true", help="only the meeting brief's preparation time and pages")
     args = parser.parse_args()
+    if args.brief:
+        bench_brief(args.runs if "--runs" in sys.argv else 1)
+        return
     args.server = args.server or args.server_only
     if args.server:
         print(

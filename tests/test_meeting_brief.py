@@ -640,7 +640,8 @@ def test_a_cluster_brief_lists_what_lies_within_150_km(atlas):
     ]
     section = next(s for s in brief.sections if s.title.startswith("Industrial clusters"))
     assert section.title == f"Industrial clusters within 150 km: {len(near)} of {len(atlas.clusters)} (2010 list)"
-    assert sorted(i.text.split(" — ", 1)[1] for i in section.items) == sorted(near)
+    full = next((s for s in brief.annex if s.title.startswith("Industrial clusters within 150 km, in full")), section)
+    assert sorted(i.text.split(" — ", 1)[1] for i in full.items) == sorted(near)
     assert any(p.ring for p in brief.map.points)  # the cluster itself is ringed on the map
     events = next(s for s in brief.sections if s.title.startswith("EU-China events"))
     if brief.counts["events_here"] == 0:
@@ -803,3 +804,17 @@ def test_a_brief_on_a_cluster_whose_map_has_a_degenerate_outline_is_drawn(atlas)
     """IC036's map box cuts a province outline GEOS's fast clip fails on; the brief is drawn."""
     brief, png, pdf, _ = make(atlas, "ic:IC036", with_annex=False)
     assert png.startswith(b"\x89PNG") and pdf.startswith(b"%PDF-")
+
+
+def test_the_annex_is_added_only_when_asked_for():
+    """Off by default: the brief is the two-page body; ticked, the preview shows the annex too."""
+    at = run_page(scope="cc:cc_prd")
+    assert at.checkbox(key="brief_annex").value is False
+    at.button(key="brief_prepare").click().run()
+    assert not at.exception, at.exception
+    previews = " ".join(m.value for m in at.markdown)
+    assert "Meeting brief: Pearl River Delta" in md_plain(previews) and ANNEX not in md_plain(previews)
+    at.checkbox(key="brief_annex").check().run()
+    at.button(key="brief_prepare").click().run()
+    assert not at.exception, at.exception
+    assert ANNEX in md_plain(" ".join(m.value for m in at.markdown))
