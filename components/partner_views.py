@@ -218,6 +218,13 @@ def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = 
     )
 
 
+def first_tab(found: Found) -> int:
+    """The tab to open: the one holding the best match (ELBE opens on the EU instruments, not on a
+    city cluster whose description says "give"); services open to every sector do not count."""
+    best = [found.best(groups) for _label, groups in TABS]
+    return best.index(max(best)) if max(best) > 0 else 0
+
+
 def render_results(atlas, found: Found) -> None:
     for note in found.query.notes:
         st.info(md(note), icon="ℹ️")
@@ -236,7 +243,8 @@ def render_results(atlas, found: Found) -> None:
         )
     st.caption(md(_read_as(found, atlas)))
     shortlist = st.session_state[SHORTLIST]
-    tabs = st.tabs([f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS])
+    labels = [f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS]
+    tabs = st.tabs(labels, default=labels[first_tab(found)])
     for tab, (_label, groups) in zip(tabs, TABS, strict=False):
         with tab:
             for g in groups:

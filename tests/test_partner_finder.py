@@ -214,23 +214,37 @@ def test_a_words_nace_code_does_not_pull_in_unrelated_industries(atlas):
     ):
         assert cluster_key(atlas, industry, place) not in keys(found.groups["clusters"])
     row = next(s for s in load_synonyms(sectors=frozenset(atlas.taxonomy.order)) if s.term == "wind")
-    for r in found.groups["clusters"]:  # anything left is coded inside the word's codes or named by it
-        codes = nace.codes(atlas.clusters.set_index("id").at[r.key[3:], "nace"])
-        assert any(w.contains(c) for w in row.codes for c in codes) or any("matches" in x for x in r.reasons)
+    for r in found.groups["clusters"]:  # anything left is coded inside the word's codes or named by
+        # it, or flagged renewable energy (wind's EU-China priority sector) and coded around them
+        rec = atlas.clusters.set_index("id").loc[r.key[3:]]
+        codes = nace.codes(rec["nace"])
+        inside = any(w.contains(c) for w in row.codes for c in codes)
+        around = rec["priority_sector"] == "renewable_energy" and any(c.contains(w) for w in row.codes for c in codes)
+        assert inside or around or any("matches" in x for x in r.reasons)
     assert cluster_key(atlas, "Automobile", "Huadu") in keys(find(atlas, "automotive").groups["clusters"])
 
 
 def test_no_synonym_row_pulls_in_clusters_only_near_its_codes(atlas):
     """For every row of the synonym table: a cluster found without any of its words is coded inside
-    one of the row's NACE codes, or is in a sector the word is the name of."""
+    one of the row's NACE codes (or around it, when flagged for the row's EU-China priority
+    sector), or is in a sector or priority sector the word is the name of."""
     inside = re.compile(r"is NACE (\S+); this cluster is NACE (\S+)$")
+    around = re.compile(r"is NACE (\S+); this cluster includes it: NACE (\S+)$")
+    tax = atlas.taxonomy.sectors
     for row in load_synonyms(sectors=frozenset(atlas.taxonomy.order)):
+        priorities = {tax.at[s, "priority_sector"] for s in row.sectors} - {""}
         for r in find(atlas, row.term).groups["clusters"]:
             if any(" matches " in x for x in r.reasons):
                 continue
+            flagged = atlas.clusters.set_index("id").at[r.key[3:], "priority_sector"] in priorities
             for x in r.reasons:
-                m = inside.search(x)
-                assert (m and nace.code(m.group(1)).contains(nace.code(m.group(2)))) or "names the sector" in x, (
+                m, b = inside.search(x), around.search(x)
+                assert (
+                    (m and nace.code(m.group(1)).contains(nace.code(m.group(2))))
+                    or (b and flagged and nace.code(b.group(2)).contains(nace.code(b.group(1))))
+                    or "names the sector" in x
+                    or "names the EU-China priority sector" in x
+                ), (
                     row.term,
                     r.title,
                     x,

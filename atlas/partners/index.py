@@ -61,6 +61,11 @@ class Doc:
     general: float = 0.0  # > 0 for bodies that serve every sector: how much that alone counts
     ties: dict = field(default_factory=dict)  # sector -> what in the record's text names an industry of it
     priority: set = field(default_factory=set)  # EU-China priority sectors (automotive, human_health, ...)
+    # The priority sectors the documents discuss it under (a partnership's discussed_under): for
+    # partnerships, a word's sector reaches them only through these, not through an incidental
+    # tag (NATUREEF's "clean energy" participants do not make it a wind or PV partnership). None:
+    # its sectors and ties decide.
+    placed: set | None = None
 
 
 def _fields(rec: dict, *cols: str, sep: str = ";") -> list:
@@ -214,6 +219,16 @@ def _titled(acronym: str, name: str) -> str:
     return acronym if phrase(acronym) == phrase(name) else f"{acronym} — {name}"
 
 
+def named_partnerships(partnerships: list[dict], text: str) -> list[dict]:
+    """The partnerships whose acronym a text names as words ("EC2i Matchmaking Mission" -> EC2i)."""
+    said = f" {phrase(text)} "
+    return [r for r in partnerships if phrase(r["acronym"]) and f" {phrase(r['acronym'])} " in said]
+
+
+def _placed(r: dict) -> set:
+    return set(split(r.get("discussed_under")))
+
+
 def _partnership_docs(atlas) -> list[Doc]:
     return [
         Doc(
@@ -227,7 +242,8 @@ def _partnership_docs(atlas) -> list[Doc]:
             set(split(r["sector"])),
             r["source"],
             website=r.get("website", ""),
-            priority=set(split(r.get("priority_sector"))),
+            priority=set(split(r.get("priority_sector"))) | _placed(r),
+            placed=_placed(r),
         )
         for r in atlas.partnerships.to_dict("records")
     ]
@@ -255,12 +271,22 @@ def _project_docs(atlas) -> list[Doc]:
 def _event_docs(atlas) -> list[Doc]:
     """One result per event (a mission's stops share an ``event_group``)."""
     docs = []
+    partnerships = atlas.partnerships.to_dict("records")
     for _, stops in atlas.events.groupby("event_group", sort=False):
         recs = stops.to_dict("records")
         r = recs[0]
         cities = list(dict.fromkeys(s["city_en"] for s in recs if s.get("city_en")))
         first = next((s for s in recs if _where(s)["lat"] is not None), r)  # the first stop on the map
         sectors = set().union(*(set(split(s["sectors"])) for s in recs))
+        named = named_partnerships(partnerships, f"{r['title']} {r['organisers']}")
+        placed = set().union(*(_placed(x) for x in named))
+        ties = {  # an event of a partnership is tied to the priority sector the documents discuss it under
+            s: f"part of {x['acronym']}, which the documents discuss under {atlas.taxonomy.priority_label(p)}"
+            for x in named
+            for p in _placed(x)
+            for s in atlas.taxonomy.order
+            if atlas.taxonomy.sectors.at[s, "priority_sector"] == p and s not in sectors
+        }
         docs.append(
             Doc(
                 f"ev:{first['id']}",
@@ -272,7 +298,9 @@ def _event_docs(atlas) -> list[Doc]:
                 _places(*cities),
                 sectors,
                 " | ".join(dict.fromkeys(s["source"] for s in recs)),
-                priority=set().union(*(set(split(s.get("priority_sectors"))) for s in recs)),
+                priority=set().union(*(set(split(s.get("priority_sectors"))) for s in recs)) | placed,
+                ties=ties,
+                placed=placed if named else None,  # a partnership's event: placed as the partnership
                 **_where(first),
             )
         )
@@ -324,12 +352,18 @@ class PartnerIndex:
     sector_codes: dict  # sector id -> [NaceCode]
     sector_aliases: dict  # sector id -> {normalised names}: its id and its label
     sector_parts: dict  # sector id -> {the first of several things its label names}: "furniture", "energy"
+    priority_aliases: dict  # EU-China priority id -> {normalised names}: its label, its id, and the
+    # id of the one sector it covers where that id is a word of its label ("health" for Human health)
     priorities: dict  # sector id -> (its EU-China priority sector id, that priority's label)
     corpus: str  # every normalised text, for "does the atlas know this word"
     vocabulary: set  # names, products and keywords, for spelling slips and suggestions
+    phrases: dict = field(default_factory=dict)  # industry names (industry_phrases) -> their sectors
 
     def known(self, p: str) -> bool:
         return contains_words(self.corpus, p)
+
+    def priority_label(self, priority: str) -> str:
+        return next((label for p, label in self.priorities.values() if p == priority), priority)
 
 
 def build_partner_index(atlas) -> PartnerIndex:
@@ -349,15 +383,22 @@ def build_partner_index(atlas) -> PartnerIndex:
     parts = {s: {firsts[s]} - aliases[s] for s in tax.order if len(firsts[s]) >= 3}
     texts = [t[1] for d in docs for t in d.primary + d.secondary] + [p[0] for d in docs for p in d.places]
     priorities = {s: (p, tax.priority_label(p)) for s in tax.order for p in [tax.sectors.at[s, "priority_sector"]] if p}
+    priority_aliases = {p: {phrase(p), phrase(tax.priority_label(p))} for p in tax.priority.index}
+    for s, (p, label) in priorities.items():
+        if phrase(s) in phrase(label).split():  # "health" reads as Human health, not all of its sector
+            priority_aliases[p].add(phrase(s))
+            aliases[s].discard(phrase(s))
     return PartnerIndex(
         docs,
         labels,
         {s: nace.codes(tax.sectors.at[s, "nace"]) for s in tax.order},
         aliases,
         {s: p for s, p in parts.items() if p},
+        priority_aliases,
         priorities,
         " | ".join(texts),
         {t[1] for d in docs for t in d.primary},
+        industry_phrases(atlas),
     )
 
 

@@ -32,11 +32,13 @@ class Term:
     facet: str  # the phrase it comes from (one facet counts once, however many synonyms hit)
     weight: float
     why: str  # how it was read, for the explanation
+    synonym: bool = False  # a synonym of what was typed: it counts in names and keywords, not in descriptions
 
 
 @dataclass(frozen=True)
 class Query:
     sectors: dict = field(default_factory=dict)  # sector id -> why (chosen or named)
+    priorities: dict = field(default_factory=dict)  # EU-China priority sector id -> why (named)
     codes: tuple = ()  # NaceCode typed
     terms: tuple = ()  # Term
     implied_sectors: dict = field(default_factory=dict)  # sector id -> why (from synonyms.csv)
@@ -47,7 +49,7 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not (self.sectors or self.codes or self.terms or self.unmatched)
+        return not (self.sectors or self.priorities or self.codes or self.terms or self.unmatched)
 
 
 @dataclass
@@ -108,6 +110,7 @@ class _Reader:
     lexicon: Lexicon
     terms: list = field(default_factory=list)
     sectors: dict = field(default_factory=dict)
+    priorities: dict = field(default_factory=dict)
     implied_sectors: dict = field(default_factory=dict)
     implied_codes: list = field(default_factory=list)
     sources: list = field(default_factory=list)
@@ -121,6 +124,13 @@ class _Reader:
             if p in alias:
                 self.sectors.setdefault(sector, f"{why} names the sector {index.labels[sector]}")
                 found = True
+        for priority, alias in index.priority_aliases.items():  # "human health": the priority sector
+            if p in alias:
+                self.priorities.setdefault(priority, f"{why} names the EU-China priority sector")
+                for sector, (pr, _label) in index.priorities.items():
+                    if pr == priority:
+                        self.implied_sectors.setdefault(sector, f"{why} names its EU-China priority sector")
+                found = True
         for sector, part in index.sector_parts.items():  # "furniture" is not all consumer goods
             if p in part:
                 self.implied_sectors.setdefault(sector, f"{why} is part of this sector")
@@ -133,7 +143,7 @@ class _Reader:
             self.sources.append(syn.source)
             for w in syn.words:
                 if phrase(w) != p:
-                    self.terms.append(Term(phrase(w), facet, weight * SYNONYM_W, f"{why} → synonym “{w}”"))
+                    self.terms.append(Term(phrase(w), facet, weight * SYNONYM_W, f"{why} → synonym “{w}”", True))
             for s in syn.sectors:
                 self.implied_sectors.setdefault(s, f"{why} is a term of this sector")
             for c in syn.codes:
@@ -177,6 +187,7 @@ def build_query(atlas, text: str = "", sectors=()) -> Query:
             terms[(t.text, t.facet)] = t
     return Query(
         sectors={**reader.sectors, **chosen},
+        priorities=reader.priorities,
         codes=parsed.codes,
         terms=tuple(terms.values()),
         implied_sectors={

@@ -15,7 +15,7 @@ import pandas as pd
 
 from atlas import nace
 from atlas.drilldown import haversine_km, split
-from atlas.normalise import contains_words
+from atlas.normalise import contains_words, phrase
 from atlas.partners.index import GENERAL_ORG, GROUPS, Doc, PartnerIndex, partner_index
 from atlas.partners.query import Query, suggestions
 
@@ -39,6 +39,7 @@ W = {
     "province": 5.0,
 }
 IMPLIED_CODE_W = 0.6
+SERVICE_FACETS = frozenset({"general", "near", "province"})  # what _service_evidence adds
 NAMED_IN_HOLDS = 5  # matching clusters a city cluster's reason names before "and N more"
 
 
@@ -55,6 +56,7 @@ class Result:
     lat: float | None = None
     lon: float | None = None
     specific: float = 0.0  # the strongest single reason: how directly it matches
+    matched: bool = True  # it fits the query itself, not only as a service open to every sector
 
     @property
     def label(self) -> str:
@@ -72,6 +74,14 @@ class Found:
     def total(self) -> int:
         return sum(len(v) for v in self.groups.values())
 
+    def best(self, groups) -> float:
+        """The best score among these groups' results that fit the query itself (0: none)."""
+        return max((r.score for g in groups for r in self.groups[g] if r.matched), default=0.0)
+
+    def matched(self, groups) -> int:
+        """How many results of these groups fit the query itself (not only open to every sector)."""
+        return sum(r.matched for g in groups for r in self.groups[g])
+
 
 class _Evidence:
     """Per facet (a phrase, a code, the sector choice) only the strongest reason counts fully."""
@@ -88,6 +98,11 @@ class _Evidence:
     def score(self) -> float:
         w = sorted(self.facets.values(), reverse=True)
         return round(w[0] + 0.5 * sum(w[1:]), 2) if w else 0.0
+
+    @property
+    def matched(self) -> bool:
+        """Something in the query fits it (not only: open to every sector, near a match)."""
+        return bool(set(self.facets) - SERVICE_FACETS)
 
     @property
     def specific(self) -> float:
@@ -126,24 +141,43 @@ def _code_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex) -
                 if any(nace.relation(q, c) in ("within", "broader") for c in index.sector_codes.get(s, [])):
                     ev.add(str(q), W["code_sector"], f"sector {labels[s]} covers NACE {q}")
                     break
-    for q, why, facet in query.implied_codes:  # a word's code: only what is coded inside it
-        best = _best_relation(q, doc.codes, allowed=("within",)) if doc.codes else None
+    # A word's code finds what is coded inside it, and what is coded more broadly only when flagged
+    # for the word's EU-China priority sector: "wind" (28.11) finds the renewable-energy equipment
+    # cluster coded 28.1, not the valves cluster coded 28.1.
+    word_priorities = {index.priorities.get(s, ("",))[0] for s in query.implied_sectors} - {""}
+    allowed = ("within", "broader") if word_priorities & doc.priority else ("within",)
+    for q, why, facet in query.implied_codes:
+        best = _best_relation(q, doc.codes, allowed=allowed) if doc.codes else None
         if best:
-            ev.add(facet, W["within"] * IMPLIED_CODE_W, f"{why}; this cluster is NACE {best[1]}")
+            rel = "is" if best[0] == "within" else "includes it:"
+            ev.add(facet, W[best[0]] * IMPLIED_CODE_W, f"{why}; this cluster {rel} NACE {best[1]}")
 
 
-def _term_evidence(ev: _Evidence, doc: Doc, query: Query) -> None:
+def _inside_other_industry(field: str, words: str, query: Query, index: PartnerIndex) -> bool:
+    """The words sit inside a longer industry name of another sector ("new energy" in "new energy
+    vehicles", an automotive keyword): the field names that industry, not the words' one."""
+    text = phrase(field)
+    wanted = set(query.implied_sectors) | set(query.sectors)
+    return any(
+        len(p) > len(words) and contains_words(p, words) and contains_words(text, p) and not (sectors & wanted)
+        for p, sectors in index.phrases.items()
+    )
+
+
+def _term_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex) -> None:
     """Typed words come before their synonyms, so one field is explained by the word typed."""
     explained = set()
     for t in query.terms:
         hits = [
             (text != t.text, what, shown_as) for what, text, shown_as in doc.primary if contains_words(text, t.text)
         ]
+        if t.synonym:  # "new energy" for renewable energy, not inside "new energy vehicles"
+            hits = [h for h in hits if not _inside_other_industry(h[2], t.text, query, index)]
         hit = min(hits)[1:] if hits else None  # a field that is the word itself, else the first
         place = None if hit else next((shown_as for text, shown_as in doc.places if contains_words(text, t.text)), None)
         what = (
             None
-            if hit or place or len(t.text) < 4
+            if hit or place or len(t.text) < 4 or t.synonym  # a synonym in a description is too loose
             else next((what for what, text in doc.secondary if contains_words(text, t.text)), None)
         )
         field_key = (t.facet, hit or place or what)
@@ -172,16 +206,23 @@ def _sector_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex)
             ev.add("sector", W["sector"], f"sector {index.labels[s]} ({why})")
         elif s in doc.ties:
             ev.add("sector", W["tied_sector"], f"sector {index.labels[s]}: {doc.ties[s]}")
+    for p, why in query.priorities.items():
+        if p in doc.priority:
+            ev.add("sector", W["sector"] + W["priority"], f"EU-China priority sector {index.priority_label(p)} ({why})")
     if doc.group != "clusters":  # a cluster's products and codes say more than a word's sector
         for s, why in query.implied_sectors.items():
-            if s in doc.sectors or s in doc.ties:
+            if doc.placed is not None:  # a partnership: where the documents discuss it
+                priority, label = index.priorities.get(s, ("", ""))
+                if priority in doc.placed:
+                    ev.add("sector", W["implied_sector"], f"discussed under {label} in the documents: {why}")
+            elif s in doc.sectors or s in doc.ties:
                 ev.add("sector", W["implied_sector"], f"sector {index.labels[s]}: {why}")
 
 
 def _score(doc: Doc, query: Query, index: PartnerIndex) -> _Evidence:
     ev = _Evidence()
     _code_evidence(ev, doc, query, index)
-    _term_evidence(ev, doc, query)
+    _term_evidence(ev, doc, query, index)
     _sector_evidence(ev, doc, query, index)
     return ev
 
@@ -199,6 +240,7 @@ def _result(doc: Doc, ev: _Evidence) -> Result:
         doc.lat,
         doc.lon,
         ev.specific,
+        ev.matched,
     )
 
 
