@@ -58,14 +58,23 @@ def records_as_of(sources: Iterable, searched: Iterable = ()) -> str:
     return ", ".join(labels + [DOCUMENT_AS_OF[d] for d in sorted(docs)])
 
 
+def figure_kind(note) -> str:
+    """' forecast' or ' target' when the note marks the figure so: a clause of its own that starts
+    with the word ("forecast", "same figure in both briefings; target"), not the word anywhere
+    ("earlier briefing had forecast 6.61%" is said of another figure, this one an outturn)."""
+    for clause in str(note or "").lower().split(";"):
+        word = clause.strip().split(" ", 1)[0]
+        if word in ("forecast", "target"):
+            return f" {word}"
+    return ""
+
+
 def as_of(year=None, source: str = "", text: str = "", note: str = "") -> str:
     """A figure's year label: its reference year ('2018', '2019 forecast', '2020 target'), else a period
     printed with it ('2015–2020'), else the date of the document that prints it ('2019 briefing')."""
     y = _year(year)
-    lowered = str(note or "").lower()
     if y:
-        kind = " forecast" if "forecast" in lowered else (" target" if "target" in lowered else "")
-        return y + kind
+        return y + figure_kind(note)
     period = PERIOD_RE.search(str(text or ""))
     if period:
         return f"{period.group(1)}–{period.group(2)}"

@@ -176,3 +176,41 @@ def test_a_citation_of_a_weak_page_says_so():
     assert [w["domain"] for w in weak_sources(src)] == ["chinacheckup.com"]
     assert weak_note(src) == "Weak source: chinacheckup.com (commercial page)."
     assert weak_note("000_84dd9b47cfbecbda.txt §3 | https://en.wikipedia.org/wiki/X") == ""
+
+
+@pytest.mark.parametrize(
+    "note, label",
+    [
+        ("forecast", "2018 forecast"),
+        ("forecast; 2019 briefing gives the outturn 6.6%", "2018 forecast"),
+        ("same figure in 2019 briefing and earlier briefing; target", "2018 target"),
+        ("the weakest economic growth in nearly three decades; earlier briefing had forecast 6.61% for 2018", "2018"),
+        ("", "2018"),
+    ],
+)
+def test_a_figure_is_a_forecast_or_target_only_when_its_note_says_so_of_it(note, label):
+    """The 6.6 % 2018 outturn is not a "2018 forecast" because its note mentions another figure's forecast."""
+    assert figures.as_of(2018, "000_84dd9b47cfbecbda.txt §2.1", note=note) == label
+
+
+def test_the_2018_gdp_growth_outturn_is_labelled_2018():
+    rows = {r["id"]: r for r in csv.DictReader(open(DATA_DIR / "facts/country_facts.csv", encoding="utf-8"))}
+    assert rows["cf_gdp_growth_2018_000"]["as_of"] == "2018"
+    assert rows["cf_gdp_growth_forecast_2018_001"]["as_of"] == "2018 forecast"
+
+
+def test_data_text_has_no_doubled_words_or_half_replaced_document_numbers():
+    """Notes once read "ECCP country page country page" (10 partnerships) and "2019 briefing/004" (6):
+    a document's number replaced by its name twice, or half."""
+    doubled = re.compile(r"\b([A-Za-z]+(?: [A-Za-z]+)?) \1\b(?!-)")
+    half = re.compile(r"\b(?:briefing|page|paper|factsheet)/00\d\b", re.I)
+    for path in [*DATA_DIR.glob("*.csv"), *DATA_DIR.glob("*/*.csv"), DATA_DIR / "policies.yaml"]:
+        if path.parent.name in ("geo", "sources"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        bad = [m.group(0) for m in doubled.finditer(text) if m.group(1).lower() not in ALLOWED_REPEATS]
+        assert not bad, (path.name, bad[:5])
+        assert not half.search(text), (path.name, half.findall(text)[:5])
+
+
+ALLOWED_REPEATS = {"had", "that"}  # "that that" and "had had" are English
