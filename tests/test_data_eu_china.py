@@ -68,6 +68,14 @@ POLICIES = {
         ["the annual High-Level Economic and Trade Dialogue"],
     ),
     "p_eu_china_hl_people_dialogue": (S004, ["Level People-to-People Dialogue"]),
+    "p_eu_china_cluster_dialogue": (
+        S004,
+        [
+            "policy discussions / meetings between DG Internal Market, Industry, SMEs and Entrepreneurship (DG GROW) of "
+            "the European Commission (EC) / Executive Agency for Small and Medium-sized Enterprises (EASME) and policy "
+            "makers from China"
+        ],
+    ),
     "p_eu_china_sectoral_dialogues": (
         S004,
         [
@@ -235,7 +243,7 @@ def test_eu_china_framework_applies_in_every_drill_down(atlas):
     assert {"p_eu_china_st_agreement", "p_eu_china_icd", "p_eu_china_cai"} <= ids
     assert "p_eu_china_flagships_2018_2020" in ids  # surface transport
     assert "p_euratom_china_pune" not in ids  # nuclear energy is not this cluster's sector
-    assert "p_euratom_china_pune" in {p.id for p in policies_for(atlas, ["energy"], "320500")}
+    assert "p_euratom_china_pune" in {p.id for p in policies_for(atlas, ["services"], "110108")}  # R&D, Zhongguancun
 
 
 def test_data_locations_say_where_they_come_from(atlas):
@@ -278,3 +286,42 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
     names = set(framework["name_en"])
     assert names <= {h.replace("\\", "") for h in headings}
     assert any(f"Showing **{len(framework)} of {len(atlas.policies)}**" in m.value for m in at.markdown)
+
+
+def test_every_authority_of_the_cluster_dialogue_is_named_in_its_sources():
+    """EASME was listed as a party of the MoST – DG GROW dialogue with no cited section saying so;
+    004 §1 does, and the record now cites it: each party is named in a section the record cites."""
+    policies = yaml.safe_load(open(DATA_DIR / "policies.yaml", encoding="utf-8"))
+    p = next(p for p in policies if p["id"] == "p_eu_china_cluster_dialogue")
+    sections = [locate(part) for part in parts(p["source"])]
+    for body, names in {"EASME": ["EASME"], "MoST": ["MoST"], "DG GROW": ["DG GROW", "DG Growth"]}.items():
+        assert any(body in a for a in p["authorities"]), body
+        assert any(lookup(doc, sec, n).found for doc, sec in sections for n in names), body
+
+
+def test_every_event_group_follows_the_data_dictionary(atlas):
+    """data/README.md: event_group equals id for a single-place event; the stops of a multi-city event
+    share it, each numbered, its id the group's with _<stop>. One event broke it (a summer school
+    grouped alone under a name of its own)."""
+    events = pd.read_csv(DATA_DIR / "cooperation" / "events.csv", dtype=str, keep_default_na=False)
+    for group, rows in events.groupby("event_group"):
+        if len(rows) == 1:
+            r = rows.iloc[0]
+            assert r["id"] == group and not r["stop"], (r["id"], group)
+        else:
+            for r in rows.to_dict("records"):
+                assert r["stop"] and r["id"] == f"{group}_{r['stop']}", (r["id"], group)
+
+
+def test_a_nuclear_research_agreement_is_no_policy_of_lighting_or_appliance_clusters(atlas):
+    """EURATOM-China R&D-PUNE is research cooperation: it applies to R&D clusters and parks, not to the
+    energy & electrical equipment sector of the Guzhen lighting or household-appliance clusters."""
+    from atlas.drilldown import detail, policies_for
+
+    energy = atlas.clusters[atlas.clusters["sector"] == "energy"]
+    assert energy["industry"].str.contains("ighting|ppliance").any()
+    assert "p_euratom_china_pune" not in {p.id for p in policies_for(atlas, ["energy"])}
+    for ident in energy["id"]:
+        d = detail(atlas, f"ic:{ident}")
+        assert "p_euratom_china_pune" not in {p.id for p in d.policies or ()}, ident
+    assert "p_euratom_china_pune" in {p.id for p in policies_for(atlas, ["services"])}
