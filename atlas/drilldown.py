@@ -622,6 +622,69 @@ def organisation_detail(atlas: Atlas, ident: str) -> Detail | None:
     )
 
 
+def _events_of(atlas: Atlas, acronym: str) -> str:
+    """The events a partnership's or project's acronym is named in (title or organisers), one per event."""
+    from atlas.partners.index import named_partnerships  # local: the partner index reads this module
+
+    rows = [
+        {"id": r["id"], "name": r["title"], "when": _text(r.get("date_text"))}
+        for r in atlas.records("events")
+        if named_partnerships([{"acronym": acronym}], f"{r['title']} {_text(r.get('organisers'))}")
+    ]
+    return "; ".join(f"{e['name']} ({e['when']})" if e["when"] else e["name"] for e in one_per_event(atlas, rows))
+
+
+def _record_detail(atlas: Atlas, kind: str, ident: str, r: dict, what: str, facts: list) -> Detail:
+    """A record with no place (partnership, project): its facts, the events naming it, its text."""
+    facts = [*facts, ("Events", _events_of(atlas, r["acronym"]))]
+    return Detail(
+        kind=kind,
+        id=ident,
+        title=r["acronym"],
+        subtitle=what,
+        lat=None,
+        lon=None,
+        facts=tuple((k, v) for k, v in facts if v),
+        description=_text(r.get("description")),
+        source=r["source"],
+    )
+
+
+def partnership_detail(atlas: Atlas, ident: str) -> Detail | None:
+    """An ESCP-4i partnership: no place of its own, so the panel shows its record."""
+    r = atlas.record("partnerships", ident)
+    if r is None:
+        return None
+    tax = atlas.taxonomy
+    sizes = ", ".join(
+        f"{int(v)} {k}" for k, v in (("SMEs", r["smes"]), ("partners", r["partners"])) if v is not None and pd.notna(v)
+    )
+    facts = [
+        ("Name", r["name"]),
+        ("Sectors", ", ".join(tax.label(s) for s in split(r["sector"]))),
+        ("Discussed under", tax.priority_label(r["discussed_under"]) if r.get("discussed_under") else ""),
+        ("Size", sizes),
+        ("Members", _text(r.get("members"))),
+        ("Website", _text(r.get("website"))),
+    ]
+    return _record_detail(atlas, "esp", ident, r, "ESCP-4i partnership", facts)
+
+
+def project_detail(atlas: Atlas, ident: str) -> Detail | None:
+    """An EU-China research and innovation project: its record in the panel."""
+    r = atlas.record("projects", ident)
+    if r is None:
+        return None
+    facts = [
+        ("Title", r["title"]),
+        ("Programme", _text(r.get("programme"))),
+        ("Years", _text(r.get("years_text"))),
+        ("Sectors", ", ".join(atlas.taxonomy.label(s) for s in split(r["sector"]))),
+        ("Website", _text(r.get("website"))),
+    ]
+    return _record_detail(atlas, "prj", ident, r, "EU-China research and innovation project", facts)
+
+
 def place_detail(atlas: Atlas, adcode: str) -> Detail | None:
     """A city or county found by search: what lies in it."""
     from geo.boundaries import load_seats
@@ -653,6 +716,8 @@ DETAILS = {
     "cc": city_cluster_detail,
     "ev": event_detail,
     "org": organisation_detail,
+    "esp": partnership_detail,
+    "prj": project_detail,
     "pl": place_detail,
 }
 DETAILS_KEPT = SharedMemo(512)  # details kept for every session (a room opens the same few)

@@ -37,6 +37,9 @@ KINDS: dict[str, Kind] = {
         Kind("z", "Zone or park", "zones and parks", "zones", "zones", 8),
         Kind("ev", "Event or mission", "events and missions", "events", "cooperation", 7),
         Kind("org", "Organisation", "organisations", "organisations", "cooperation", 8),
+        # Partnerships and projects have no place: chosen from search, their record opens in the panel.
+        Kind("esp", "ESCP-4i partnership", "ESCP-4i partnerships", "partnerships", None, 5, on_map=False),
+        Kind("prj", "R&I project", "R&I projects", "projects", None, 5, on_map=False),
         Kind("pl", "City or county", "cities and counties", None, None, 8, on_map=False),
         Kind("up", "Your place", "your places", None, None, 8, on_map=False),
     )

@@ -97,3 +97,16 @@ def syllables(han: str) -> list[str]:
 def latin(text) -> str:
     """'Xi'an' -> 'xian', 'Lüliang' -> 'luliang': folded letters and digits only, no spaces."""
     return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+WEB_GENERIC = frozenset(
+    ["www", "en", "english", "com", "org", "net", "gov", "edu", "ac", "cn", "eu", "no", "info", "int"]
+)
+
+
+def website_name(url) -> str:
+    """The name a body's own web address gives it, which people search by: "https://www.sae-china.org"
+    -> "sae-china" (SAE-China), "http://en.ndrc.gov.cn" -> "ndrc"; the label before the generic endings."""
+    host = re.sub(r"^[a-z]+://", "", str(url or "").strip().lower()).split("/")[0]
+    labels = [x for x in host.split(".") if x and x not in WEB_GENERIC]
+    return labels[-1] if labels else ""

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from atlas import kinds
 from atlas.cache import per_atlas
-from atlas.normalise import STOPWORDS, is_han, syllables, words
+from atlas.normalise import STOPWORDS, is_han, phrase, syllables, website_name, words
 from atlas.provinces import PROVINCE_NAMES_EN
 
 FUZZY_THRESHOLD = 86  # rapidfuzz ratio for reading a query as a slip of a name's words
@@ -29,8 +29,9 @@ FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or
 MAX_RESULTS = 25
 MAX_WORDS = 5  # words of a query looked up one by one (each must be somewhere in the entry)
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
-# What each kind of result is called, in the order results of equal score are listed (ic first).
-SEARCHED = ("ic", "z", "cc", "org", "ev", "pl")
+# What each kind of result is called, in the order results of equal score are listed (ic first):
+# the kinds that ENTRIES (below) makes entries for.
+SEARCHED = ("ic", "z", "cc", "org", "ev", "esp", "prj", "pl")
 KINDS = {code: kinds.KINDS[code].label.lower() for code in SEARCHED}
 # How a query sits in a name: all of it, its start, words inside it, a word's start, a slip.
 WHOLE, START, INSIDE, WORD_START, WORD_INSIDE = 100.0, 96.0, 92.0, 90.0, 86.0
@@ -214,12 +215,30 @@ def _seat_entries() -> list[Entry]:
     return out
 
 
-def entries(atlas) -> list[Entry]:
-    """Everything the explorer can open, with its names, labels not yet made unique."""
+def _synonym_terms(atlas, codes: list, priority: str, words_of: set) -> list[str]:
+    """The synonym table's terms that fit a cluster: a row whose words name one of its products or
+    keywords, or whose NACE code it fits as the partner finder reads it (atlas.partners.synonyms
+    code_fit: "wind" for the renewable-energy equipment cluster)."""
+    from atlas import nace
+    from atlas.partners.synonyms import code_fit, load_synonyms
+
+    tax = atlas.taxonomy.sectors
     out = []
+    for row in load_synonyms(sectors=frozenset(atlas.taxonomy.order)):
+        flagged = bool(priority) and priority in {tax.at[x, "priority_sector"] for x in row.sectors}
+        if row.keys & words_of or any(code_fit(c, nace.codes(codes), flagged) for c in row.codes):
+            out.append(row.term)
+    return out
+
+
+def cluster_entries(atlas) -> list[Entry]:
     products = atlas.industry_sectors.set_index("industry")
+    tax = atlas.taxonomy
+    out = []
     for r in atlas.clusters.to_dict("records"):
         keywords = products.at[r["industry"], "keywords"].split(";") if r["industry"] in products.index else []
+        own = {phrase(w) for w in (r["industry"].replace(" industrial cluster", ""), *keywords)}
+        priority = str(r.get("priority_sector") or "")
         out.append(
             Entry(
                 f"ic:{r['id']}",
@@ -227,23 +246,55 @@ def entries(atlas) -> list[Entry]:
                 r["industry"],
                 _where(r["name_en"], _province(r["adcode"])),
                 "",
-                (r["name_en"], r["name_zh"], r["place"], r["industry"], r["town_en"], r["town_zh"], *keywords),
+                (
+                    r["name_en"],
+                    r["name_zh"],
+                    r["place"],
+                    r["industry"],
+                    r["town_en"],
+                    r["town_zh"],
+                    *keywords,
+                    *([tax.priority_label(priority)] if priority else []),
+                    *_synonym_terms(atlas, r["nace"], priority, own),
+                ),
             )
         )
-    for r in atlas.zones.to_dict("records"):
-        out.append(
-            Entry(
-                f"z:{r['id']}",
-                KINDS["z"],
+    return out
+
+
+def zone_entries(atlas) -> list[Entry]:
+    tax = atlas.taxonomy
+    return [
+        Entry(
+            f"z:{r['id']}",
+            KINDS["z"],
+            r["name_en"],
+            _where(r.get("city_en"), r.get("province_en")) or "China",
+            "",
+            (
                 r["name_en"],
-                _where(r.get("city_en"), r.get("province_en")) or "China",
-                "",
-                (r["name_en"], r.get("name_zh", ""), r.get("city_en", ""), r.get("companies", "")),
-            )
+                r.get("name_zh", ""),
+                r.get("city_en", ""),
+                r.get("companies", ""),
+                *(tax.priority_label(p) for p in str(r.get("priority_sectors") or "").split(";") if p),
+            ),
         )
+        for r in atlas.zones.to_dict("records")
+    ]
+
+
+def city_cluster_entries(atlas) -> list[Entry]:
+    """A city cluster by its names and by the local industrial clusters its description names
+    ("pharmaceutical" finds Jing-Jin-Ji, for Shijiazhuang's)."""
+    out = []
     for r in atlas.city_clusters.to_dict("records"):
         provinces = str(r.get("provinces") or "").split(";")
         where = ", ".join(provinces[:3]) + (" …" if len(provinces) > 3 else "")
+        local = [
+            re.sub(r"\(.*?\)", "", piece).strip()
+            for item in re.split(r";\s+", str(r.get("local_industrial_clusters") or ""))
+            for piece in re.split(r",\s+", item.rpartition(": ")[2])
+        ]
         out.append(
             Entry(
                 f"cc:{r['id']}",
@@ -251,26 +302,35 @@ def entries(atlas) -> list[Entry]:
                 f"{r['name_en']} city cluster",
                 where,
                 "",
-                (r["name_en"], r["name_zh"], *_initialisms(r["name_en"])),
+                (r["name_en"], r["name_zh"], *_initialisms(r["name_en"]), *(x for x in local if x)),
             )
         )
-    for r in atlas.organisations.to_dict("records"):
-        out.append(
-            Entry(
-                f"org:{r['id']}",
-                KINDS["org"],
+    return out
+
+
+def organisation_entries(atlas) -> list[Entry]:
+    return [
+        Entry(
+            f"org:{r['id']}",
+            KINDS["org"],
+            r["name"],
+            _where(r.get("city_en"), _abroad(r.get("country"))) or "China",
+            "",
+            (
                 r["name"],
-                _where(r.get("city_en"), _abroad(r.get("country"))) or "China",
-                "",
-                (
-                    r["name"],
-                    r.get("name_zh", ""),
-                    r.get("abbreviation", ""),
-                    *str(r.get("name_variants") or "").split(";"),
-                ),
-            )
+                r.get("name_zh", ""),
+                r.get("abbreviation", ""),
+                *str(r.get("name_variants") or "").split(";"),
+                website_name(r.get("website_normalised") or r.get("website")),
+            ),
         )
+        for r in atlas.organisations.to_dict("records")
+    ]
+
+
+def event_entries(atlas) -> list[Entry]:
     partnerships = [(p["acronym"], p["name"]) for p in atlas.partnerships.to_dict("records")]
+    out = []
     for r in atlas.events.to_dict("records"):
         said = set(words(f"{r['title']} {r.get('organisers', '')}"))
         part_of = [n for acronym, name in partnerships if set(words(acronym)) <= said for n in (acronym, name)]
@@ -284,7 +344,53 @@ def entries(atlas) -> list[Entry]:
                 (r["title"], r.get("city_en", ""), *part_of),
             )
         )
-    return out + _seat_entries()
+    return out
+
+
+def partnership_entries(atlas) -> list[Entry]:
+    return [
+        Entry(
+            f"esp:{r['id']}",
+            KINDS["esp"],
+            r["acronym"] if phrase(r["acronym"]) == phrase(r["name"]) else f"{r['acronym']} — {r['name']}",
+            "ESCP-4i partnership",
+            "",
+            (r["acronym"], r["name"]),
+        )
+        for r in atlas.partnerships.to_dict("records")
+    ]
+
+
+def project_entries(atlas) -> list[Entry]:
+    return [
+        Entry(
+            f"prj:{r['id']}",
+            KINDS["prj"],
+            r["acronym"] if phrase(r["acronym"]) == phrase(r["title"]) else f"{r['acronym']} — {r['title']}",
+            " · ".join(x for x in (r.get("programme", ""), r.get("years_text", "")) if x) or "R&I project",
+            "",
+            (r["acronym"], r["title"], r.get("title_alt", "")),
+        )
+        for r in atlas.projects.to_dict("records")
+    ]
+
+
+# One function per kind: the entries search makes for it (the kinds registry may own this list).
+ENTRIES = {
+    "ic": cluster_entries,
+    "z": zone_entries,
+    "cc": city_cluster_entries,
+    "org": organisation_entries,
+    "ev": event_entries,
+    "esp": partnership_entries,
+    "prj": project_entries,
+    "pl": lambda atlas: _seat_entries(),
+}
+
+
+def entries(atlas) -> list[Entry]:
+    """Everything the explorer can open, with its names, labels not yet made unique."""
+    return [e for code in SEARCHED for e in ENTRIES[code](atlas)]
 
 
 def unique_labels(items: list[Entry]) -> list[Entry]:

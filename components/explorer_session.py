@@ -92,6 +92,13 @@ def select(key: str) -> None:
     _apply(es.select, key, locate(get_atlas(), key))
 
 
+def select_row(table_key: str, keys: tuple[str, ...]) -> None:
+    """A row chosen in the list of what the map shows (st.dataframe's selection): select its place."""
+    rows = st.session_state[table_key].selection.rows
+    if rows and 0 <= rows[0] < len(keys):
+        select(keys[rows[0]])
+
+
 def clear() -> None:
     _apply(es.clear)
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from atlas.load import Atlas
 from atlas.provinces import PROVINCE_NAMES_EN
-from atlas.search import search
+from atlas.search import MAX_RESULTS, search
 from atlas.state import LAYERS, ViewState
 from components import explorer_session as session
 
@@ -103,18 +103,39 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
         sb.button("Clear filters", on_click=session.clear_filters)
 
 
+SHOWN_HITS = 8  # search matches listed at once; the rest one click away
+
+
+def _hit_button(hit, where, prefix: str = "hit") -> None:
+    where.button(
+        hit.label,
+        key=f"{prefix}_{hit.key}",
+        help=hit.kind,
+        on_click=session.select,
+        args=(hit.key,),
+        use_container_width=True,
+    )
+
+
 def _search_results(atlas: Atlas, query: str) -> None:
-    hits = search(atlas, query, limit=8)
+    """The best matches as buttons, how many there are, and the rest in an expander (search()
+    ranks them; the list below the map shows everything the map then holds)."""
+    hits = search(atlas, query, limit=10_000)
     if not hits:
         st.sidebar.caption("Nothing found. Try an English name, pinyin or Chinese characters.")
         return
-    st.sidebar.caption(f"{len(hits)} best matches — click to open")
-    for hit in hits:
-        st.sidebar.button(
-            hit.label,
-            key=f"hit_{hit.key}",
-            help=hit.kind,
-            on_click=session.select,
-            args=(hit.key,),
-            use_container_width=True,
-        )
+    n = len(hits)
+    shown = hits[:SHOWN_HITS]
+    st.sidebar.caption(
+        f"{n} match{'es' if n > 1 else ''}"
+        + (f", the {len(shown)} best first" if n > len(shown) else "")
+        + " — click to open"
+    )
+    for hit in shown:
+        _hit_button(hit, st.sidebar)
+    if n > len(shown):
+        with st.sidebar.expander(f"{n - len(shown)} more matches") as more:
+            for hit in hits[len(shown) : MAX_RESULTS * 4]:
+                _hit_button(hit, more, "hit_more")
+            if n > MAX_RESULTS * 4:
+                st.caption(f"… and {n - MAX_RESULTS * 4} more: type more words, or use the list below the map.")

@@ -17,6 +17,7 @@ from components import explorer_session as session
 from components.data_access import get_atlas
 from components.entry import from_app
 from components.legend import render_counts, render_disclaimer
+from components.map_list_view import render_map_list
 from components.map_view import render_map
 from components.page_state import show_notice
 from components.panel import render_panel
@@ -43,6 +44,7 @@ with map_col:
     ring = None if state.clicked == view.sel else selection
     render_map(atlas, filtered, view, ring, state.pan, on_change=session.map_changed, start=state.start)
     render_disclaimer()  # the legend is inside the map
+    render_map_list(atlas, filtered, view)
 if state.map_reported:
     render_filters(atlas, view)
 else:

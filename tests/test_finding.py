@@ -84,3 +84,70 @@ def test_natureef_an_agrifood_partnership_is_no_pv_or_wind_result(atlas, text):
 )
 def test_a_synonym_inside_another_industrys_name_or_a_description_is_no_match(atlas, text, noise):
     assert noise not in keys(find(atlas, text))
+
+
+# --- the map search and the list of what the map shows ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("ELBE", "esp:esp_elbe"),
+        ("GIVE", "esp:esp_give"),
+        ("SENET", "prj:prj_senet"),
+        ("SAE-China", "org:org_sae_china"),  # the name its own web address gives it
+        ("wind", "ic:IC038"),  # Jiangyan's energy equipment, by wind's NACE code and priority sector
+        ("pharmaceutical", "cc:cc_jingjinji"),  # Shijiazhuang's local pharmaceutical cluster
+    ],
+)
+def test_map_search_finds_it(atlas, text, key):
+    from atlas.search import search
+
+    assert key in [h.key for h in search(atlas, text)]
+
+
+def test_map_search_reads_the_priority_sectors_name(atlas):
+    from atlas.search import search
+
+    found = [h.key for h in search(atlas, "human health")]
+    assert "ic:IC092" in found and not cluster(atlas, "Eyewear industrial cluster") & set(found)
+
+
+def test_a_partnership_chosen_in_search_opens_its_record(atlas):
+    """Partnerships have no place: selecting one opens its record in the panel, address and all."""
+    from atlas.drilldown import detail
+
+    d = detail(atlas, "esp:esp_ec2i")
+    assert d.title == "EC2i" and d.lat is None and "Nanjing" in d.description
+    assert "EC2i Matchmaking Mission" in dict(d.facts)["Events"]
+    at = run_page(ROOT / "pages" / "map_explorer.py", sel="esp:esp_ec2i")
+    assert at.query_params["sel"] in ("esp:esp_ec2i", ["esp:esp_ec2i"])
+    assert any("EC2i" in s.value for s in at.subheader)
+
+
+def test_the_sidebar_says_how_many_matches_and_offers_the_rest(atlas):
+    from atlas.search import search
+
+    n = len(search(atlas, "energy", limit=10_000))
+    assert n > 8
+    at = run_page(ROOT / "pages" / "map_explorer.py", q="energy")
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    if "appear as soon as the map" in captions:  # the filters are drawn once the map reports
+        next(b for b in at.sidebar.button if "Show the filters" in b.label).click().run()
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert f"{n} matches, the 8 best first" in captions
+    assert any(e.label == f"{n - 8} more matches" for e in at.sidebar.expander)
+
+
+def test_the_list_follows_the_filters_and_layers(atlas):
+    from atlas.filters import filter_atlas
+    from atlas.map_list import shown_rows
+    from atlas.state import ViewState
+
+    view = ViewState(sectors=("energy",), layers=("clusters", "zones"))
+    rows = shown_rows(atlas, filter_atlas(atlas, view), view)
+    energy = atlas.clusters[atlas.clusters["sector"] == "energy"]
+    assert set(rows.loc[rows["kind"] == "Industrial cluster", "key"]) == {"ic:" + i for i in energy["id"]}
+    assert set(rows["kind"]) <= {"Industrial cluster", "Zone or park"}
+    everything = ViewState()
+    assert len(shown_rows(atlas, filter_atlas(atlas, everything), everything)) > len(rows)

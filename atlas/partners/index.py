@@ -11,7 +11,7 @@ import pandas as pd
 from atlas import nace
 from atlas.cache import per_atlas
 from atlas.drilldown import split
-from atlas.normalise import contains_words, phrase
+from atlas.normalise import contains_words, phrase, website_name
 
 GROUPS = {
     "clusters": "Chinese industrial clusters",
@@ -320,7 +320,10 @@ def _organisation_docs(atlas) -> list[Doc]:
                 "support" if support else "organisations",
                 r["name"],
                 f"{r['category'].replace('_', ' ')} · {where}",
-                _fields(r, "name", "abbreviation", "name_variants", "sector_heading"),
+                _fields(r, "name", "abbreviation", "name_variants", "sector_heading")
+                + _fields(
+                    {"web address": website_name(r.get("website_normalised") or r.get("website"))}, "web address"
+                ),
                 _texts(r, "role"),
                 _places(r.get("city_en")),
                 set(split(r["sector"])),

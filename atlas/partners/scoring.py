@@ -18,6 +18,7 @@ from atlas.drilldown import haversine_km, split
 from atlas.normalise import contains_words, phrase
 from atlas.partners.index import GENERAL_ORG, GROUPS, Doc, PartnerIndex, partner_index
 from atlas.partners.query import Query, suggestions
+from atlas.partners.synonyms import code_fit
 
 NEAR_KM = 300
 # Evidence weights: a code or word naming the product beats a sector, which beats a mention.
@@ -145,12 +146,11 @@ def _code_evidence(ev: _Evidence, doc: Doc, query: Query, index: PartnerIndex) -
     # for the word's EU-China priority sector: "wind" (28.11) finds the renewable-energy equipment
     # cluster coded 28.1, not the valves cluster coded 28.1.
     word_priorities = {index.priorities.get(s, ("",))[0] for s in query.implied_sectors} - {""}
-    allowed = ("within", "broader") if word_priorities & doc.priority else ("within",)
     for q, why, facet in query.implied_codes:
-        best = _best_relation(q, doc.codes, allowed=allowed) if doc.codes else None
-        if best:
-            rel = "is" if best[0] == "within" else "includes it:"
-            ev.add(facet, W[best[0]] * IMPLIED_CODE_W, f"{why}; this cluster {rel} NACE {best[1]}")
+        fit = code_fit(q, doc.codes, bool(word_priorities & doc.priority))
+        if fit:
+            rel = "is" if fit[0] == "within" else "includes it:"
+            ev.add(facet, W[fit[0]] * IMPLIED_CODE_W, f"{why}; this cluster {rel} NACE {fit[1]}")
 
 
 def _inside_other_industry(field: str, words: str, query: Query, index: PartnerIndex) -> bool:

@@ -61,3 +61,16 @@ def load_synonyms(data_dir: Path = DATA_DIR, sectors: frozenset[str] = frozenset
             )
         )
     return tuple(out)
+
+
+def code_fit(word: nace.NaceCode, codes, flagged: bool) -> tuple[str, nace.NaceCode] | None:
+    """How a word's NACE code (from this table) sits with a record's codes: ("within", code) when
+    the record is coded inside it; ("broader", code) when coded around it and ``flagged`` for the
+    word's EU-China priority sector ("wind", 28.11, and the renewable-energy equipment cluster
+    coded 28.1; not the valves cluster coded 28.1); None otherwise. The partner finder and the
+    map search both read a word's code this way."""
+    for rel in ("within", "broader") if flagged else ("within",):
+        for c in codes:
+            if nace.relation(word, c) == rel:
+                return rel, c
+    return None
