@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from atlas import kinds
 from atlas.cache import SharedMemo
 from atlas.counts import one_per_event
 from atlas.load import Atlas
@@ -710,22 +711,35 @@ def place_detail(atlas: Atlas, adcode: str) -> Detail | None:
     )
 
 
-DETAILS = {
-    "ic": cluster_detail,
-    "z": zone_detail,
-    "cc": city_cluster_detail,
-    "ev": event_detail,
-    "org": organisation_detail,
-    "esp": partnership_detail,
-    "prj": project_detail,
-    "pl": place_detail,
-}
 DETAILS_KEPT = SharedMemo(512)  # details kept for every session (a room opens the same few)
+
+
+def row_detail(atlas: Atlas, kind: kinds.Kind, ident: str) -> Detail | None:
+    """The panel of a kind without a builder of its own: its name, where it is, its other
+    columns as facts, and its source."""
+    r = atlas.record(kind.dataset, ident)
+    if r is None:
+        return None
+    named = {"id", "lat", "lon", "source", "geometry", *kind.search_names[:1]}
+    lat, lon = _point(r)
+    return Detail(
+        kind=kind.code,
+        id=ident,
+        title=_text(r.get(kind.search_names[0])) or ident,
+        subtitle=", ".join(_text(r.get(c)) for c in kind.search_where if _text(r.get(c))),
+        lat=lat,
+        lon=lon,
+        facts=tuple((c.replace("_", " ").capitalize(), _text(v)) for c, v in r.items() if c not in named and _text(v)),
+        source=_text(r.get("source")),
+    )
 
 
 def detail(atlas: Atlas, key: str) -> Detail | None:
     """The detail of ``key`` ("ic:IC048"), or None. Computed once per Atlas and key: a Detail is
     immutable, so every session can share it."""
     kind, _, ident = str(key).partition(":")
-    fn = DETAILS.get(kind)
+    k = kinds.KINDS.get(kind)
+    fn = kinds.resolve(k.detail) if k else None
+    if k and fn is None and k.dataset:
+        fn = lambda a, i: row_detail(a, k, i)  # noqa: E731
     return DETAILS_KEPT.get(atlas, key, lambda: fn(atlas, ident) if fn else None)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from atlas.kinds import KINDS
 from atlas.paths import DATA_DIR, SEED_FILES
 from atlas.provenance import SEED_PART  # the one seed-file pattern
 
@@ -213,11 +214,28 @@ def _is_record_list(path: Path) -> bool:
     return isinstance(records, list) and all(isinstance(r, dict) for r in records)
 
 
+def kind_datasets(named: set[str]) -> list[Dataset]:
+    """The Data page entries of registered kinds (atlas/kinds.py Kind.export) not listed above."""
+    return [
+        Dataset(
+            k.dataset,
+            k.schema.file,
+            k.export.title,
+            k.export.group,
+            k.export.readme or k.schema.file,
+            "point" if k.marker is not None else None,
+        )
+        for k in KINDS.values()
+        if k.export is not None and k.schema is not None and k.schema.file not in named
+    ]
+
+
 def all_datasets(data_dir: Path = DATA_DIR) -> list[Dataset]:
     """The curated list plus any data file it does not name yet, so a newly added file is still
     offered (titled by its name, described if data/README.md has a "### <file>" entry)."""
     named = {d.file for d in DATASETS} | COMPANION_FILES
-    extra = []
+    extra = kind_datasets(named)
+    named |= {d.file for d in extra}
     for path in sorted(p for ext in ("csv", "yaml") for p in data_dir.rglob(f"*.{ext}")):
         rel = path.relative_to(data_dir).as_posix()
         if rel in named or (path.suffix == ".yaml" and not _is_record_list(path)):

@@ -7,6 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from atlas import kinds
 from atlas.cache import SharedMemo
 from atlas.load import Atlas
 from atlas.search import matching_ids
@@ -15,23 +16,41 @@ from atlas.state import ViewState
 
 @dataclass(frozen=True)
 class Filtered:
-    clusters: pd.DataFrame
-    zones: pd.DataFrame
-    events: pd.DataFrame
-    organisations: pd.DataFrame
-    city_clusters: pd.DataFrame
+    """What the filters keep of each kind's table (atlas/kinds.py), by dataset name; read a table
+    as ``filtered.table("zones")`` or ``filtered.zones``."""
+
+    tables: dict[str, pd.DataFrame]
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
 
     @cached_property
     def ids(self) -> tuple[tuple[str, ...], ...]:
-        """The ids in each table (clusters, zones, city clusters, events, organisations): what the
-        map's layers depend on, read once per filter set rather than on every run."""
-        tables = (self.clusters, self.zones, self.city_clusters, self.events, self.organisations)
-        return tuple(tuple(df["id"]) for df in tables)
+        """The ids in each table, in the registry's order: what the map's layers depend on, read
+        once per filter set rather than on every run."""
+        return tuple(tuple(df["id"]) for df in self.tables.values())
 
-    @cached_property
-    def cooperation_markers(self) -> int:
-        """The cooperation layer's markers: events and the EU support offices (counted once per filter set)."""
-        return len(self.events) + int((self.organisations["category"] == "eu_support").sum())
+    def markers(self, kind: kinds.Kind) -> int:
+        """How many of the kind's rows the map draws as markers (its rows when it has none)."""
+        df = self.tables[kind.dataset]
+        if kind.marker is None:
+            return len(df)
+        return sum(1 for r in df.to_dict("records") if kind.marker.shows(r))
+
+    def layer_counts(self) -> dict[str, int]:
+        """Markers (or areas) per layer: what the counts line and the tour's captions say."""
+        out: dict[str, int] = {}
+        for layer in kinds.layers():
+            members = [k for k in kinds.kinds_of(layer.code) if k.dataset in self.tables]
+            if members:
+                out[layer.code] = sum(self.markers(k) for k in members)
+        return out
 
 
 @dataclass(frozen=True)
@@ -69,21 +88,22 @@ def _province_of(adcode: str) -> str:
     return adcode[:2] + "0000" if adcode else ""
 
 
-def _apply(
-    df: pd.DataFrame, view: ViewState, sector_col: str, priority_col: str, kind: str, scope: SearchScope | None
-) -> pd.DataFrame:
+def _apply(df: pd.DataFrame, view: ViewState, kind: kinds.Kind, scope: SearchScope | None) -> pd.DataFrame:
+    """The rows of one kind's table that the filters which apply to it keep."""
     mask = pd.Series(True, index=df.index)
-    if view.sectors:
-        mask &= df[sector_col].map(lambda c: _has_any(c, view.sectors))
-    if view.priority:
-        mask &= df[priority_col].map(lambda c: _has_any(c, view.priority))
-    if view.provinces:
+    applies = kind.filters
+    if view.sectors and "sector" in applies:
+        mask &= df[kind.sector_column].map(lambda c: _has_any(c, view.sectors))
+    if view.priority and "priority" in applies:
+        mask &= df[kind.priority_column].map(lambda c: _has_any(c, view.priority))
+    if view.provinces and "province" in applies:
         mask &= df["adcode"].map(_province_of).isin(view.provinces)
-    if view.city_clusters:
-        mask &= df["city_cluster"].map(lambda c: _has_any(c, view.city_clusters))
-    if scope is not None:
-        mask &= scope.mask(df, kind)
-    return df[mask]
+    if view.city_clusters and "city_cluster" in applies:
+        mask &= df[kind.city_cluster_column].map(lambda c: _has_any(c, view.city_clusters))
+    if scope is not None and kind.marker is not None:
+        mask &= scope.mask(df, kind.code)
+    kept = df[mask]
+    return kept[kept["lat"].notna()] if kind.marker is not None else kept  # markers: located rows only
 
 
 FILTERED = SharedMemo(256)  # filter sets kept for every session (a workshop room asks for the same few)
@@ -98,17 +118,10 @@ def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
 
 def _filter(atlas: Atlas, view: ViewState) -> Filtered:
     scope = SearchScope.of(matching_ids(atlas, view.q)) if view.q.strip() else None
-    clusters = _apply(atlas.clusters, view, "sector", "priority_sector", "ic", scope)
-    zones = _apply(atlas.zones, view, "sectors", "priority_sectors", "z", scope)
-    events = _apply(atlas.events, view, "sectors", "priority_sectors", "ev", scope)
-    orgs = _apply(atlas.organisations, view, "sector", "priority_sector", "org", scope)
-    cc = atlas.city_clusters
-    if view.city_clusters:
-        cc = cc[cc["id"].isin(view.city_clusters)]
     return Filtered(
-        clusters=clusters,
-        zones=zones,
-        events=events[events["lat"].notna()],
-        organisations=orgs[orgs["lat"].notna()],
-        city_clusters=cc,
+        {
+            k.dataset: _apply(atlas.table(k.dataset), view, k, scope)
+            for k in kinds.KINDS.values()
+            if k.dataset and k.layer is not None
+        }
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -58,6 +58,12 @@ class Atlas:
     country_facts: pd.DataFrame
     mic2025: pd.DataFrame
     strategic_emerging: pd.DataFrame
+    # The tables of registered kinds that are none of the above (atlas/kinds.py), by dataset name.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A dataset by name: one of the fields above or a registered kind's own table."""
+        return self.tables[name] if name in self.tables else getattr(self, name)
 
     @cached_property
     def _records(self) -> dict[str, tuple[tuple[dict, ...], dict[str, dict]]]:
@@ -75,7 +81,7 @@ class Atlas:
     def _indexed(self, table: str) -> tuple[tuple[dict, ...], dict[str, dict]]:
         hit = self._records.get(table)
         if hit is None:
-            rows = tuple(getattr(self, table).to_dict("records"))
+            rows = tuple(self.table(table).to_dict("records"))
             hit = self._records[table] = (rows, {r["id"]: r for r in rows if "id" in r})
         return hit
 
@@ -227,6 +233,19 @@ def with_points(df: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=geometry, crs=4326)
 
 
+def kind_tables(data_dir: Path, ctx: Context) -> dict[str, pd.DataFrame]:
+    """The tables of registered kinds that have a schema of their own (atlas/kinds.py): checked
+    against it, rows with lat/lon as points."""
+    from atlas.kinds import KINDS
+
+    out = {}
+    for kind in KINDS.values():
+        if kind.schema is not None and kind.dataset:
+            df = load_table(data_dir, kind.schema, ctx)
+            out[kind.dataset] = with_points(df) if {"lat", "lon"} <= set(df.columns) else df
+    return out
+
+
 def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_dir: Path = STATIC_DIR) -> Atlas:
     """Everything the app shows, validated against data/ and the boundary layers (geo_dir: the
     data dir's geo/ unless given)."""
@@ -272,6 +291,7 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
 
     load_table(data_dir, SYNONYMS, ctx)
     atlas = Atlas(
+        tables=kind_tables(data_dir, ctx),
         taxonomy=taxonomy,
         industry_sectors=industry,
         clusters=clusters,

@@ -29,10 +29,8 @@ FUZZY_MIN, PREFIX_MIN = 4, 4  # letters a query needs before it may be a slip or
 MAX_RESULTS = 25
 MAX_WORDS = 5  # words of a query looked up one by one (each must be somewhere in the entry)
 MAX_SPAN = 6  # longest run of words indexed inside a name (a whole name is always indexed)
-# What each kind of result is called, in the order results of equal score are listed (ic first):
-# the kinds that ENTRIES (below) makes entries for.
-SEARCHED = ("ic", "z", "cc", "org", "ev", "esp", "prj", "pl")
-KINDS = {code: kinds.KINDS[code].label.lower() for code in SEARCHED}
+# Which kinds are searched, with which entries, and how results of equal score are ordered:
+# atlas/kinds.py (Kind.searched, Kind.search_entries, Kind.search_rank).
 # How a query sits in a name: all of it, its start, words inside it, a word's start, a slip.
 WHOLE, START, INSIDE, WORD_START, WORD_INSIDE = 100.0, 96.0, 92.0, 90.0, 86.0
 FUZZY_WEIGHT = 0.9
@@ -42,7 +40,7 @@ AND_PENALTY = 6.0  # several words found apart in one entry rank after the same 
 @dataclass(frozen=True)
 class Entry:
     key: str  # "ic:IC048"
-    kind: str  # KINDS value
+    kind: str  # what it is (its kind's label, lower case: kind_name())
     title: str  # what it is
     subtitle: str  # where it is
     label: str  # "what · where", unique in the index
@@ -190,7 +188,13 @@ def _initialisms(name: str) -> list[str]:
     return out
 
 
-def _seat_entries() -> list[Entry]:
+def kind_name(code: str) -> str:
+    """What a result of this kind is called ("industrial cluster")."""
+    return kinds.label(code).lower()
+
+
+def seat_entries(atlas) -> list[Entry]:
+    """Every prefecture and county by its division seat (its Chinese name, romanised where it is)."""
     from atlas.uploads import romanise  # the gazetteer's English for a division
     from geo.boundaries import load_seats  # local: only the search needs every division seat
 
@@ -205,7 +209,7 @@ def _seat_entries() -> list[Entry]:
         out.append(
             Entry(
                 f"pl:{r['adcode']}",
-                KINDS["pl"],
+                kind_name("pl"),
                 f"{r['name_zh']} {roman[r['name_zh']]}",
                 _where(*(roman[p] for p in parents)),
                 "",
@@ -242,7 +246,7 @@ def cluster_entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"ic:{r['id']}",
-                KINDS["ic"],
+                kind_name("ic"),
                 r["industry"],
                 _where(r["name_en"], _province(r["adcode"])),
                 "",
@@ -267,7 +271,7 @@ def zone_entries(atlas) -> list[Entry]:
     return [
         Entry(
             f"z:{r['id']}",
-            KINDS["z"],
+            kind_name("z"),
             r["name_en"],
             _where(r.get("city_en"), r.get("province_en")) or "China",
             "",
@@ -298,7 +302,7 @@ def city_cluster_entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"cc:{r['id']}",
-                KINDS["cc"],
+                kind_name("cc"),
                 f"{r['name_en']} city cluster",
                 where,
                 "",
@@ -312,7 +316,7 @@ def organisation_entries(atlas) -> list[Entry]:
     return [
         Entry(
             f"org:{r['id']}",
-            KINDS["org"],
+            kind_name("org"),
             r["name"],
             _where(r.get("city_en"), _abroad(r.get("country"))) or "China",
             "",
@@ -337,7 +341,7 @@ def event_entries(atlas) -> list[Entry]:
         out.append(
             Entry(
                 f"ev:{r['id']}",
-                KINDS["ev"],
+                kind_name("ev"),
                 r["title"],
                 _where(r.get("city_en"), _abroad(r.get("country")), r.get("date_text")),
                 "",
@@ -351,7 +355,7 @@ def partnership_entries(atlas) -> list[Entry]:
     return [
         Entry(
             f"esp:{r['id']}",
-            KINDS["esp"],
+            kind_name("esp"),
             r["acronym"] if phrase(r["acronym"]) == phrase(r["name"]) else f"{r['acronym']} — {r['name']}",
             "ESCP-4i partnership",
             "",
@@ -365,7 +369,7 @@ def project_entries(atlas) -> list[Entry]:
     return [
         Entry(
             f"prj:{r['id']}",
-            KINDS["prj"],
+            kind_name("prj"),
             r["acronym"] if phrase(r["acronym"]) == phrase(r["title"]) else f"{r['acronym']} — {r['title']}",
             " · ".join(x for x in (r.get("programme", ""), r.get("years_text", "")) if x) or "R&I project",
             "",
@@ -375,22 +379,30 @@ def project_entries(atlas) -> list[Entry]:
     ]
 
 
-# One function per kind: the entries search makes for it (the kinds registry may own this list).
-ENTRIES = {
-    "ic": cluster_entries,
-    "z": zone_entries,
-    "cc": city_cluster_entries,
-    "org": organisation_entries,
-    "ev": event_entries,
-    "esp": partnership_entries,
-    "prj": project_entries,
-    "pl": lambda atlas: _seat_entries(),
-}
+def row_entries(atlas, kind: kinds.Kind) -> list[Entry]:
+    """A kind without entries of its own: one per row, named by its ``search_names`` columns and
+    placed by its ``search_where`` columns."""
+    return [
+        Entry(
+            kinds.key_of(kind.code, r["id"]),
+            kind.label.lower(),
+            str(r.get(kind.search_names[0]) or r["id"]),
+            _where(*(r.get(c) for c in kind.search_where)) or "China",
+            "",
+            tuple(str(r.get(c) or "") for c in kind.search_names),
+        )
+        for r in atlas.records(kind.dataset)
+    ]
 
 
 def entries(atlas) -> list[Entry]:
-    """Everything the explorer can open, with its names, labels not yet made unique."""
-    return [e for code in SEARCHED for e in ENTRIES[code](atlas)]
+    """Everything the explorer can open, with its names, labels not yet made unique: each
+    searched kind's entries (atlas/kinds.py Kind.search_entries, one function per kind)."""
+    out: list[Entry] = []
+    for kind in kinds.searched():
+        make = kinds.resolve(kind.search_entries)
+        out += make(atlas) if make else row_entries(atlas, kind)
+    return out
 
 
 def unique_labels(items: list[Entry]) -> list[Entry]:
@@ -415,12 +427,11 @@ def build_search_index(atlas) -> SearchIndex:
 
 
 def search_index(atlas) -> SearchIndex:
-    return per_atlas(atlas, "search", build_search_index)
+    """One index per Atlas and set of searched kinds (a kind registered later is searched too)."""
+    return per_atlas(atlas, "search:" + ",".join(k.code for k in kinds.searched()), build_search_index)
 
 
 # --- the search --------------------------------------------------------------------------------------
-
-KIND_ORDER = list(KINDS.values())
 
 
 def _best(*found: dict[int, float]) -> dict[int, float]:
@@ -453,7 +464,8 @@ def search(atlas, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
         if s > 0
         for e in (index.entries[i],)
     ]
-    hits.sort(key=lambda h: (-h.score, KIND_ORDER.index(h.kind), h.label))
+    order = [k.label.lower() for k in kinds.searched()]
+    hits.sort(key=lambda h: (-h.score, order.index(h.kind) if h.kind in order else len(order), h.label))
     return hits[:limit]
 
 

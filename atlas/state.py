@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from atlas import kinds
 from atlas.page_params import Param, notice, parse
 
-LAYERS = ("clusters", "city_clusters", "zones", "cooperation", "provinces")
-DEFAULT_LAYERS = ("clusters", "city_clusters", "zones", "cooperation")
+# The map's layers and which are on by default: atlas/kinds.py (kinds.layer_codes(), kinds.default_layers()).
 NO_LAYERS = "none"  # written when every layer is off, read back as no layer
 BASEMAPS = ("outline", "tiles")
 MAX_QUERY = 80
@@ -42,7 +41,7 @@ class ViewState:
     provinces: tuple[str, ...] = ()
     city_clusters: tuple[str, ...] = ()
     q: str = ""
-    layers: tuple[str, ...] = DEFAULT_LAYERS
+    layers: tuple[str, ...] = field(default_factory=kinds.default_layers)
     basemap: str = "outline"
     sel: str = ""
     lat: float | None = None
@@ -102,7 +101,7 @@ def url_params(known: Known) -> list[Param]:
         Param("province", "choices", "province", known.provinces),
         Param("cc", "choices", "city cluster", known.city_clusters),
         Param("q", "text", "search", max_len=MAX_QUERY),
-        Param("layers", "choices", "layer", frozenset(LAYERS) | {NO_LAYERS}),
+        Param("layers", "choices", "layer", frozenset(kinds.layer_codes()) | {NO_LAYERS}),
         Param("basemap", "choice", "basemap", frozenset(BASEMAPS)),
         Param("sel", "choice", "selection", known.selectable),
         Param("lat", "float", "latitude", lo=-90, hi=90),
@@ -121,7 +120,7 @@ def view_from_url(
     if "q" in values:
         view["q"] = values["q"]
     if "layers" in values:
-        view["layers"] = tuple(v for v in LAYERS if v in values["layers"])
+        view["layers"] = tuple(v for v in kinds.layer_codes() if v in values["layers"])
     for key in ("basemap", "sel"):
         if key in values:
             view[key] = values[key]
@@ -146,7 +145,7 @@ def to_params(state: ViewState) -> dict[str, str]:
             out[key] = ",".join(getattr(state, attr))
     if state.q:
         out["q"] = state.q
-    if state.layers != DEFAULT_LAYERS:
+    if state.layers != kinds.default_layers():
         out["layers"] = ",".join(state.layers) or NO_LAYERS
     if state.basemap != "outline":
         out["basemap"] = state.basemap
@@ -216,7 +215,7 @@ def on_map_click(state: ExplorerState, map_key: str, count, properties: Mapping 
     state = replace(state, map_key=map_key, last_click=count)
     props = properties or {}
     key = kinds.key_of(str(props.get("kind")), str(props.get("id")))
-    if count > 0 and props.get("kind") in kinds.CLICKABLE and props.get("id"):
+    if count > 0 and props.get("kind") in kinds.clickable() and props.get("id"):
         state = replace(state, view=state.view.with_(sel=key), clicked=key)
     return state
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import yaml
 
+from atlas import kinds
 from atlas.filters import Filtered
 from atlas.load import Atlas, load_atlas
 from atlas.page_params import Param
 from atlas.paths import DATA_DIR, GEO_DIR, SEED_FILES
-from atlas.state import LAYERS, ViewState
+from atlas.state import ViewState
 from atlas.validate import DataFileError
 from geo.boundaries import LAYER_FILES, load_seats
 from geo.framing import fit, union
@@ -111,13 +112,8 @@ def load_tour(path: Path = TOUR_FILE) -> Tour:
 
 
 def selectable(atlas: Atlas) -> set[str]:
-    return (
-        {f"ic:{i}" for i in atlas.clusters["id"]}
-        | {f"cc:{i}" for i in atlas.city_clusters["id"]}
-        | {f"z:{i}" for i in atlas.zones["id"]}
-        | {f"ev:{i}" for i in atlas.events["id"]}
-        | {f"org:{i}" for i in atlas.organisations["id"]}
-    )
+    """What a step may select: the records of the kinds the tour can take (atlas/kinds.py)."""
+    return kinds.dataset_keys(atlas, lambda k: k.tour)
 
 
 def _names_a_source(source: str) -> bool:
@@ -149,9 +145,9 @@ def validate_tour(tour: Tour, atlas: Atlas) -> list[str]:
         where = f"step {n} ({s.id})"
         if s.sel and s.sel not in known:
             problems.append(f"{where}: nothing to select called {s.sel}")
-        bad = [l for l in s.layers if l not in LAYERS]
+        bad = [l for l in s.layers if l not in kinds.layer_codes()]
         if bad or not s.layers:
-            problems.append(f"{where}: layers must be some of {', '.join(LAYERS)} (got {list(s.layers)})")
+            problems.append(f"{where}: layers must be some of {', '.join(kinds.layer_codes())} (got {list(s.layers)})")
         for key, values in s.filters.items():
             if key not in FILTERS:
                 problems.append(f"{where}: unknown filter {key}")
@@ -182,7 +178,7 @@ def step_view(step: Step) -> ViewState:
     """The map view of a step: position, layers, filters and highlighted selection."""
     filters = {FILTERS[k]: tuple(v) for k, v in step.filters.items() if k in FILTERS}
     return ViewState(
-        layers=tuple(l for l in LAYERS if l in step.layers),
+        layers=tuple(l for l in kinds.layer_codes() if l in step.layers),
         sel=step.sel,
         lat=step.lat,
         lon=step.lon,
@@ -196,32 +192,20 @@ def step_counts(filtered: Filtered, view: ViewState) -> dict[str, int]:
     ``event_stops`` and ``offices`` split ``cooperation`` as the cooperation panel counts them."""
     orgs = filtered.organisations
     offices = int((orgs["category"] == "eu_support").sum())
-    shown = {
-        "clusters": len(filtered.clusters),
-        "zones": int(filtered.zones["lat"].notna().sum()),
-        "city_clusters": len(filtered.city_clusters),
-        "cooperation": len(filtered.events) + offices,
-        "event_stops": len(filtered.events),
-        "offices": offices,
-    }
+    shown = {**filtered.layer_counts(), "event_stops": len(filtered.events), "offices": offices}
     return {k: (v if LAYER_OF.get(k, k) in view.layers else 0) for k, v in shown.items()}
 
 
 def shown_places(filtered: Filtered, view: ViewState) -> list[tuple[str, tuple]]:
     """Every place the step's map shows, as (selection key, box): points of the shown layers and,
     when the step picks city clusters, their outlines (as step_counts counts them)."""
-    points = []
-    if "clusters" in view.layers:
-        points += [("ic", filtered.clusters)]
-    if "zones" in view.layers:
-        points += [("z", filtered.zones)]
-    if "cooperation" in view.layers:
-        orgs = filtered.organisations
-        points += [("ev", filtered.events), ("org", orgs[orgs["category"] == "eu_support"])]
     places = [
-        (f"{kind}:{r['id']}", (r["lon"], r["lat"], r["lon"], r["lat"]))
-        for kind, table in points
-        for r in table[["id", "lat", "lon"]].dropna().to_dict("records")
+        (f"{k.code}:{r['id']}", (r["lon"], r["lat"], r["lon"], r["lat"]))
+        for code in view.layers
+        for k in kinds.kinds_of(code)
+        if k.marker is not None and k.dataset in filtered.tables
+        for r in filtered.table(k.dataset).to_dict("records")
+        if k.marker.shows(r)
     ]
     if "city_clusters" in view.layers and view.city_clusters:
         places += [(f"cc:{i}", drop_specks(g).bounds) for i, g in filtered.city_clusters[["id", "geometry"]].values]
@@ -239,8 +223,7 @@ def frame_places(step: Step, atlas: Atlas, filtered: Filtered, view: ViewState) 
             geom = atlas.city_clusters.set_index("id").loc[ident, "geometry"]
             places.append((key, drop_specks(geom).bounds))
         else:
-            table = {"ic": atlas.clusters, "z": atlas.zones, "ev": atlas.events, "org": atlas.organisations}[kind]
-            r = table.set_index("id").loc[ident]
+            r = atlas.table(kinds.KINDS[kind].dataset).set_index("id").loc[ident]
             if r["lat"] == r["lat"]:
                 places.append((key, (r["lon"], r["lat"], r["lon"], r["lat"])))
     return places

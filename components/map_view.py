@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from streamlit_folium import st_folium
 
+from atlas import kinds
 from atlas.cache import SharedMemo, per_atlas
 from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
@@ -31,85 +32,48 @@ MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked_count", "last_active_drawing", "center", "zoom"]
 
 
-def cluster_points(atlas: Atlas, rows) -> list[dict]:
-    tax = atlas.taxonomy
-    return [
-        {
-            "kind": "ic",
-            "id": r["id"],
-            "lat": r["lat"],
-            "lon": r["lon"],
-            "colour": tax.colour(r["sector"]),
-            "label": ml.label_text(r["industry"], r["name_en"]),
-        }
-        for r in rows
-    ]
-
-
-def zone_sector(cell) -> str:
-    """The sector a zone is coloured by (its first; "" when the documents name none)."""
+def first_sector(cell) -> str:
+    """The sector a point is coloured by: the first its cell names ("" when the documents name none)."""
     return (split(cell if cell == cell else "") or [""])[0]
 
 
-def zone_points(atlas: Atlas, rows) -> list[dict]:
-    tax = atlas.taxonomy
+def colour_of(atlas: Atlas, marker: kinds.Marker, row: dict) -> str:
+    """A marker's colour rule (atlas/kinds.py Marker.colour) applied to a row."""
+    rule, _, column = marker.colour.partition(":")
+    return atlas.taxonomy.colour(first_sector(row.get(column, ""))) if rule == "sector" else marker.colour
+
+
+def kind_points(atlas: Atlas, kind: kinds.Kind, rows) -> list[dict]:
+    """The kind's rows that its marker draws, as points (kind, id, position, colour, tooltip)."""
+    m = kind.marker
     return [
         {
-            "kind": "z",
+            "kind": kind.code,
             "id": r["id"],
             "lat": r["lat"],
             "lon": r["lon"],
-            "colour": tax.colour(zone_sector(r["sectors"])),
-            "label": ml.label_text(r["name_en"], r.get("city_en", "")),
+            "colour": colour_of(atlas, m, r),
+            "label": ml.label_text(*(str(r.get(c) or "") for c in m.label)),
         }
         for r in rows
-        if r["lat"] == r["lat"]
+        if m.shows(r)
     ]
 
 
-def event_points(atlas: Atlas, rows) -> list[dict]:
-    return [
-        {
-            "kind": "ev",
-            "id": r["id"],
-            "lat": r["lat"],
-            "lon": r["lon"],
-            "colour": "#1F2933",
-            "label": ml.label_text(r["title"], r.get("date_text", ""), r.get("city_en", "")),
-        }
-        for r in rows
-    ]
-
-
-def organisation_points(atlas: Atlas, rows) -> list[dict]:
-    """EU support organisations (the offices on the ground); other organisations are not mapped."""
-    return [
-        {
-            "kind": "org",
-            "id": r["id"],
-            "lat": r["lat"],
-            "lon": r["lon"],
-            "colour": "#6B7785",
-            "label": ml.label_text(r["name"], r.get("city_en", "")),
-        }
-        for r in rows
-        if r["category"] == "eu_support" and r["lat"] == r["lat"]
-    ]
+def marked_kinds() -> tuple[kinds.Kind, ...]:
+    return tuple(k for k in kinds.KINDS.values() if k.marker is not None and k.dataset)
 
 
 def all_points(atlas: Atlas) -> dict[str, dict[str, dict]]:
-    """Every point the map can show, by table and id, made once per Atlas: a filter only picks."""
+    """Every point the map can show, by table and id, made once per Atlas: a filter only picks.
+    Kept per registry too: a kind registered later has points of its own."""
 
     def build(a: Atlas) -> dict[str, dict[str, dict]]:
-        tables = {
-            "clusters": cluster_points(a, a.records("clusters")),
-            "zones": zone_points(a, a.records("zones")),
-            "events": event_points(a, a.records("events")),
-            "organisations": organisation_points(a, a.records("organisations")),
-        }
+        tables = {k.dataset: kind_points(a, k, a.records(k.dataset)) for k in marked}
         return {name: {p["id"]: p for p in points} for name, points in tables.items()}
 
-    return per_atlas(atlas, "map_points", build)
+    marked = marked_kinds()
+    return per_atlas(atlas, "map_points:" + ",".join(k.code for k in marked), build)
 
 
 def picked(atlas: Atlas, table: str, ids) -> list[dict]:
@@ -145,41 +109,62 @@ def province_style(feature: dict) -> dict:
     }
 
 
+def _point_layer(layer: kinds.Layer, points: list[dict]) -> ml.LayerSpec:
+    """A layer's points, one marker shape per kind (atlas/kinds.py Marker)."""
+    shapes = {k.code: k.marker for k in kinds.kinds_of(layer.code) if k.marker is not None}
+    by_style: dict[tuple[str, int], list[dict]] = {}
+    for p in points:
+        m = shapes[p["kind"]]
+        by_style.setdefault((m.shape, m.size), []).append(p)
+    return ml.marker_layer(layer.toggle, by_style)
+
+
+def _legend(atlas: Atlas, filtered: Filtered, view: ViewState) -> ml.LayerSpec:
+    """Rows for the sectors the shown markers are coloured by, one for markers of a kind with no
+    sector named, then each shown layer's own rows."""
+    tax = atlas.taxonomy
+    shown: set[str] = set()
+    unsectored = []
+    for k in marked_kinds():
+        if k.layer.code not in view.layers or not k.marker.colour.startswith("sector:"):
+            continue
+        column = k.marker.colour.partition(":")[2]
+        firsts = {first_sector(r.get(column, "")) for r in filtered.table(k.dataset).to_dict("records")}
+        shown |= firsts - {""}
+        if "" in firsts:
+            unsectored.append((k.marker.shape, tax.colour(""), f"{k.label} with no sector named"))
+    return ml.legend_layer(
+        [(tax.colour(s), tax.label(s)) for s in tax.order if s in shown],
+        unsectored,
+        [row for layer in kinds.layers() if layer.code in view.layers for row in layer.legend],
+    )
+
+
 def _data_layers(atlas: Atlas, filtered: Filtered, view: ViewState) -> list[ml.LayerSpec]:
-    layers = []
-    cluster_ids, zone_ids, _cc, event_ids, org_ids = filtered.ids
+    """The layers on (atlas/kinds.py: areas and shading below, markers above), then the legend."""
+    shown = [layer for layer in kinds.layers() if layer.code in view.layers]
     # Points sharing a seat (across layers: a zone and an EEN office in one city) are fanned out.
     points = ml.spread_colocated(
-        (picked(atlas, "clusters", cluster_ids) if "clusters" in view.layers else [])
-        + (picked(atlas, "zones", zone_ids) if "zones" in view.layers else [])
-        + (
-            picked(atlas, "events", event_ids) + picked(atlas, "organisations", org_ids)
-            if "cooperation" in view.layers
-            else []
-        )
+        [
+            p
+            for layer in shown
+            if layer.draw == "points"
+            for k in kinds.kinds_of(layer.code)
+            if k.marker is not None and k.dataset in filtered.tables
+            for p in picked(atlas, k.dataset, filtered.table(k.dataset)["id"])
+        ]
     )
-    by_kind = {k: [p for p in points if p["kind"] in k] for k in (("ic",), ("z",), ("ev", "org"))}
-    if "provinces" in view.layers:
+    layers = []
+    if any(layer.draw == "province_shading" for layer in shown):
         layers.append(ml.polygon_layer("Province shading", province_shading(atlas, filtered), province_style))
-    if "city_clusters" in view.layers:
+    if any(layer.draw == "city_cluster_areas" for layer in shown):
         only = sorted(filtered.city_clusters["id"]) if view.city_clusters else None
         layers.append(ml.city_cluster_layer(only))
-    if "clusters" in view.layers:
-        layers.append(ml.circle_layer("Industrial clusters", by_kind[("ic",)]))
-    if "zones" in view.layers:
-        layers.append(ml.symbol_layer("Zones and parks", by_kind[("z",)], "atlas-zone"))
-    if "cooperation" in view.layers:
-        layers.append(ml.symbol_layer("EU-China cooperation", by_kind[("ev", "org")], "atlas-coop"))
-    tax = atlas.taxonomy
-    shown = set(filtered.clusters["sector"]) if "clusters" in view.layers else set()
-    unsectored = None
-    if "zones" in view.layers:
-        firsts = [zone_sector(s) for s in filtered.zones.dropna(subset=["lat"])["sectors"]]
-        shown |= set(firsts) - {""}
-        unsectored = tax.colour("") if "" in firsts else None
-    layers.append(
-        ml.legend_layer([(tax.colour(s), tax.label(s)) for s in tax.order if s in shown], view.layers, unsectored)
-    )
+    for layer in shown:
+        if layer.draw == "points":
+            codes = {k.code for k in kinds.kinds_of(layer.code)}
+            layers.append(_point_layer(layer, [p for p in points if p["kind"] in codes]))
+    layers.append(_legend(atlas, filtered, view))
     return layers
 
 

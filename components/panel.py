@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas import kinds
 from atlas.cache import per_atlas
 from atlas.drilldown import REASON_LABELS, Cooperation, Detail, PolicyMatch, detail
 from atlas.kinds import label as kind_label
@@ -106,9 +107,9 @@ def render_panel(atlas: Atlas, key: str | None, d: Detail | None = None, example
     if not key:
         st.subheader("Click anything on the map")
         st.write(
-            "A cluster, zone, city cluster or cooperation marker opens here with what the "
-            "documents say about it: facts, the policies that apply and the EU-China "
-            "cooperation around it, each with its source."
+            f"Any {kinds.clickable_text()} on the map opens here with what the documents say "
+            "about it: facts, the policies that apply and the EU-China cooperation around it, "
+            "each with its source."
         )
         if examples:
             _start_here(atlas)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas import kinds
 from atlas.filters import filter_atlas
 from atlas.page_params import Param
-from atlas.partners.index import GROUPS
+from atlas.partners.index import groups as result_groups
 from atlas.partners.query import EXAMPLES, MAX_TEXT
 from atlas.partners.scoring import Found, Result, results_table
 from atlas.partners.shortlist import MAX_SHORTLIST, encode_shortlist, shortlist_docs, shortlist_table
@@ -25,7 +26,6 @@ QUERY, SECTORS = "pf_q", "pf_sectors"  # widget keys (Streamlit drops them on ot
 SAVED = "_pf_saved"
 EMPTY = {SHORTLIST: [], QUERY: "", SECTORS: []}
 VISIBLE = 6  # cards per group; the rest are listed compactly
-MAP_KINDS = ("ic", "z", "cc", "ev", "org")  # what the explorer can open
 TABS = (
     ("Industrial clusters", ("clusters",)),
     ("Zones and parks", ("zones",)),
@@ -33,6 +33,15 @@ TABS = (
     ("EU instruments", ("partnerships", "projects", "events", "support")),
     ("Chinese organisations", ("organisations",)),
 )
+
+
+def tabs_of_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """TABS, then a tab per other group the finder has (a kind registered in atlas/kinds.py)."""
+    named = {g for _, gs in TABS for g in gs}
+    heads = result_groups()
+    return TABS + tuple((heads[g], (g,)) for g in heads if g not in named)
+
+
 HOW_TO_READ = (
     "How to read this: results are ranked by how directly they match. A NACE code or a product "
     "word counts most, a sector less, a mention in a description least; several matching words "
@@ -197,7 +206,7 @@ def _card(r: Result, shortlist: list[str], prefix: str) -> None:
         main.caption("Source: " + source_md(r.source))
         with side:
             _shortlist_button(r.key, shortlist, prefix)
-            if r.key.split(":", 1)[0] in MAP_KINDS:
+            if r.key.split(":", 1)[0] in kinds.map_kinds():  # what the explorer can open
                 map_link("Map", sel=r.key)
 
 
@@ -221,7 +230,7 @@ def _shortlist_button(key: str, shortlist: list[str], prefix: str, label: str = 
 def first_tab(found: Found) -> int:
     """The tab to open: the one holding the best match (ELBE opens on the EU instruments, not on a
     city cluster whose description says "give"); services open to every sector do not count."""
-    best = [found.best(groups) for _label, groups in TABS]
+    best = [found.best(groups) for _label, groups in tabs_of_groups()]
     return best.index(max(best)) if max(best) > 0 else 0
 
 
@@ -243,20 +252,21 @@ def render_results(atlas, found: Found) -> None:
         )
     st.caption(md(_read_as(found, atlas)))
     shortlist = st.session_state[SHORTLIST]
-    labels = [f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in TABS]
+    tabbed = tabs_of_groups()
+    labels = [f"{label} ({sum(len(found.groups[g]) for g in groups)})" for label, groups in tabbed]
     tabs = st.tabs(labels, default=labels[first_tab(found)])
-    for tab, (_label, groups) in zip(tabs, TABS, strict=False):
+    for tab, (_label, groups) in zip(tabs, tabbed, strict=False):
         with tab:
             for g in groups:
                 results = found.groups[g]
                 if len(groups) > 1:
-                    st.subheader(f"{GROUPS[g]} ({len(results)})", anchor=False)
+                    st.subheader(f"{result_groups()[g]} ({len(results)})", anchor=False)
                 if not results:
                     st.write("Nothing here fits this search.")
                 for r in results[:VISIBLE]:
                     _card(r, shortlist, f"pf_{g}")
                 if len(results) > VISIBLE:
-                    with st.expander(f"{len(results) - VISIBLE} more {GROUPS[g].lower()}"):
+                    with st.expander(f"{len(results) - VISIBLE} more {result_groups()[g].lower()}"):
                         for r in results[VISIBLE:]:
                             _shortlist_button(r.key, shortlist, f"pf_more_{g}", label=r.label)
                             st.caption(md(r.reasons[0] if r.reasons else ""))
@@ -339,7 +349,7 @@ def render_shortlist(atlas) -> None:
         key="partner_map",
         extra_layers=shortlist_layers(atlas, keys),
     )
-    mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(GROUPS["city_clusters"]).sum())
+    mapped = int(table["lat"].notna().sum()) + int(table["group"].eq(result_groups()["city_clusters"]).sum())
     st.caption(
         f"How to read this: {mapped} of {len(table)} shortlisted items are on the map, ringed in "
         "orange (colour = sector; city clusters outlined); small circles are all top-100 industrial "

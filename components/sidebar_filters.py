@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas import kinds
 from atlas.load import Atlas
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.search import MAX_RESULTS, search
-from atlas.state import LAYERS, ViewState
+from atlas.state import ViewState
 from components import explorer_session as session
-
-LAYER_LABELS = {
-    "clusters": "Top-100 industrial clusters (2010)",
-    "city_clusters": "19 city clusters",
-    "zones": "High-tech zones and parks",
-    "cooperation": "EU-China cooperation",
-    "provinces": "Province shading (clusters per province)",
-}
 
 
 def render_filters(atlas: Atlas, view: ViewState) -> None:
@@ -81,8 +74,8 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
     sb.header("Layers")
     sb.pills(
         "Layers",
-        LAYERS,
-        format_func=LAYER_LABELS.get,
+        kinds.layer_codes(),
+        format_func=kinds.layer_labels().get,
         selection_mode="multi",
         key="f_layers",
         on_change=session.widget_changed,

@@ -4,8 +4,9 @@ import pytest
 
 from atlas.drilldown import city_cluster_detail, cluster_detail, detail, policies_for, zone_detail
 from atlas.filters import filter_atlas
+from atlas.kinds import default_layers
 from atlas.search import search
-from atlas.state import DEFAULT_LAYERS, Known, ViewState, to_params, view_from_url
+from atlas.state import Known, ViewState, to_params, view_from_url
 from components.text import h, md, safe_url
 
 
@@ -109,7 +110,7 @@ def test_view_round_trips_through_the_url(known):
 
 def test_default_view_has_an_empty_url():
     assert to_params(ViewState()) == {}
-    assert ViewState().layers == DEFAULT_LAYERS
+    assert ViewState().layers == default_layers() == ("clusters", "city_clusters", "zones", "cooperation")
 
 
 @pytest.mark.parametrize(
@@ -289,7 +290,7 @@ def test_the_map_legend_lists_the_sectors_and_symbols_in_view(atlas):
     assert ml.html.escape(tax.label("automotive")) in legend and tax.colour("automotive") in legend
     assert ml.html.escape(tax.label("textiles")) in legend and tax.label("health") not in legend
     assert "High-tech zone or park" in legend and "city cluster" not in legend and "EU-China" not in legend
-    assert "<script>" not in ml.legend_html([("#000000", "<script>x</script>")], ())
+    assert "<script>" not in ml.legend_html([("#000000", "<script>x</script>")])
 
     zones_only = ViewState(layers=("zones", "provinces"))  # zones are coloured by their first sector
     groups = [layer.group() for layer in data_layers(atlas, filter_atlas(atlas, zones_only), zones_only)]

@@ -11,9 +11,9 @@ from conftest import run_page as run_page_at
 from streamlit.testing.v1 import AppTest
 
 from atlas.filters import filter_atlas
+from atlas.kinds import layer_codes
 from atlas.page_params import parse
 from atlas.paths import DATA_DIR, GEO_DIR
-from atlas.state import LAYERS
 from atlas.tour import (
     BOUNDARY_FILES,
     MAX_STEPS,
@@ -62,7 +62,7 @@ def test_tour_file_validates_against_the_data(atlas, tour):
     known = selectable(atlas)
     for step in tour.steps:
         assert not step.sel or step.sel in known
-        assert step.layers and set(step.layers) <= set(LAYERS)
+        assert step.layers and set(step.layers) <= set(layer_codes())
         assert re.search(r"\d{3}_[0-9a-f]{16}\.txt|shared/reference/|https?://", step.source), step.id
     assert any(s.sel == "ic:IC048" for s in tour.steps)  # the drill-down step
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from atlas import nace
+from atlas import kinds, nace
 from atlas.cache import per_atlas
 from atlas.drilldown import split
 from atlas.normalise import contains_words, phrase, website_name
@@ -101,7 +101,7 @@ def _where(rec: dict) -> dict:
     }
 
 
-def _cluster_docs(atlas) -> list[Doc]:
+def cluster_docs(atlas) -> list[Doc]:
     products = atlas.industry_sectors.set_index("industry")
     docs = []
     for r in atlas.clusters.to_dict("records"):
@@ -125,7 +125,7 @@ def _cluster_docs(atlas) -> list[Doc]:
     return docs
 
 
-def _zone_docs(atlas) -> list[Doc]:
+def zone_docs(atlas) -> list[Doc]:
     return [
         Doc(
             f"z:{r['id']}",
@@ -179,7 +179,7 @@ def local_cluster_ties(text: str, phrases: dict[str, set[str]], labels: dict) ->
     return ties
 
 
-def _city_cluster_docs(atlas) -> list[Doc]:
+def city_cluster_docs(atlas) -> list[Doc]:
     phrases, labels = industry_phrases(atlas), atlas.taxonomy.labels
     docs = []
     for r in atlas.city_clusters.to_dict("records"):
@@ -268,7 +268,7 @@ def _project_docs(atlas) -> list[Doc]:
     ]
 
 
-def _event_docs(atlas) -> list[Doc]:
+def event_docs(atlas) -> list[Doc]:
     """One result per event (a mission's stops share an ``event_group``)."""
     docs = []
     partnerships = atlas.partnerships.to_dict("records")
@@ -307,7 +307,7 @@ def _event_docs(atlas) -> list[Doc]:
     return docs
 
 
-def _organisation_docs(atlas) -> list[Doc]:
+def organisation_docs(atlas) -> list[Doc]:
     docs = []
     for r in atlas.organisations.to_dict("records"):
         support = r["category"] == "eu_support"
@@ -371,15 +371,8 @@ class PartnerIndex:
 
 def build_partner_index(atlas) -> PartnerIndex:
     tax = atlas.taxonomy
-    docs = (
-        _cluster_docs(atlas)
-        + _zone_docs(atlas)
-        + _city_cluster_docs(atlas)
-        + _partnership_docs(atlas)
-        + _project_docs(atlas)
-        + _event_docs(atlas)
-        + _organisation_docs(atlas)
-    )
+    docs = [d for kind in kinds.KINDS.values() if kind.partner for d in kind_docs(atlas, kind)]
+    docs += _partnership_docs(atlas) + _project_docs(atlas)
     labels = tax.labels
     aliases = {s: {phrase(s), phrase(labels[s])} for s in tax.order}
     firsts = {s: phrase(re.split(r"[&,]", labels[s])[0]) for s in tax.order}
@@ -406,5 +399,41 @@ def build_partner_index(atlas) -> PartnerIndex:
 
 
 def partner_index(atlas) -> PartnerIndex:
-    """One index per loaded Atlas."""
-    return per_atlas(atlas, "partner_finder", build_partner_index)
+    """One index per loaded Atlas and set of kinds the finder takes (atlas/kinds.py)."""
+    taken = ",".join(k.code for k in kinds.KINDS.values() if k.partner)
+    return per_atlas(atlas, "partner_finder:" + taken, build_partner_index)
+
+
+def groups() -> dict[str, str]:
+    """The finder's result groups (key -> heading): GROUPS, then each other kind it takes, by
+    its dataset."""
+    out = dict(GROUPS)
+    for k in kinds.KINDS.values():
+        if k.partner and k.dataset and k.dataset not in out:
+            out[k.dataset] = k.plural[:1].upper() + k.plural[1:]
+    return out
+
+
+def kind_docs(atlas, kind) -> list[Doc]:
+    """The kind's own records (Kind.partner_docs), or one per row: its names, places, sectors,
+    codes and source."""
+    make = kinds.resolve(kind.partner_docs)
+    if make is not None:
+        return make(atlas)
+    return [
+        Doc(
+            kinds.key_of(kind.code, r["id"]),
+            kind.dataset,
+            str(r.get(kind.search_names[0]) or r["id"]),
+            ", ".join(str(r.get(c)) for c in kind.search_where if r.get(c)),
+            _fields(r, *kind.search_names),
+            _texts(r, "description"),
+            _places(*(r.get(c) for c in kind.search_where)),
+            set(split(r.get(kind.sector_column))),
+            r.get("source", ""),
+            nace.codes(r["nace"]) if r.get("nace") else [],
+            priority=set(split(r.get(kind.priority_column))),
+            **_where(r),
+        )
+        for r in atlas.records(kind.dataset)
+    ]

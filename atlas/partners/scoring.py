@@ -16,7 +16,8 @@ import pandas as pd
 from atlas import nace
 from atlas.drilldown import haversine_km, split
 from atlas.normalise import contains_words, phrase
-from atlas.partners.index import GENERAL_ORG, GROUPS, Doc, PartnerIndex, partner_index
+from atlas.partners.index import GENERAL_ORG, Doc, PartnerIndex, partner_index
+from atlas.partners.index import groups as result_groups
 from atlas.partners.query import Query, suggestions
 from atlas.partners.synonyms import code_fit
 
@@ -300,7 +301,7 @@ def _service_evidence(index: PartnerIndex, evidence: dict, anchors: list[Result]
 def find_partners(atlas, query: Query) -> Found:
     """Everything that fits the query, grouped and ranked; empty groups when nothing does."""
     index = partner_index(atlas)
-    groups: dict[str, list[Result]] = {g: [] for g in GROUPS}
+    groups: dict[str, list[Result]] = {g: [] for g in result_groups()}
     if query.empty:
         return Found(query, groups, suggestions(atlas, ""))
     evidence = {d.key: _score(d, query, index) for d in index.docs}
@@ -310,11 +311,11 @@ def find_partners(atlas, query: Query) -> Found:
         return _rank([_result(d, evidence[d.key]) for d in docs])
 
     _contains_evidence(index, evidence, ranked("clusters"), atlas)
-    first = {g: ranked(g) for g in GROUPS if g != "support"}
+    first = {g: ranked(g) for g in result_groups() if g != "support"}
     if any(first.values()):
         anchors = _strong(first["clusters"]) + _strong(first["zones"])
         _service_evidence(index, evidence, sorted(anchors, key=lambda r: -r.score))
-    groups = {g: ranked(g) for g in GROUPS}
+    groups = {g: ranked(g) for g in result_groups()}
     found = Found(query, groups, [])
     if not found.total or query.unmatched:
         found.suggestions = suggestions(atlas, " ".join(query.unmatched))
@@ -325,7 +326,7 @@ def results_table(found: Found) -> pd.DataFrame:
     """All results as rows (for the CSV download), with why and source."""
     rows = [
         {
-            "group": GROUPS[g],
+            "group": result_groups()[g],
             "key": r.key,
             "name": r.title,
             "details": r.subtitle,

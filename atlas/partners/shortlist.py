@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atlas.partners.index import GROUPS, Doc, partner_index
+from atlas.partners.index import Doc, groups, partner_index
 
 MAX_SHORTLIST = 40
 
@@ -39,7 +39,7 @@ def shortlist_table(atlas, keys: list[str]) -> pd.DataFrame:
         rows.append(
             {
                 "key": d.key,
-                "group": GROUPS[d.group],
+                "group": groups()[d.group],
                 "name": d.title,
                 "details": d.subtitle,
                 "sectors": "; ".join(atlas.taxonomy.label(s) for s in sorted(d.sectors)),

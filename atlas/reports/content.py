@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas import kinds
 from atlas.counts import event_count
 from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, haversine_km, policies_for, split
 from atlas.figures import (
@@ -34,12 +35,12 @@ from atlas.provenance import citation, parts, readable
 from atlas.reports.static_map import CHINA_BBOX, MapPoint, MapSpec, bbox_of
 from geo.boundaries import load_layer, load_seats
 
+# What a brief can be about: a province, a sector, or a kind of place the brief takes (atlas/kinds.py Kind.brief).
 SCOPE_KINDS = {
     "province": "Province",
-    "cc": "City cluster",
+    "cc": kinds.label("cc"),
     "sector": "Sector",
-    "ic": "Industrial cluster",
-    "z": "Zone or park",
+    **{k.code: k.label for k in kinds.KINDS.values() if k.brief and k.code != "cc"},
 }
 TABLE4 = "001_9852d4d85712b810.txt Table 4"
 EVENT_COLOUR = "#1F2933"  # cooperation triangles, as on the explorer map
