@@ -53,6 +53,9 @@ def chromium_path() -> str:
 
 
 def free_port() -> int:
+    """A free loopback port, or ATLAS_TEST_PORT when set (a machine that gives each runner its ports)."""
+    if os.environ.get("ATLAS_TEST_PORT"):
+        return int(os.environ["ATLAS_TEST_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
