@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from atlas.figures import records_as_of
 from atlas.load import Atlas
 
 LABELS = {
@@ -30,6 +31,26 @@ def stops_of_events(events: pd.DataFrame) -> str:
     """'36 stops of 31 events', or '12 events' when every event has one stop."""
     n, stops = event_count(events), len(events)
     return f"{stops} stops of {n} events" if stops != n else f"{n} events"
+
+
+def event_years(events: pd.DataFrame) -> str:
+    """The years the events were held, '2014–2019': the years the event count is for."""
+    years = sorted(set(events["year"].dropna().astype(int)))
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def totals_as_of(atlas: Atlas) -> dict[str, str]:
+    """What each headline count is for, keyed as LABELS: the years the events were held, else the
+    dates of the documents the records come from ("2019 briefing, ECCP country page")."""
+    return {
+        "partnerships": records_as_of(atlas.partnerships["source"]),
+        "projects": records_as_of(atlas.projects["source"]),
+        "events": event_years(atlas.events),
+        "organisations": records_as_of(atlas.organisations["source"]),
+        "success_stories": records_as_of(s.get("source", "") for s in atlas.success_stories),
+    }
 
 
 def totals(atlas: Atlas) -> dict[str, int]:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import counts
+from atlas.counts import event_years
 from atlas.drilldown import detail, years_text
 from atlas.figures import records_as_of, with_as_of
 from atlas.filters import Filtered
@@ -274,14 +275,6 @@ def _policies_panel(atlas: Atlas) -> None:
             f"Cluster policy maturity index ({label}); no total score is given. Source: "
             + source_md(" | ".join(dict.fromkeys(m["source"])))
         )
-
-
-def event_years(events: pd.DataFrame) -> str:
-    """The years the events were held, '2014–2019': the years the event count is for."""
-    years = sorted(set(events["year"].dropna().astype(int)))
-    if not years:
-        return ""
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 def cooperation_metrics(atlas: Atlas, filtered: Filtered) -> list[tuple[str, int, str]]:

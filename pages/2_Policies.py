@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.cache import per_atlas
+from atlas.figures import records_as_of, with_as_of
 from atlas.policy_views import (
     KIND_LABEL,
     LEVEL_LABEL,
@@ -78,11 +79,12 @@ def policies_figure(a, which: str):
 data = policies_data(atlas)
 timeline, no_years = data["timeline"], data["undated"]
 cols = st.columns(4)
-cols[0].metric("Policies", len(policies))
-cols[1].metric("On the timeline", len(timeline))
-cols[2].metric("Cluster programmes", int((policies["kind"] == "cluster_programme").sum()))
+recorded = records_as_of(policies["source"])  # the policies the documents of these dates record
+cols[0].metric(with_as_of("Policies", recorded), len(policies))
+cols[1].metric(f"On the timeline ({TIMELINE_START}–{TIMELINE_END})", len(timeline))
+cols[2].metric(with_as_of("Cluster programmes", recorded), int((policies["kind"] == "cluster_programme").sum()))
 cols[3].metric(
-    "National · regional · local · EU-China",
+    with_as_of("National · regional · local · EU-China", recorded),
     " · ".join(str(int((policies["level"] == lv).sum())) for lv in ("national", "regional", "local", "eu_china")),
 )
 

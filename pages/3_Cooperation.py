@@ -11,6 +11,7 @@ import streamlit as st
 
 from atlas import counts
 from atlas.exports import source_line
+from atlas.figures import with_as_of
 from atlas.filters import filter_atlas
 from atlas.state import ViewState
 from components import cooperation_views as V
@@ -40,9 +41,10 @@ st.write(
     "and matchmaking — and the organisations that help, as recorded in the ECCP documents."
 )
 m = st.columns(len(counts.LABELS))
+as_of = counts.totals_as_of(atlas)
 for col, (what, label) in zip(m, counts.LABELS.items(), strict=False):
     col.metric(
-        label,
+        with_as_of(label, as_of[what]),
         total[what],
         help=f"{counts.stops_of_events(events)}: a mission to three cities is one event" if what == "events" else None,
     )

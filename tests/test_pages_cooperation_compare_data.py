@@ -40,7 +40,8 @@ def run_page(name: str, **params) -> AppTest:
 
 
 def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """A metric's value by its label without the year or document date it ends with."""
+    return next(m.value for m in at.metric if label in (m.label, re.sub(r" \([^()]*\)$", "", m.label)))
 
 
 def markdown_text(at: AppTest) -> str:
@@ -381,6 +382,14 @@ def test_cooperation_page_shows_every_section_with_its_counts(atlas):
     assert metric(at, "R&I projects") == str(len(atlas.projects))
     assert metric(at, "Events and missions") == str(atlas.events["event_group"].nunique())
     assert metric(at, "Organisations") == str(len(atlas.organisations))
+    # every count says what it is for: the events' years, the other records' document dates
+    labels = {m.label for m in at.metric}
+    years = sorted(atlas.events["year"].dropna().astype(int))
+    assert f"Events and missions ({years[0]}–{years[-1]})" in labels
+    assert all(
+        re.search(r"\((?:[^()]*\b(?:19|20)\d{2}\b|[^()]*(?:briefings?|page|Paper|factsheet))[^()]*\)$", x)
+        for x in labels
+    ), labels
     captions = " ".join(c.value for c in at.caption)
     missing = atlas.partnerships["smes"].isna().sum()
     assert f"For the other {missing}" in captions

@@ -409,7 +409,12 @@ def test_policies_page_renders_and_filters_its_cards(atlas, raw_policies):
     at = open_page("pages/2_Policies.py")
     assert [t.value for t in at.title] == ["Policies"]
     assert [h.value for h in at.header] == ["Timeline 1978 → 2035"]  # only the open tab runs
-    m = dict(metrics(at))
+    labels = [label for label, _ in metrics(at)]  # each count says the years or documents it is for
+    assert all(
+        re.search(r"\((?:[^()]*\b(?:19|20)\d{2}\b|[^()]*(?:briefings?|page|Paper|factsheet))[^()]*\)$", x)
+        for x in labels
+    ), labels
+    m = {re.sub(r" \([^()]*\)$", "", label): value for label, value in metrics(at)}
     assert m["Policies"] == str(len(raw_policies))
     assert m["On the timeline"] == str(sum(bool(p["year_start"] or p["year_end"]) for p in raw_policies))
     assert "Cluster policy maturity" in [h.value for h in open_tab(at, "pol_view", "Cluster policy maturity").header]
