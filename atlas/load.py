@@ -282,6 +282,8 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
 
     policies = read_yaml(data_dir, S.POLICIES)
     validate_records(policies, S.POLICIES, ctx)
+    events = with_points(to_numbers(load_table(data_dir, S.EVENTS, ctx), ("year",), integer=True))
+    ctx.ids["event"] = frozenset(events["id"])  # what the success stories' related_events name
     success = read_yaml(data_dir, S.SUCCESS_STORIES)
     validate_records(success, S.SUCCESS_STORIES, ctx)
     validate_records(read_yaml(data_dir, S.TOUR), S.TOUR, ctx)
@@ -302,7 +304,7 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
         policy_maturity=to_numbers(load_table(data_dir, S.POLICY_MATURITY, ctx), ("score", "max_score")),
         partnerships=to_numbers(load_table(data_dir, S.PARTNERSHIPS, ctx), ("smes", "partners"), integer=True),
         projects=to_numbers(load_table(data_dir, S.PROJECTS, ctx), ("start_year", "end_year"), integer=True),
-        events=with_points(to_numbers(load_table(data_dir, S.EVENTS, ctx), ("year",), integer=True)),
+        events=events,
         organisations=with_points(load_table(data_dir, S.ORGANISATIONS, ctx)),
         success_stories=success,
         sector_figures=load_table(data_dir, S.SECTOR_FIGURES, ctx),

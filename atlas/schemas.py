@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from atlas.validate import Column as C
@@ -246,13 +248,84 @@ PROJECTS = Schema(
     ),
 )
 
+
+def _text(value) -> str | None:
+    return None if isinstance(value, str) else f"{value!r} is not text"
+
+
+def _identifier(value) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9_]+", value):
+        return f"{value!r} is not an id (lower-case letters, digits and _)"
+    return None
+
+
+def _texts(value) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"{str(value)[:60]!r} is not a list of texts"
+    return None
+
+
+def _mapping(value) -> str | None:
+    return None if isinstance(value, dict) else f"{str(value)[:60]!r} is not a mapping (name: …, role: …)"
+
+
+def _parties(value) -> str | None:
+    """A story's partners: a list of mappings, each with a name."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return f"{str(value)[:60]!r} is not a list of partners (each with name: …)"
+    for n, party in enumerate(value, start=1):
+        if not isinstance(party.get("name"), str) or not party["name"].strip():
+            return f"partner {n} has no name"
+    return None
+
+
+def _story_places(df: pd.DataFrame, ctx: Context):
+    """Each located partner's division code and method, as for every other point of the atlas."""
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        for fieldname in ("chinese_partners", "other_parties"):
+            for n, party in enumerate(rec.get(fieldname) or [], start=1):
+                code = party.get("adcode")
+                if code is not None and (
+                    not re.fullmatch(r"\d{6}", str(code)) or (ctx.adcodes and code not in ctx.adcodes)
+                ):
+                    yield i, fieldname, f"partner {n}: {code!r} is not a current division code in data/geo"
+                method = party.get("location_method")
+                if method is not None and method not in LOCATION_METHODS:
+                    yield i, fieldname, f"partner {n}: {method!r} is not one of {', '.join(LOCATION_METHODS)}"
+
+
+def _story_events(df: pd.DataFrame, ctx: Context):
+    """Related events are events of cooperation/events.csv, each named once."""
+    known = ctx.ids.get("event", frozenset())
+    for i, events in enumerate(df.get("related_events", pd.Series(dtype=object)), start=1):
+        events = events if isinstance(events, list) else []
+        for e in events:
+            if e not in known:
+                yield i, "related_events", f"{e!r} is not a known event id"
+        twice = sorted({e for e in events if events.count(e) > 1})
+        if twice:
+            yield i, "related_events", f"{', '.join(map(repr, twice))} named twice"
+
+
+STORY_TEXTS = ("cooperation_type", "sector_text", "context", "objective", "policy_support", "years", "lessons", "note")
 SUCCESS_STORIES = Schema(
     "cooperation/success_stories.yaml",
     (
-        C("id", required=True),
-        C("title", required=True),
+        C("id", required=True, check=_identifier),
+        C("title", required=True, check=_text),
+        *(C(name, check=_text) for name in STORY_TEXTS),
+        C("sector", "sector"),
+        C("priority_sector", "priority"),
+        C("eu_partners", check=_parties),
+        C("chinese_partners", check=_parties),
+        C("other_parties", check=_parties),
+        C("activities", check=_texts),
+        C("outcomes", check=_texts),
+        C("related_events", check=_texts),
+        C("contact", check=_mapping),
         SOURCE,
     ),
+    extra=(_story_places, _story_events),
 )
 
 POLICY_LEVELS = ("national", "regional", "local", "cluster", "eu_china")

@@ -479,6 +479,37 @@ def test_a_deliberate_change_is_accepted_once_the_manifest_is_rewritten(tmp_path
     assert len(load_atlas(data_dir=data, static_dir=static).projects)
 
 
+STORY_EDITS = {  # a deliberate edit gone wrong: the manifest is rewritten, the checks still refuse it
+    "id not an id": (lambda r: r[0].update(id=5), "id"),
+    "duplicate id": (lambda r: r[1].update(id=r[0]["id"]), "id"),
+    "a copy of a story appended": (lambda r: r.append(dict(r[0])), "id"),
+    "title a list": (lambda r: r[0].update(title=["a"]), "title"),
+    "years a number": (lambda r: r[0].update(years=2018), "years"),
+    "partners a text": (lambda r: r[0].update(eu_partners="CLARA"), "eu_partners"),
+    "a partner without a name": (lambda r: r[0]["chinese_partners"][0].pop("name"), "chinese_partners"),
+    "activities a text": (lambda r: r[0].update(activities="did things"), "activities"),
+    "unknown sector": (lambda r: r[0].update(sector="nonsense"), "sector"),
+    "bad division code": (lambda r: r[0]["chinese_partners"][0].update(adcode="99"), "chinese_partners"),
+    "contact a text": (lambda r: r[0].update(contact="Olivier"), "contact"),
+    "unknown related event": (lambda r: r[0].update(related_events=["ev_nope"]), "related_events"),
+    "related event twice": (lambda r: r[0]["related_events"].append(r[0]["related_events"][0]), "related_events"),
+}
+
+
+@pytest.mark.parametrize("how", STORY_EDITS)
+def test_a_success_story_of_the_wrong_shape_is_refused_even_with_the_manifest_rewritten(tmp_path, how):
+    edit, fieldname = STORY_EDITS[how]
+    data, geo, static = copies(tmp_path)
+    _edit_records(edit)(data / "cooperation" / "success_stories.yaml")
+    M.write(data, static)  # as after `python -m atlas.manifest --write`: only the checks stand
+    with pytest.raises(DataFileError) as err:
+        load_atlas(data_dir=data, geo_dir=geo, static_dir=static)
+    message = str(err.value)
+    assert message.startswith("cooperation/success_stories.yaml, row "), message
+    assert f"field '{fieldname}'" in message, message
+    assert str(tmp_path) not in message and "Traceback" not in message
+
+
 # ---------------------------------------------------------------- every page
 
 PAGES = [
