@@ -512,9 +512,16 @@ def test_a_success_story_of_the_wrong_shape_is_refused_even_with_the_manifest_re
 
 # ---------------------------------------------------------------- every page
 
+# The Sources page reads only the source documents (data/sources/), never the datasets: with a
+# broken dataset it still shows the cited passages (test below).
+DOCUMENTS_ONLY = {"pages/sources.py"}
 PAGES = [
     "app.py",
-    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")),
+    *sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "pages").glob("*.py")
+        if p.relative_to(ROOT).as_posix() not in DOCUMENTS_ONLY
+    ),
 ]
 PAGE_CASES = {c.id: c for c in CASES}
 REPRESENTATIVE = [
@@ -550,3 +557,15 @@ def test_every_page_shows_one_clear_message_and_no_traceback(broken_dirs, monkey
     shown = case.file.replace("_", "\\_")  # as escaped for Markdown
     assert f"data/{shown}" in errors[0]
     assert str(broken_dirs[case.id]) not in errors[0] and str(ROOT) not in errors[0]
+
+
+@pytest.mark.parametrize("case", REPRESENTATIVE[:1], ids=lambda c: c.id)
+def test_the_sources_page_still_shows_the_documents_when_a_dataset_is_broken(broken_dirs, monkeypatch, case):
+    monkeypatch.setenv(DATA_DIR_ENV, str(broken_dirs[case.id]))
+    at = app_test("pages/sources.py", timeout=90)
+    at.run()
+    assert not at.exception
+    assert not at.error
+    shown = " ".join(str(m.value) for m in at.markdown)
+    assert [t.value for t in at.title] == ["Sources"]
+    assert "Preparatory Briefing on China" in shown
