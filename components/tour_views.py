@@ -54,6 +54,7 @@ PRESENTING_CSS = """
 .tour-caption {font-size: 1.6rem;}
 .tour-source {font-size: 1.1rem;}
 .tour-ready {color: #2E7D32;}
+.tour-kicker {white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}  /* one line: the frame's height counts on it */
 </style>
 """
 PRESENT_MAP_HEIGHT = 520  # px before the CSS above sizes the frame to the screen
@@ -220,6 +221,12 @@ def render_checks(checks: list[Check], show_when_ok: bool) -> None:
 
 def ready_line(checks: list[Check]) -> str:
     return "Ready to present offline: " + ", ".join(c.name.split(" (")[0].lower() for c in checks) + " all checked"
+
+
+def ready_short(checks: list[Check]) -> str:
+    """The all-clear folded into the presenting view's one kicker line (the full list is in the
+    expander of the normal view)."""
+    return f"Ready to present offline: all {len(checks)} checks passed"
 
 
 # ---------------------------------------------------------------- panels under the map

@@ -68,7 +68,7 @@ view = framed(step, view, frame_places(step, atlas, filtered, view))  # every pl
 # updates the page in place instead of leaving the previous step's elements behind for a moment.
 ready = all(c.ok for c in checks)
 # Presenting, an all-clear folds into the line above the title (a failure is always shown in full).
-tv.render_header(step, n, len(tour.steps), tour.title, tv.ready_line(checks) if present and ready and n == 1 else "")
+tv.render_header(step, n, len(tour.steps), tour.title, tv.ready_short(checks) if present and ready and n == 1 else "")
 with st.container():
     page_state.show_notice(notice)
     tv.render_checks(checks, show_when_ok=n == 1 and not present)
