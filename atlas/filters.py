@@ -45,6 +45,12 @@ class Filtered:
 
     def layer_counts(self) -> dict[str, int]:
         """Markers (or areas) per layer: what the counts line and the tour's captions say."""
+        return dict(self._layer_counts)
+
+    @cached_property
+    def _layer_counts(self) -> dict[str, int]:
+        """Counted once per filter set (a Filtered is shared by every session asking for the same
+        filters), not on every run: counting reads every row of every table."""
         out: dict[str, int] = {}
         for layer in kinds.layers():
             members = [k for k in kinds.kinds_of(layer.code) if k.dataset in self.tables]

@@ -602,7 +602,7 @@ class BrowserSession:
         await self.page.locator(f"[data-testid='stApp'][data-test-script-state='{IDLE}']").wait_for()
 
     async def open(self, target: Target, on_request=None) -> float:
-        from browser import COUNT_JS
+        from tests.browser import COUNT_JS
 
         context = await self.browser.new_context(viewport={"width": 1500, "height": 1000})
         self.page = await context.new_page()
@@ -618,7 +618,7 @@ class BrowserSession:
         return time.perf_counter() - t0
 
     async def _map_frame(self):
-        from browser import MAP_FRAME
+        from tests.browser import MAP_FRAME
 
         await self.page.wait_for_selector(MAP_FRAME)
         deadline = time.perf_counter() + self.timeout
@@ -634,7 +634,7 @@ class BrowserSession:
         raise StepError("the map frame did not appear")
 
     async def click(self, target: Target) -> float:
-        from browser import MAP_FRAME, POINT_JS
+        from tests.browser import MAP_FRAME, POINT_JS
 
         await self.page.wait_for_timeout(300)  # let the map settle, as a person would
         xy = await self.frame.evaluate(POINT_JS, target.id)
