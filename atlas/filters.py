@@ -118,8 +118,12 @@ FILTERED = SharedMemo(256)  # filter sets kept for every session (a workshop roo
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:
     """Everything matching all active filters (sector, priority, province, city cluster, search).
     The same filters give the same (read-only) tables, so they are computed once for all sessions."""
-    key = (view.sectors, view.priority, view.provinces, view.city_clusters, view.q)
-    return FILTERED.get(atlas, key, lambda: _filter(atlas, view))
+    return FILTERED.get(atlas, filter_key(view), lambda: _filter(atlas, view))
+
+
+def filter_key(view: ViewState) -> tuple:
+    """What a filter set depends on: the key of everything computed once per filter set."""
+    return (view.sectors, view.priority, view.provinces, view.city_clusters, view.q)
 
 
 def _filter(atlas: Atlas, view: ViewState) -> Filtered:

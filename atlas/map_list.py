@@ -8,7 +8,7 @@ import pandas as pd
 
 from atlas import kinds
 from atlas.cache import SharedMemo
-from atlas.filters import Filtered
+from atlas.filters import Filtered, filter_key
 from atlas.load import Atlas
 from atlas.state import ViewState
 
@@ -23,10 +23,8 @@ def _located(df: pd.DataFrame) -> pd.DataFrame:
 def shown_rows(atlas: Atlas, filtered: Filtered, view: ViewState) -> pd.DataFrame:
     """Rows in the map's order of layers: city clusters, industrial clusters, zones, cooperation
     (events and the EU support offices), each with its selection key ("ic:IC048"). Built once per
-    filter set and layers for every session (the same key as atlas.filters.filter_atlas, plus the
-    layers), not on every run; treat the table as read-only."""
-    key = (view.sectors, view.priority, view.provinces, view.city_clusters, view.q, view.layers)
-    return ROWS.get(atlas, key, lambda: _rows(atlas, filtered, view))
+    filter set and layers for every session, not on every run; treat the table as read-only."""
+    return ROWS.get(atlas, (filter_key(view), view.layers), lambda: _rows(atlas, filtered, view))
 
 
 def _rows(atlas: Atlas, filtered: Filtered, view: ViewState) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import kinds
+from atlas.filters import filter_key
 from atlas.load import Atlas
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.search import MAX_RESULTS, search
@@ -92,7 +93,7 @@ def render_filters(atlas: Atlas, view: ViewState) -> None:
         args=("basemap",),
         help="The outline always works; tiles need internet (the outline stays on top).",
     )
-    if any((view.sectors, view.priority, view.provinces, view.city_clusters, view.q)):
+    if any(filter_key(view)):
         sb.button("Clear filters", on_click=session.clear_filters)
 
 
