@@ -42,3 +42,12 @@ def fit(box: tuple, width: int, height: int, pad: int = 24, max_zoom: int = MAX_
             zoom = z
             break
     return latitude((mercator_y(north) + mercator_y(south)) / 2), (west + east) / 2, zoom
+
+
+def visible_box(lat: float, lon: float, zoom: int, width: int, height: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) that a width × height map centred on lat, lon at ``zoom`` shows."""
+    world = TILE * 2**zoom
+    half_lon = width / 2 / world * 360
+    half_y = height / 2 / world * 2 * math.pi
+    y = mercator_y(lat)
+    return lon - half_lon, latitude(y - half_y), lon + half_lon, latitude(y + half_y)

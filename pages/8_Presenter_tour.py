@@ -11,6 +11,7 @@ import streamlit as st
 
 from atlas.drilldown import detail
 from atlas.filters import filter_atlas
+from atlas.provenance import source_line
 from atlas.state import to_params
 from atlas.tour import (
     TourError,
@@ -30,6 +31,7 @@ from components.data_access import get_atlas
 from components.entry import from_app
 from components.map_layers import local_assets_present
 from components.map_view import render_map
+from components.slide_views import download_deck, download_view
 from components.url_state import map_link
 
 from_app()  # every run goes through app.py (components/entry.py)
@@ -90,4 +92,10 @@ with text_col:
     with st.container():
         tv.render_panel(atlas, filtered, step)
         map_link("Open this view in the map explorer (for questions)", **to_params(view))
+        png_col, pdf_col = st.columns(2)
+        with png_col:
+            selection = detail(atlas, step.sel) if step.sel else None
+            download_view(atlas, filtered, view, selection, step.title, source_line(step.source), key="tour_slide")
+        with pdf_col:
+            download_deck(atlas, tour, key="tour_deck")
 tv.render_navigation(tour.steps, n, "bottom")

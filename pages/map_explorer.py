@@ -22,6 +22,7 @@ from components.map_view import render_map
 from components.page_state import show_notice
 from components.panel import render_panel
 from components.sidebar_filters import render_filters
+from components.slide_views import download_view
 
 from_app()  # every run goes through app.py (components/entry.py)
 
@@ -45,6 +46,7 @@ with map_col:
     render_map(atlas, filtered, view, ring, state.pan, on_change=session.map_changed, start=state.start)
     render_disclaimer()  # the legend is inside the map
     render_map_list(atlas, filtered, view)
+    download_view(atlas, filtered, view, selection, None, None, key="explorer_slide")
 if state.map_reported:
     render_filters(atlas, view)
 else:
