@@ -15,9 +15,9 @@ import pandas as pd
 
 from atlas.cache import per_atlas
 from atlas.drilldown import NATIONAL_REASONS, REASON_LABELS, located_sectors, policies_for, split
-from atlas.exports import source_line
 from atlas.load import Atlas
 from atlas.page_params import Param
+from atlas.provenance import combined
 
 MAX_PLACES = 5
 URL_KEY = "compare"
@@ -311,7 +311,7 @@ def place_sources(atlas: Atlas, places_: list[Place], what: str) -> list[str]:
 
 
 def sources(df: pd.DataFrame) -> str:
-    return source_line(df["source"]) if "source" in df.columns and len(df) else ""
+    return combined(df["source"]) if "source" in df.columns and len(df) else ""
 
 
 def containment_notes(atlas: Atlas, places_: list[Place]) -> list[str]:

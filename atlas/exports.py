@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from atlas import provenance
 from atlas.kinds import KINDS
 from atlas.paths import DATA_DIR, SEED_FILES
 from atlas.provenance import SEED_PART  # the one seed-file pattern
@@ -258,29 +259,9 @@ def all_datasets(data_dir: Path = DATA_DIR) -> list[Dataset]:
 # ---------------------------------------------------------------- sources
 
 
-def source_line(values: Iterable[str], max_other: int = 4) -> str:
-    """One citation for many records: each seed document once (with its title), then the other
-    public sources, summarised beyond ``max_other`` (the rows keep them all)."""
-    seeds: dict[str, None] = {}
-    other: dict[str, None] = {}
-    for value in values:
-        for part in str(value or "").split(" | "):
-            part = part.strip()
-            if not part:
-                continue
-            m = SEED_PART.match(part)
-            (seeds if m else other)[m.group(1) if m else part] = None
-    parts = [f"{SEED_FILES.get(s, s)} ({s})" for s in sorted(seeds)]
-    others = list(other)
-    parts += others[:max_other]
-    if len(others) > max_other:
-        parts.append(f"{len(others) - max_other} more public pages named in the rows' source column")
-    return " | ".join(parts)
-
-
 def dataset_source(ds: Dataset, df: pd.DataFrame) -> str:
     base = f"China Cluster Atlas, data/{ds.file}"
-    cited = ds.fixed_source or (source_line(df["source"]) if "source" in df.columns else "")
+    cited = ds.fixed_source or (provenance.summary(df["source"]) if "source" in df.columns else "")
     return f"{base}; {cited}" if cited else base
 
 

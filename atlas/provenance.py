@@ -115,19 +115,22 @@ def source_line(source) -> str:
     return "; ".join(citations(source))
 
 
-def summary(sources: Iterable, limit: int = 4) -> str:
-    """One source line for many records: their document sections (grouped by document when
-    there are more than ``limit``), then how many other references the rows cite."""
+def combined(sources: Iterable, limit: int = 4) -> str:
+    """One source cell standing for many records' (references joined as in the data, so each
+    stays citable and linkable): their document sections, one entry per document when there are
+    more than ``limit``, then up to ``limit`` other references and how many more the rows cite."""
     counts = Counter(p for s in sources for p in parts(s))
     seed = [p for p, _ in counts.most_common() if SEED_PART.match(p)]
     other = [p for p in counts if not SEED_PART.match(p)]
     if len(seed) > limit:
         files = Counter(SEED_PART.match(p).group(1) for p in seed)
-        lines = [f"{document_title(f)} ({n} section{'s' * (n > 1)})" for f, n in sorted(files.items())]
-    else:
-        lines = [citation(p) for p in seed]
-    if len(other) <= 1:
-        lines += [citation(p) for p in other]
-    else:
-        lines.append(f"{len(other)} further references cited in the rows")
-    return "; ".join(lines)
+        seed = [f"{f} ({n} section{'s' * (n > 1)})" for f, n in sorted(files.items())]
+    if len(other) > limit:
+        more = len(other) - limit
+        other = other[:limit] + [f"{more} further reference{'s' * (more > 1)} cited in the rows"]
+    return SEPARATOR.join(seed + other)
+
+
+def summary(sources: Iterable, limit: int = 4) -> str:
+    """One source line for many records, as a reader cites it (see combined)."""
+    return source_line(combined(sources, limit))

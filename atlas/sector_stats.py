@@ -6,8 +6,6 @@ Plain pandas and dicts (no Streamlit), so the page, the tests and any brief shar
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import asdict
 
 import pandas as pd
@@ -15,26 +13,10 @@ import pandas as pd
 from atlas.drilldown import cooperation_for, split, years_text
 from atlas.figures import with_as_of
 from atlas.load import Atlas
-from atlas.paths import SEED_FILES
 from atlas.policy_views import year_of
 from atlas.provenance import SEED_PART  # the one seed-file pattern
 
 DOCUMENT_LABEL = {"000": "2019 briefing (000)", "001": "earlier D3.2 briefing (001)"}
-
-
-def source_summary(sources: Iterable[str], limit: int = 4) -> str:
-    """One 'Source:' line for many records: their seed sections (grouped by document when there are
-    many) plus how many other references the rows cite, so a chart caption stays short but true."""
-    parts = Counter(p.strip() for s in sources for p in str(s or "").split(" | ") if p.strip())
-    seed = [p for p, _ in parts.most_common() if SEED_PART.match(p)]
-    other = [p for p in parts if not SEED_PART.match(p)]
-    if len(seed) > limit:
-        files = Counter(SEED_PART.match(p).group(1) for p in seed)
-        seed = [f"{SEED_FILES.get(f, f)} ({f}, {n} section{'s' * (n > 1)})" for f, n in sorted(files.items())]
-    text = "; ".join(seed)
-    if other:
-        text += f"{'; ' if text else ''}{len(other)} further reference{'s' * (len(other) > 1)} cited in the rows"
-    return text
 
 
 def clusters_by_sector(atlas: Atlas) -> dict[str, int]:

@@ -201,7 +201,9 @@ NOTE = re.compile(r"\b([DS]\d{1,2})\b")
 
 
 def document_of(part: str) -> tuple[Document, str] | None:
-    """The document one reference cites, and the rest of the reference."""
+    """The document one reference cites, and the rest of the reference: a reference as the data
+    hold it ("000_….txt §3.1") or as a reader sees it (provenance.citation: "ECCP Preparatory
+    Briefing on China (2019 update), §3.1 …", as in the meeting brief's numbered sources)."""
     part = str(part or "").strip()
     m = SEED_PART.match(part)
     if m and m.group(1) in BY_FILE:
@@ -209,6 +211,9 @@ def document_of(part: str) -> tuple[Document, str] | None:
     m = REFERENCE_PATH.match(part)
     if m and m.group(1) in BY_FILE:
         return BY_FILE[m.group(1)], part[m.end() :]
+    for doc in sorted(DOCUMENTS.values(), key=lambda d: -len(d.title)):  # a citation as shown
+        if part.startswith(doc.title):
+            return doc, part[len(doc.title) :]
     return None
 
 

@@ -14,19 +14,11 @@ from plotly.subplots import make_subplots
 from atlas.compare import shared_max
 from components.charts import layout
 from components.downloads import download_rows
-from components.text import h, md, source_md
+from components.text import h, md, source_caption
 
 # Okabe-Ito colours, for categories that are not sectors (zone kinds, policy reasons, measures).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
 CHART_CONFIG = {"displayModeBar": False}
-
-
-def cite(text: str) -> str:
-    return "Source: " + source_md(text)
-
-
-def source_caption(text: str) -> None:
-    st.caption(cite(text))
 
 
 def category_colours(categories: list[str]) -> dict[str, str]:

@@ -17,8 +17,8 @@ from atlas.drilldown import split
 from atlas.schemas import EVENT_KINDS
 from atlas.taxonomy import Taxonomy
 from components.charts import layout, sector_bar
-from components.compare_views import PALETTE, source_caption
-from components.text import h, md, md_link, safe_url
+from components.compare_views import PALETTE
+from components.text import h, md, md_link, safe_url, source_caption
 
 KIND_COLOURS = dict(zip(EVENT_KINDS, PALETTE, strict=False))
 DIRECTORY_GROUPS = {

@@ -13,6 +13,7 @@ from atlas.cache import per_atlas
 from atlas.figures import TABLE4_AS_OF, document_as_of, records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.load import Atlas
+from atlas.provenance import summary
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.sector_stats import (
     clusters_by_province,
@@ -22,12 +23,11 @@ from atlas.sector_stats import (
     priority_overview,
     priority_sectors,
     programme_matches,
-    source_summary,
 )
 from atlas.taxonomy import Taxonomy
 from components.charts import layout, sector_bar
 from components.downloads import download_rows
-from components.text import md, md_link, source_md
+from components.text import cite, md, md_link, source_md
 from components.url_state import map_link as shared_map_link
 
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
@@ -56,8 +56,8 @@ def sectors_data(atlas: Atlas) -> dict:
             "by_province": by_province,
             "provinces": by_province["province"].nunique(),
             "in_priority": int((a.clusters["priority_sector"] != "").sum()),
-            "source_summary": source_summary(a.clusters["source"]),
-            "source_line": source_line(a.clusters["source"]),
+            "source_summary": summary(a.clusters["source"]),
+            "source_line": cite(a.clusters["source"]),
             "hierarchy": grouped_hierarchy(a),
             "priorities": {pid: priority_overview(a, pid) for pid in priority_sectors(a)},
             "mic2025": programme_matches(a, a.mic2025.sort_values("order", key=lambda s: s.astype(int))),
@@ -101,15 +101,6 @@ def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "
     labels = [label for label, _ in items]
     i = st.selectbox(prompt, range(len(items)), format_func=labels.__getitem__, key=key)
     map_link(f"Open the map: {labels[i]}", items[i][1])
-
-
-def source_line(sources) -> str:
-    """The 'Source:' caption of many records (source_summary, as markdown)."""
-    return "Source: " + source_md(source_summary(sources))
-
-
-def source_caption(sources) -> None:
-    st.caption(source_line(sources))
 
 
 def readable(fig: go.Figure) -> go.Figure:
@@ -283,8 +274,8 @@ def _card_text(atlas: Atlas, o: dict) -> dict:
         "figures_title": f"**{md(counted('Key figures', len(figs), figs['source']))}**",
         "differences": diff_md,
         "figure_lines": "\n".join(f"- **{md(r['metric'])}**: {md(figure_line(r))}" for r in figs.to_dict("records")),
-        "figures_source": source_line(figs["source"]),
-        "figures_summary": source_summary(figs["source"]),
+        "figures_source": cite(figs["source"]),
+        "figures_summary": summary(figs["source"]),
         # places
         "clusters_title": f"**Top-100 clusters ({TABLE4_AS_OF}) flagged for this priority: {len(clusters)}**",
         "clusters_md": "\n".join(f"- {md(r['industry'])} — {md(r['name_en'])}" for r in cluster_rows)
@@ -295,7 +286,7 @@ def _card_text(atlas: Atlas, o: dict) -> dict:
         "zones_title": f"**{md(counted('Zones and parks', len(zones), zones['source'], atlas.zones['source']))}**",
         "zones_md": " · ".join(f"{md(r['name_en'])} ({md(r['city_en'] or r['province_en'])})" for r in zone_rows)
         or "None named in the documents.",
-        "places_source": source_line(list(clusters["source"]) + list(zones["source"])),
+        "places_source": cite(list(clusters["source"]) + list(zones["source"])),
         "sector_links": [(f"All of {o['label']} on the map", {"priority": o["id"]})]
         + [(f"Sector: {tax.label(s)}", {"sector": s}) for s in o["sectors"]],
         "place_links": [(f"{r['industry']} · {r['name_en']}", {"sel": f"ic:{r['id']}"}) for r in cluster_rows]
@@ -307,7 +298,7 @@ def _card_text(atlas: Atlas, o: dict) -> dict:
             for p in o["policies"]
         )
         or "None named.",
-        "policies_source": source_line(p["source"] for p in o["policies"]),
+        "policies_source": cite(p["source"] for p in o["policies"]),
         "coop_title": counted("EU-China cooperation in this sector", len(coop_rows), (r["source"] for r in coop_rows)),
         "coop_count": len(coop_rows),
         "partnerships_md": "\n".join(f"- {md_link(p['name'], p['website'])}" for p in coop["partnerships"]),
@@ -315,7 +306,7 @@ def _card_text(atlas: Atlas, o: dict) -> dict:
             f"- {md_link(with_period(p['name'], p['years']), p['website'])}" for p in coop["projects"]
         ),
         "events_md": events,
-        "coop_source": source_line(r["source"] for r in coop_rows),
+        "coop_source": cite(r["source"] for r in coop_rows),
     }
 
 
@@ -442,8 +433,8 @@ def programme_text(df: pd.DataFrame) -> dict:
             for r in rows
         ),
         "links": [(f"{r['name']} ({r['sector_labels']})", {"sector": ",".join(r["sectors"])}) for r in rows],
-        "source": source_line(df["source"]),
-        "summary": source_summary(df["source"]),
+        "source": cite(df["source"]),
+        "summary": summary(df["source"]),
         "rows": df.drop(columns=["sectors"]),
     }
 

@@ -6,7 +6,9 @@ import html
 import re
 from urllib.parse import urlencode, urlparse
 
-from atlas.provenance import citation, parts
+import streamlit as st
+
+from atlas.provenance import citation, combined, parts
 from atlas.reports.markdown import escape as md  # one Markdown escaping rule, app and brief
 from atlas.source_reader import address, best_query, locate
 
@@ -71,3 +73,14 @@ def source_md(text, *about) -> str:
         cited = citation(part)
         out.append(f"[{md(cited)}]({href})" if href else _with_page_links(cited))
     return "; ".join(dict.fromkeys(out))
+
+
+def cite(source, *about) -> str:
+    """The "Source:" line under a record (one source cell) or under many (an iterable of cells,
+    summarised by provenance.combined), each reference linked to its passage."""
+    return "Source: " + source_md(source if isinstance(source, str) else combined(source), *about)
+
+
+def source_caption(source, *about) -> None:
+    """The one source caption of the app (see cite)."""
+    st.caption(cite(source, *about))

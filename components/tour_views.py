@@ -17,12 +17,12 @@ from atlas.filters import Filtered
 from atlas.labels import with_period
 from atlas.load import Atlas
 from atlas.page_params import Param
-from atlas.provenance import source_line, summary
+from atlas.provenance import source_line
 from atlas.tour import Check, Step, step_number, step_param
 from components import page_state
 from components.downloads import download_rows
 from components.legend import render_disclaimer
-from components.text import h, md, source_md
+from components.text import cite, h, md, source_md
 
 STEP_KEY = "step"
 MAP_HEIGHT = 440  # px: with the title and the step buttons, fits a 1280×720 projector
@@ -311,7 +311,7 @@ def _cooperation_panel(atlas: Atlas, filtered: Filtered) -> None:
     st.caption(
         f"How to read: all EU-China events the documents record, {event_years(ev)} (a mission to several cities "
         "counts once; some were abroad, so not on the map), the partnerships targeting China and the "
-        "joint projects. Source: " + source_md(summary(ev["source"]))
+        "joint projects. " + cite(ev["source"])
     )
     download_rows(by_year, "eu-china-events-by-year", "; ".join(dict.fromkeys(ev["source"])), key="tour_dl_events")
 

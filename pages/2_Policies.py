@@ -22,7 +22,7 @@ from atlas.policy_views import (
     timeline_rows,
     undated,
 )
-from atlas.sector_stats import source_summary
+from atlas.provenance import summary
 from components.charts import PLOT_CONFIG
 from components.data_access import get_atlas
 from components.downloads import download_rows
@@ -34,8 +34,7 @@ from components.policy_views import (
     render_undated,
     timeline_figure,
 )
-from components.sector_views import source_caption
-from components.text import md
+from components.text import md, source_caption
 
 from_app()  # every run goes through app.py (components/entry.py)
 
@@ -117,7 +116,7 @@ with t_time:
             "with only an end or target year. Hover for the full name and the period as printed."
         )
         source_caption(timeline["source"])
-        download_rows(timeline, "policy timeline", source_summary(timeline["source"]), key="dl_timeline")
+        download_rows(timeline, "policy timeline", summary(timeline["source"]), key="dl_timeline")
         render_undated(no_years)
 
 # --- maturity ----------------------------------------------------------------------------------
@@ -134,7 +133,7 @@ with t_maturity:
                 "(the factsheet writes 0,5 with a decimal comma). The factsheet gives no total."
             )
             source_caption(maturity["source"])
-            download_rows(maturity, "cluster policy maturity", source_summary(maturity["source"]), key="dl_maturity")
+            download_rows(maturity, "cluster policy maturity", summary(maturity["source"]), key="dl_maturity")
         with right:
             st.markdown("**What each dimension means**")
             st.markdown(
@@ -159,7 +158,7 @@ with t_three:
         download_rows(
             pd.DataFrame([[label, *values] for label, values in rows], columns=["field", *names]),
             "torch city clusters greater bay area",
-            source_summary(by_id[n] for n in names),
+            summary(by_id[n] for n in names),
             key="dl_compare",
         )
 
@@ -198,7 +197,7 @@ with t_cards:
             "sectors, provinces, cities, city clusters and zones the policy names, each a link that opens "
             "the map there."
         )
-        download_rows(shown.drop(columns=["applies_to"]), "policies", source_summary(shown["source"]), key="dl_cards")
+        download_rows(shown.drop(columns=["applies_to"]), "policies", summary(shown["source"]), key="dl_cards")
         cards = shown.to_dict("records")
         for i in range(0, len(cards), 2):  # two cards a row
             for col, policy in zip(st.columns(2, gap="medium"), cards[i : i + 2], strict=False):

@@ -10,19 +10,18 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import counts
-from atlas.exports import source_line
 from atlas.figures import with_as_of
 from atlas.filters import filter_atlas
+from atlas.provenance import combined
 from atlas.state import ViewState
 from components import cooperation_views as V
 from components.charts import PLOT_CONFIG
-from components.compare_views import source_caption
 from components.data_access import get_atlas
 from components.downloads import download_rows
 from components.entry import from_app
 from components.legend import DISCLAIMER
 from components.map_view import render_map
-from components.text import md, md_link
+from components.text import md, md_link, source_caption
 from components.url_state import map_link
 
 from_app()  # every run goes through app.py (components/entry.py)
@@ -69,7 +68,7 @@ tabs = dict(zip(SECTIONS, st.tabs(list(TAB_LABELS.values()), key="coop_view", on
 with tabs["partnerships"]:
     if tabs["partnerships"].open:
         st.header(SECTIONS["partnerships"], anchor=False)
-        src = source_line(partnerships["source"])
+        src = combined(partnerships["source"])
         left, right = st.columns(2, gap="large")
         with left:
             st.subheader("By sector", anchor=False)
@@ -93,7 +92,7 @@ with tabs["partnerships"]:
                 f"(those on the ECCP China country page). For the other {len(missing)} "
                 f"({md(', '.join(missing['acronym']))}) the documents give no count — not zero."
             )
-            source_caption(source_line(given["source"]))
+            source_caption(combined(given["source"]))
         with st.expander(f"All {len(partnerships)} partnerships as a table", key="esp_table", on_change="rerun") as box:
             if box.open:  # the interactive grid loads only when asked for
                 table = data["partnership_table"]
@@ -116,7 +115,7 @@ with tabs["partnerships"]:
 with tabs["projects"]:
     if tabs["projects"].open:
         st.header(SECTIONS["projects"], anchor=False)
-        src = source_line(projects["source"])
+        src = combined(projects["source"])
         st.plotly_chart(V.cooperation_figure(atlas, "projects"), width="stretch", config=PLOT_CONFIG, key="fig_prj")
         st.caption(
             "How to read this: each bar runs from the start of a project's first year to the end of its "
@@ -135,7 +134,7 @@ with tabs["projects"]:
 with tabs["events"]:
     if tabs["events"].open:
         st.header(SECTIONS["events"], anchor=False)
-        src = source_line(events["source"])
+        src = combined(events["source"])
         in_china = events[events["lat"].notna()]
         map_col, chart_col = st.columns([3, 2], gap="medium")
         with map_col:
@@ -211,6 +210,6 @@ with tabs["directory"]:
             "none was printed); an organisation listed both as a Chinese body and among the sample cluster "
             "organisations appears under both."
         )
-        src = source_line(shown["source"]) if len(shown) else source_line(orgs["source"])
+        src = combined(shown["source"]) if len(shown) else combined(orgs["source"])
         source_caption(src)
         download_rows(shown.drop(columns=["groups", "link"]), "organisations", src, key="dl_orgs")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import compare as C
-from atlas.exports import source_line
+from atlas.provenance import combined
 from atlas.provinces import PROVINCE_NAMES_EN
 from components import page_state
 from components.compare_views import (
@@ -72,7 +72,7 @@ for col, p in zip(link_cols, places, strict=False):
 summary = C.summary(atlas, places, policies, items)
 for note in C.containment_notes(atlas, places):
     st.caption(note)
-render_summary(summary, source_line(cluster_sources + zone_sources + list(policies["source"]) + list(items["source"])))
+render_summary(summary, combined(cluster_sources + zone_sources + list(policies["source"]) + list(items["source"])))
 
 SECTIONS = (
     "Top-100 industrial clusters by sector",
@@ -92,7 +92,7 @@ with tabs[SECTIONS[0]]:
             tax.colours,
             "How to read this: one column per place, one bar per sector (colours as on the map), all on the same "
             "scale. Counts are clusters of the 2010 top-100 list whose point lies in the place.",
-            source_line(cluster_sources),
+            combined(cluster_sources),
             "sectors",
             selection,
         )
@@ -105,7 +105,7 @@ with tabs[SECTIONS[1]]:
             category_colours(list(C.ZONE_KIND_ORDER)),
             "How to read this: zones the documents single out, by kind, counted where their point lies; "
             "same scale in every column.",
-            source_line(zone_sources),
+            combined(zone_sources),
             "zones",
             selection,
         )

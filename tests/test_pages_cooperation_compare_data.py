@@ -22,9 +22,11 @@ from atlas import exports as X
 from atlas.drilldown import policies_for, split
 from atlas.page_params import notice, parse
 from atlas.paths import DATA_DIR
+from atlas.provenance import combined
 from atlas.provinces import PROVINCE_NAMES_EN
 from components import cooperation_views as V
-from components.compare_views import cite, facet_bars
+from components.compare_views import facet_bars
+from components.text import cite
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINA_BBOX = (73.0, 136.0, 3.0, 54.0)  # lon min/max, lat min/max
@@ -271,17 +273,18 @@ def test_a_new_data_file_is_offered_even_before_it_is_catalogued(tmp_path):
 
 
 def test_source_line_names_each_seed_once_and_summarises_the_rest():
-    line = X.source_line(
+    line = combined(
         [
             "000_84dd9b47cfbecbda.txt §3.2 | Page A (https://a.example)",
             "000_84dd9b47cfbecbda.txt §4 | Page B | Page C",
             "Page D | Page E | Page F",
         ],
-        max_other=3,
+        limit=1,
     )
-    assert line.count("000_84dd9b47cfbecbda.txt") == 1
-    assert "Preparatory Briefing on China (2019 update)" in line
-    assert "Page C" in line and "Page D" not in line and "3 more public pages" in line
+    assert line.count("000_84dd9b47cfbecbda.txt") == 1 and "(2 sections)" in line
+    assert "Page A" in line and "Page B" not in line and "5 further references cited in the rows" in line
+    shown = cite([line])
+    assert "Preparatory Briefing on China (2019 update)" in shown and ".txt" not in shown
 
 
 def test_location_methods_add_up_to_each_dataset(atlas):

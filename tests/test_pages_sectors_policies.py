@@ -29,6 +29,7 @@ from atlas.policy_views import (
     undated,
     where_it_applies,
 )
+from atlas.provenance import summary
 from atlas.sector_stats import (
     OTHER_PROVINCES,
     clusters_by_province,
@@ -38,7 +39,6 @@ from atlas.sector_stats import (
     priority_overview,
     priority_sectors,
     programme_matches,
-    source_summary,
 )
 from atlas.state import view_from_url
 from components.charts import sector_bar
@@ -52,8 +52,8 @@ from components.sector_views import (
     province_stack,
     sectors_data,
     sectors_figure,
-    source_md,
 )
+from components.text import source_md
 from components.url_state import map_link_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,12 +184,16 @@ def test_national_sector_lists_count_the_clusters_and_zones_of_their_sectors(atl
 
 
 def test_source_lines_keep_seed_sections_and_count_other_references():
-    line = source_summary(
-        ["001_9852d4d85712b810.txt Table 4", "001_9852d4d85712b810.txt Table 4 | Wikipedia: X (https://e.org/x)"]
+    line = summary(
+        ["001_9852d4d85712b810.txt Table 4", "001_9852d4d85712b810.txt Table 4 | Wikipedia: X (https://e.org/x)"],
+        limit=0,
     )
-    assert line == "001_9852d4d85712b810.txt Table 4; 1 further reference cited in the rows"
-    many = source_summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)])
-    assert "000_84dd9b47cfbecbda.txt, 6 sections" in many
+    assert (
+        line
+        == "ECCP D3.2 Preparatory Briefing on China (earlier version), 1 section; 1 further reference cited in the rows"
+    )
+    many = summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)])
+    assert many == "ECCP Preparatory Briefing on China (2019 update), 6 sections"
 
 
 def test_cited_pages_become_working_links():

@@ -17,7 +17,7 @@ from atlas.provenance import (
     source_line,
     summary,
 )
-from components.text import source_md
+from components.text import cite, source_md
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = re.compile(r"\d{3}_[0-9a-f]{16}|shared/reference|/work/|city_clusters\.md")
@@ -103,10 +103,10 @@ def test_summaries_and_free_text_lose_their_file_names():
 
 def test_a_summary_of_many_records_cites_documents_not_files():
     many = summary([f"000_84dd9b47cfbecbda.txt §{i}" for i in range(6)] + ["Page (https://a.org/x)"])
-    assert many == "ECCP Preparatory Briefing on China (2019 update) (6 sections); Page (https://a.org/x)"
-    few = summary(["001_9852d4d85712b810.txt Table 4", "A (https://a.org)", "B (https://b.org)"])
+    assert many == "ECCP Preparatory Briefing on China (2019 update), 6 sections; Page (https://a.org/x)"
+    few = summary(["001_9852d4d85712b810.txt Table 4", "A (https://a.org)", "B (https://b.org)"], limit=1)
     assert few == (
-        "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4; 2 further references cited in the rows"
+        "ECCP D3.2 Preparatory Briefing on China (earlier version), Table 4; A (https://a.org); 1 further reference cited in the rows"
     )
 
 
@@ -143,3 +143,20 @@ def test_pages_show_source_lines_by_title(page):
     assert any("Source" in v for v in shown)
     for value in shown:
         assert not BAD.search(value), value
+
+
+def test_one_source_summariser():
+    """Sources are summarised in atlas/provenance.py only (combined, summary, source_line); the one
+    caption that shows them is components/text.source_caption."""
+    homes = {"source_line": "provenance.py", "source_summary": None, "sources_line": None}
+    homes |= {"combined": "provenance.py", "source_caption": "text.py", "cite": "text.py"}
+    for path in [*ROOT.glob("atlas/**/*.py"), *ROOT.glob("components/*.py"), *ROOT.glob("pages/*.py")]:
+        for name in re.findall(r"^def (\w+)\(", path.read_text(encoding="utf-8"), re.M):
+            if name in homes:
+                assert path.name == homes[name], (path, name)
+
+
+def test_a_summary_caption_links_every_document_it_names():
+    shown = cite(["000_84dd9b47cfbecbda.txt §2.3.1 Automotive | 001_9852d4d85712b810.txt §2.3.1 Automotive"])
+    assert not BAD.search(shown), shown
+    assert shown.count("](sources?doc=") == 2, shown
