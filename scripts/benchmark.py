@@ -2,6 +2,7 @@
 
     .venv/bin/python -m scripts.benchmark [--runs 5] [--pages | --explorer]
     .venv/bin/python -m scripts.benchmark --brief [--runs 1]
+    .venv/bin/python -m scripts.benchmark --cold | --tour | --slides [--runs 5]
 
 The explorer: medians of several loads (same browser, same machine) of navigation → map
 populated (every cluster marker, city cluster and zone drawn), navigation → the whole page (the
@@ -22,6 +23,15 @@ data-test-script-state, chart SVGs. Not a test: it prints figures. ``--pages`` o
 the page's button does) for every scope of each kind, ``--runs`` times each, with and without the
 annex: median and slowest wall time, median CPU time, and the PDF's page count (read back with
 pypdf). Target on the 2-core reference machine: under 2 s; the body two pages at most.
+
+``--cold``: a fresh server per run, made ready as scripts/run.sh makes it (health, then
+scripts/ready.py's first session), then the explorer opened in a fresh browser context twice:
+the first visit after "ready" against the second (warm) one; and, on another fresh server that
+only answered its health check, the first visit without the warm-up. ``--tour``: each tour
+step's time from a click on "Next" to its map ready (the step's kicker shown, the map at the
+step's frame with every feature the step shows drawn), at 1280×720 and 1920×1080, after one walk
+that warms the server. ``--slides`` (no browser): "Download this view" (the PNG of one explorer
+view and of one tour step) and the tour's PDF deck, made as the buttons make them.
 """
 
 from __future__ import annotations
@@ -37,6 +47,8 @@ from playwright.sync_api import sync_playwright
 
 from atlas.load import load_atlas
 from tests.browser import MAP_FRAME, POINT_JS, count, launch, map_frame, serve, wait_for_zoom
+
+SIZES = ((1280, 720), (1920, 1080))
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -368,6 +380,169 @@ def bench_brief(runs: int) -> None:
             )
 
 
+def bench_cold(runs: int, atlas) -> None:
+    """First visit after a fresh server says ready (run.sh's way) against a warm visit."""
+    import subprocess
+
+    n_zones = int(atlas.zones["lat"].notna().sum())
+    ready_s, first, warm, bare_first = [], [], [], []
+    with sync_playwright() as p:
+        browser = launch(p)
+        for _ in range(runs):
+            with serve() as url:  # health answered; then what scripts/run.sh waits for
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "scripts.ready", "--url", url], cwd=ROOT, check=True)
+                ready_s.append(time.perf_counter() - t0)
+                first.append(time_map(browser, url, n_zones))
+                warm.append(time_map(browser, url, n_zones))
+            with serve() as url:  # health only: the first visitor does the warm-up
+                bare_first.append(time_map(browser, url, n_zones))
+        browser.close()
+    med = statistics.median
+    print(f"first visit after start, {runs} fresh server(s) (medians, seconds; a fresh browser context per visit)")
+    print(f"  health answer → ready (scripts/ready.py's first session): {med(ready_s):.2f}")
+    print(f"  {'explorer visit':<44} {'map drawn':>9} {'complete':>9}")
+    for name, loads in (
+        ("first after ready (run.sh)", first),
+        ("second, warm", warm),
+        ("first after health only (no warm-up)", bare_first),
+    ):
+        print(f"  {name:<44} {med(t[0] for t in loads):9.2f} {med(t[1] for t in loads):9.2f}")
+    print("  map drawn = every cluster, city cluster and zone on the map; complete = sidebar filters shown")
+
+
+# Every feature kind the tour's map draws, counted in one call (tests/browser.py's COUNT_JS per kind).
+KIND_COUNTS_JS = """() => { const m = window.map; if (!m) return null; const n = {};
+  m.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.kind && (l.getLatLng || l.getLatLngs)) n[p.kind] = (n[p.kind] || 0) + 1; });
+  const c = m.getCenter(); return {counts: n, zoom: m.getZoom(), lat: c.lat, lon: c.lng}; }"""
+
+
+def tour_step_ready(page, frame, n: int, total: int, view, expected: dict[str, int]) -> bool:
+    """Step n is shown: its kicker, the map at its frame, every feature it shows drawn."""
+    kicker = page.locator(".tour-kicker")
+    if kicker.count() == 0 or f"step {n} of {total}" not in kicker.first.inner_text():
+        return False
+    state = frame.evaluate(KIND_COUNTS_JS)
+    return (
+        state is not None
+        and state["zoom"] == view.zoom
+        and abs(state["lat"] - view.lat) < 0.25
+        and abs(state["lon"] - view.lon) < 0.25
+        and all(state["counts"].get(kind, 0) == want for kind, want in expected.items())
+    )
+
+
+def walk_tour(browser, url: str, size: tuple[int, int], steps) -> list[float]:
+    """One walk through the tour at one window size: seconds from each click on "Next" to the
+    next step's map ready (steps 2 … n)."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(f"{url}/Presenter_tour?step=1")
+    frame = map_frame(page)
+    idle = "() => document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state') === 'notRunning'"
+    times = []
+    for n, (view, expected) in enumerate(steps, 1):
+        if n > 1:
+            button = page.get_by_role("button", name="Next ▶").first
+            box = button.bounding_box()
+            t0 = time.perf_counter()  # the mouse itself, as in time_click
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        t1 = poll(page, lambda n=n, v=view, e=expected: tour_step_ready(page, frame, n, len(steps), v, e), timeout=60)
+        if n > 1:
+            times.append(t1 - t0)
+        poll(page, lambda: page.evaluate(idle), timeout=60)  # the step's run over before the next click
+    page.close()
+    return times
+
+
+def bench_tour(runs: int, atlas) -> None:
+    from collections import Counter
+
+    from atlas.filters import filter_atlas
+    from atlas.kinds import clickable
+    from atlas.tour import frame_places, framed, load_tour, shown_places, step_view
+
+    def expected_features(view, filtered) -> dict[str, int]:
+        """Per feature kind, what the step's map draws: its markers and the city clusters' outlines."""
+        points = Counter(key.split(":")[0] for key, (w, s, e, n) in shown_places(filtered, view) if (w, s) == (e, n))
+        drawn = {**points, "cc": len(filtered.city_clusters) if "city_clusters" in view.layers else 0}
+        return {kind: drawn.get(kind, 0) for kind in clickable()}  # a kind the step hides: none left
+
+    tour = load_tour()
+    steps = []
+    for step in tour.steps:
+        view = step_view(step)
+        filtered = filter_atlas(atlas, view)
+        steps.append((framed(step, view, frame_places(step, atlas, filtered, view)), expected_features(view, filtered)))
+    with serve() as url, sync_playwright() as p:
+        browser = launch(p)
+        walk_tour(browser, url, SIZES[0], steps)  # warms the server's caches for every step
+        figures = {size: [walk_tour(browser, url, size, steps) for _ in range(runs)] for size in SIZES}
+        browser.close()
+    med = statistics.median
+    print(f"tour, click on Next → the step's map ready, {runs} walk(s) per size after one warm-up walk (medians, s)")
+    print(f"  {'step':<60} " + " ".join(f"{w}×{h}".rjust(10) for w, h in SIZES))
+    for i, step in enumerate(tour.steps[1:]):
+        cells = " ".join(f"{med(walk[i] for walk in figures[size]):10.2f}" for size in SIZES)
+        print(f"  {i + 2}. {step.title[:56]:<57} {cells}")
+    every = {size: [t for walk in figures[size] for t in walk] for size in SIZES}
+    print(f"  {'every step: median':<60} " + " ".join(f"{med(every[s]):10.2f}" for s in SIZES))
+    print(f"  {'every step: slowest':<60} " + " ".join(f"{max(every[s]):10.2f}" for s in SIZES))
+
+
+def bench_slides(runs: int) -> None:
+    """'Download this view' and the tour's deck, made as the buttons make them (wall and CPU)."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    from atlas.drilldown import detail
+    from atlas.filters import filter_atlas
+    from atlas.provenance import source_line
+    from atlas.reports.slides import deck_pdf, slide_png
+    from atlas.state import ViewState
+    from atlas.tour import frame_places, framed, load_tour, step_view
+    from components.slide_views import tour_slides, view_source, view_title
+
+    atlas = load_atlas()
+    tour = load_tour()
+    explorer = ViewState(sectors=("automotive",), sel="ic:IC048", lat=23.4, lon=113.25, zoom=7)
+    step = tour.steps[1]
+    step_v = step_view(step)
+    step_f = filter_atlas(atlas, step_v)
+    step_v = framed(step, step_v, frame_places(step, atlas, step_f, step_v))
+
+    def explorer_png() -> bytes:
+        f = filter_atlas(atlas, explorer)
+        sel = detail(atlas, explorer.sel)
+        return slide_png(atlas, f, explorer, sel, view_title(explorer, sel), view_source(f, explorer))
+
+    def step_png() -> bytes:
+        return slide_png(atlas, step_f, step_v, None, step.title, source_line(step.source))
+
+    jobs = (
+        ("PNG, explorer view (automotive, Huadu selected)", explorer_png),
+        (f"PNG, tour step 2 ({step.title[:30]})", step_png),
+        (f"PDF deck, {len(tour.steps)} steps", lambda: deck_pdf(tour_slides(atlas, tour))),
+    )
+    med = statistics.median
+    print(f"slides, {runs} run(s) each after one warm-up (medians; seconds wall and CPU)")
+    for name, make in jobs:
+        out = make()  # fonts, outlines and imports loaded once, as in a warm app
+        wall, cpu = [], []
+        for _ in range(runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            out = make()
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        if out[:4] == b"%PDF":
+            what = f"{len(pypdf.PdfReader(io.BytesIO(out)).pages)} pages"
+        else:
+            what = "×".join(map(str, Image.open(io.BytesIO(out)).size))
+        print(f"  {name:<52} wall {med(wall):6.2f}  CPU {med(cpu):6.2f}  {what}, {len(out) / 1e3:.0f} kB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -377,9 +552,24 @@ def main() -> None:
     parser.add_argument("--server", action="store_true", help="also time each page script's run on the server")
     parser.add_argument("--server-only", action="store_true", help="only the server times (implies --server)")
     parser.add_argument("--brief", action="store_true", help="only the meeting brief's preparation time and pages")
+    parser.add_argument(
+        "--cold", action="store_true", help="only the first visit after a fresh start against a warm one"
+    )
+    parser.add_argument("--tour", action="store_true", help="only the tour's step times at 1280×720 and 1920×1080")
+    parser.add_argument("--slides", action="store_true", help="only the PNG of a view and the tour's PDF deck")
     args = parser.parse_args()
     if args.brief:
         bench_brief(args.runs if "--runs" in sys.argv else 1)
+        return
+    if args.cold or args.tour:
+        atlas = load_atlas()
+        if args.cold:
+            bench_cold(args.runs, atlas)
+        else:
+            bench_tour(args.runs, atlas)
+        return
+    if args.slides:
+        bench_slides(args.runs)
         return
     args.server = args.server or args.server_only
     if args.server:
