@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.cache import page_run
 from components.entry import app_running_page
 
 TOUR = st.Page("pages/8_Presenter_tour.py", title="Presenter tour", icon="🎤", url_path="Presenter_tour")
@@ -35,10 +34,7 @@ def main() -> None:
     # Once for the app; the browser tab shows the page's title. The tour opens with the sidebar
     # folded away: a projector needs the width.
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if page.url_path == TOUR.url_path else "auto")
-    with (
-        app_running_page(),
-        page_run(),
-    ):  # page_run: what the run leaves alive is out of the collector's walk (atlas/cache.py)
+    with app_running_page():
         page.run()
 
 

@@ -1,132 +1,128 @@
-"""Things computed once per loaded Atlas (search indexes, page tables, figures): kept beside the
-Atlas object itself, for every session of the process."""
+"""The atlas's one cache: values computed once and shared by every session of the process.
+
+Two uses, one mechanism (``Memo``: bounded, least recently used dropped, one lock per key):
+
+- ``Shared(size)`` and ``per_atlas``: values computed from one loaded Atlas (search index,
+  partner index, filter results, drill-downs, page tables and figures). They are kept in the
+  Atlas itself (``Atlas.shared``), so they live and die with it and an Atlas is never kept alive
+  by its caches;
+- ``memoised(size)``: pure functions of their arguments (boundary files, fonts, the taxonomy).
+
+A value is built by the first caller under its key's own lock: sessions asking for the same
+value at once build it once, sessions asking for different values never wait for each other.
+Values are shared by every session, so they are treated as read-only. A build that raises
+stores nothing (the next caller tries again). No Streamlit here (atlas/ has none): the one
+Atlas per process is Streamlit's resource (components/data_access.py), everything derived from
+it is cached here.
+"""
 
 from __future__ import annotations
 
-import gc
+import functools
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 T = TypeVar("T")
-_CACHE: dict[tuple[int, str], tuple[object, object]] = {}
+_MISSING = object()
 
 
-def per_atlas(atlas, name: str, build: Callable[[object], T]) -> T:
-    """build(atlas), once per Atlas (the atlas is kept with the value, so its id cannot be reused)."""
-    hit = _CACHE.get((id(atlas), name))
-    if hit is None or hit[0] is not atlas:
-        hit = _CACHE[(id(atlas), name)] = (atlas, build(atlas))
-    return hit[1]
+class Memo:
+    """At most ``size`` values by key; the least recently used is dropped beyond that."""
+
+    def __init__(self, size: int):
+        if size < 1:
+            raise ValueError("a memo holds at least one value")
+        self.size = size
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()  # held only to read or change the two dicts, never for a build
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def _hit(self, key: Hashable) -> object:
+        value = self._values.get(key, _MISSING)
+        if value is not _MISSING:
+            self._values.move_to_end(key)
+        return value
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            value = self._hit(key)
+            if value is not _MISSING:
+                return value
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:  # only callers of this key wait here
+            with self._lock:
+                value = self._hit(key)
+            if value is not _MISSING:
+                return value
+            try:
+                value = build()
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
-class Sweeper:
-    """Call ``begin_run`` and ``after_run`` around every page run (app.py). Streamlit runs a full
-    garbage collection after each run, and a full collection walks every live object: the data,
-    the caches shared by all sessions, every session's state (about 400,000 objects with a room
-    connected, half of them the pinyin dictionary the search reads; on the 2-core reference
-    machine most of a busy server's time, scripts/loadtest.py). So what is alive at the end of a
-    run leaves the collector's view (``gc.freeze``) and the collection after the run walks almost
-    nothing. Garbage that only the collector can free (reference cycles) waits for a sweep, which
-    puts everything back (``gc.unfreeze``) and collects it once: a pause of a few hundred
-    milliseconds, so it is made when the server is quiet (no run for ``quiet`` seconds, checked by a
-    background thread), at most every ``every`` seconds and only after runs; a run makes it only
-    when none was made for ``longest`` seconds (a server that is never idle still frees its garbage)."""
+class SharedValues:
+    """The memos of one Atlas, one per ``Shared`` family (kept in ``Atlas.shared``)."""
 
-    def __init__(self, every: float = 30.0, quiet: float = 1.0, longest: float = 300.0):
-        self.every, self.quiet, self.longest = every, quiet, longest
-        self.last = self.last_end = time.monotonic()
-        self.running = 0
+    def __init__(self):
+        self._memos: dict[Shared, Memo] = {}
         self._lock = threading.Lock()
-        self._watcher: threading.Thread | None = None
 
-    def begin_run(self) -> None:
+    def memo(self, family: Shared) -> Memo:
         with self._lock:
-            self.running += 1
-
-    def after_run(self, now: float | None = None) -> bool:
-        """Freeze what is alive, sweeping first if none was made for ``longest``; returns whether
-        it swept."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self.running = max(0, self.running - 1)
-            self.last_end = now
-            swept = now - self.last >= self.longest
-            if swept:
-                self._sweep(now)
-            gc.freeze()
-        return swept
-
-    def sweep_if_quiet(self, now: float | None = None) -> bool:
-        """Sweep if one is due and no run is on or has ended within ``quiet``; returns whether it swept."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            due = (
-                now - self.last >= self.every
-                and not self.running
-                and now - self.last_end >= self.quiet
-                and self.last_end > self.last  # runs since the last sweep left garbage to free
-            )
-            if due:
-                self._sweep(now)
-                gc.freeze()
-        return due
-
-    def _sweep(self, now: float) -> None:
-        gc.unfreeze()
-        gc.collect()
-        self.last = now
-
-    def watch(self) -> None:
-        """Start the background thread that sweeps when the server is quiet (once per process)."""
-        with self._lock:
-            if self._watcher is not None:
-                return
-            self._watcher = threading.Thread(target=self._watch, name="atlas-gc-sweeper", daemon=True)
-        self._watcher.start()
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(self.quiet)
-            self.sweep_if_quiet()
+            memo = self._memos.get(family)
+            if memo is None:
+                memo = self._memos[family] = Memo(family.size)
+            return memo
 
 
-SWEEPER = Sweeper()
-
-
-@contextmanager
-def page_run() -> Iterator[None]:
-    """Around a page run (app.py): what the run leaves alive goes out of the collector's walk, and
-    cyclic garbage is swept when the server is quiet (Sweeper)."""
-    SWEEPER.watch()
-    SWEEPER.begin_run()
-    try:
-        yield
-    finally:  # also when the run stops early for a rerun
-        SWEEPER.after_run()
-
-
-class SharedMemo:
-    """Values computed once per Atlas and key for every session (drill-downs, filter results),
-    the least recently used dropped beyond ``size``. A value is computed under the lock, so a room
-    asking for the same thing at once computes it once; values must be treated as read-only."""
+class Shared:
+    """A family of values computed from an Atlas, by key, at most ``size`` of them per Atlas
+    (filter sets, drill-downs: what a room asks for is a few of many possible keys)."""
 
     def __init__(self, size: int):
         self.size = size
-        self._values: OrderedDict[tuple[int, Hashable], tuple[object, object]] = OrderedDict()
-        self._lock = threading.Lock()
 
     def get(self, atlas, key: Hashable, build: Callable[[], T]) -> T:
-        with self._lock:
-            hit = self._values.get((id(atlas), key))
-            if hit is not None and hit[0] is atlas:  # the atlas is kept, so its id cannot be reused
-                self._values.move_to_end((id(atlas), key))
-                return hit[1]
-            value = build()
-            self._values[(id(atlas), key)] = (atlas, value)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-            return value
+        return atlas.shared.memo(self).get(key, build)
+
+
+ONCE = Shared(512)  # per_atlas: one value per name (page tables, figures, indexes)
+
+
+def per_atlas(atlas, name: str, build: Callable[[object], T]) -> T:
+    """``build(atlas)``, once per Atlas and name, for every session."""
+    return ONCE.get(atlas, name, lambda: build(atlas))
+
+
+def memoised(size: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator: a pure function's results by its (hashable) arguments, at most ``size`` kept.
+    ``cache_clear()`` forgets them (after the files a function reads were rebuilt)."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        memo = Memo(size)
+
+        @functools.wraps(fn)
+        def cached(*args, **kwargs):
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+            return memo.get(key, lambda: fn(*args, **kwargs))
+
+        cached.cache_clear = memo.clear
+        cached.memo = memo
+        return cached
+
+    return wrap

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from atlas import kinds
-from atlas.cache import SharedMemo
+from atlas.cache import Shared
 from atlas.counts import one_per_event
 from atlas.load import Atlas
 
@@ -711,7 +711,7 @@ def place_detail(atlas: Atlas, adcode: str) -> Detail | None:
     )
 
 
-DETAILS_KEPT = SharedMemo(512)  # details kept for every session (a room opens the same few)
+DETAILS_KEPT = Shared(512)  # details kept for every session (a room opens the same few)
 
 
 def row_detail(atlas: Atlas, kind: kinds.Kind, ident: str) -> Detail | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from atlas import kinds
-from atlas.cache import SharedMemo
+from atlas.cache import Shared
 from atlas.load import Atlas
 from atlas.search import matching_ids
 from atlas.state import ViewState
@@ -30,11 +29,15 @@ class Filtered:
             return tables[name]
         raise AttributeError(name)
 
-    @cached_property
-    def ids(self) -> tuple[tuple[str, ...], ...]:
-        """The ids in each table, in the registry's order: what the map's layers depend on, read
-        once per filter set rather than on every run."""
-        return tuple(tuple(df["id"]) for df in self.tables.values())
+    # Worked out when the filter set is (once, under its key's lock in atlas/cache.py), not on
+    # every run: the ids in each table, in the registry's order (what the map's layers depend
+    # on), and the markers per layer (counting reads every row of every table).
+    ids: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    counts: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", tuple(tuple(df["id"]) for df in self.tables.values()))
+        object.__setattr__(self, "counts", self._count_layers())
 
     def markers(self, kind: kinds.Kind) -> int:
         """How many of the kind's rows the map draws as markers (its rows when it has none)."""
@@ -45,12 +48,9 @@ class Filtered:
 
     def layer_counts(self) -> dict[str, int]:
         """Markers (or areas) per layer: what the counts line and the tour's captions say."""
-        return dict(self._layer_counts)
+        return dict(self.counts)
 
-    @cached_property
-    def _layer_counts(self) -> dict[str, int]:
-        """Counted once per filter set (a Filtered is shared by every session asking for the same
-        filters), not on every run: counting reads every row of every table."""
+    def _count_layers(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for layer in kinds.layers():
             members = [k for k in kinds.kinds_of(layer.code) if k.dataset in self.tables]
@@ -112,7 +112,7 @@ def _apply(df: pd.DataFrame, view: ViewState, kind: kinds.Kind, scope: SearchSco
     return kept[kept["lat"].notna()] if kind.marker is not None else kept  # markers: located rows only
 
 
-FILTERED = SharedMemo(256)  # filter sets kept for every session (a workshop room asks for the same few)
+FILTERED = Shared(256)  # filter sets kept for every session (a workshop room asks for the same few)
 
 
 def filter_atlas(atlas: Atlas, view: ViewState) -> Filtered:

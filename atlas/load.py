@@ -23,6 +23,7 @@ import yaml
 
 from atlas import manifest as M
 from atlas import schemas as S
+from atlas.cache import SharedValues, per_atlas
 from atlas.paths import DATA_DIR, STATIC_DIR
 from atlas.taxonomy import Taxonomy, load_taxonomy
 from atlas.validate import (
@@ -65,9 +66,9 @@ class Atlas:
         """A dataset by name: one of the fields above or a registered kind's own table."""
         return self.tables[name] if name in self.tables else getattr(self, name)
 
-    @cached_property
-    def _records(self) -> dict[str, tuple[tuple[dict, ...], dict[str, dict]]]:
-        return {}
+    # What is computed from this Atlas for every session (atlas/cache.py): kept with it, so it
+    # goes when the Atlas goes.
+    shared: SharedValues = field(default_factory=SharedValues, init=False, repr=False, compare=False)
 
     def records(self, table: str) -> tuple[dict, ...]:
         """A table's rows as dicts, made once (drill-downs walk whole tables for every item they
@@ -79,11 +80,11 @@ class Atlas:
         return self._indexed(table)[1].get(ident)
 
     def _indexed(self, table: str) -> tuple[tuple[dict, ...], dict[str, dict]]:
-        hit = self._records.get(table)
-        if hit is None:
-            rows = tuple(self.table(table).to_dict("records"))
-            hit = self._records[table] = (rows, {r["id"]: r for r in rows if "id" in r})
-        return hit
+        def build(a: Atlas) -> tuple[tuple[dict, ...], dict[str, dict]]:
+            rows = tuple(a.table(table).to_dict("records"))
+            return rows, {r["id"]: r for r in rows if "id" in r}
+
+        return per_atlas(self, f"records.{table}", build)
 
     @cached_property
     def city_cluster_names(self) -> dict[str, str]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pandas as pd
 
 from atlas import kinds
-from atlas.cache import SharedMemo
+from atlas.cache import Shared
 from atlas.filters import Filtered, filter_key
 from atlas.load import Atlas
 from atlas.state import ViewState
 
 COLUMNS = ["kind", "name", "where", "sector", "key"]
-ROWS = SharedMemo(128)  # the list per filter set and layers, for every session (read-only)
+ROWS = Shared(128)  # the list per filter set and layers, for every session (read-only)
 
 
 def _located(df: pd.DataFrame) -> pd.DataFrame:

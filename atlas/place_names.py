@@ -6,14 +6,14 @@ pypinyin reads characters as in everyday words; in place names some read otherwi
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pypinyin import lazy_pinyin
+
+from atlas.cache import memoised
 
 PLACE_READINGS = {"长": "chang", "都": "du", "朝": "chao", "重": "chong", "厦": "xia"}
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def place_syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a place name (ü as v), with the place-name readings above;
     letters and digits in the text come back grouped, as pypinyin gives them. Cached: pypinyin

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import lru_cache
 from pathlib import Path
 
+from atlas.cache import memoised
 from atlas.paths import DATA_DIR
 
 STANDING_LABEL = {
@@ -24,7 +24,7 @@ STANDING_LABEL = {
 URL_HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 
 
-@lru_cache(maxsize=2)
+@memoised(2)
 def registry(data_dir: Path = DATA_DIR) -> dict[str, dict]:
     with open(data_dir / "source_quality.csv", newline="", encoding="utf-8") as f:
         return {r["domain"]: r for r in csv.DictReader(f)}

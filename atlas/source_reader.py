@@ -19,8 +19,8 @@ import argparse
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
+from atlas.cache import memoised
 from atlas.normalise import fold
 from atlas.paths import SEED_FILES, SOURCES_DIR
 from atlas.provenance import REFERENCE_PATH, REFERENCES, SEED_PART, parts
@@ -175,12 +175,12 @@ def _parse(doc: Document, text: str) -> list[Section]:
     return sections
 
 
-@lru_cache(maxsize=len(DOCUMENTS))
+@memoised(len(DOCUMENTS))
 def text_of(key: str) -> str:
     return (SOURCES_DIR / DOCUMENTS[key].file).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=len(DOCUMENTS))
+@memoised(len(DOCUMENTS))
 def sections(key: str) -> tuple[Section, ...]:
     """The document's sections, by position (a key is unique within its document)."""
     doc = DOCUMENTS[key]
@@ -317,7 +317,7 @@ def candidates(*values) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=256)
+@memoised(256)
 def _folded_section(doc: str, sec: str) -> tuple[str, tuple[int, ...]]:
     found = section(doc, sec)
     text = text_of(doc)[found.start : found.end].strip("\n") if found else ""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
+from atlas.cache import memoised
 from atlas.paths import DATA_DIR
 
 UNKNOWN_COLOUR = "#777777"
@@ -47,7 +48,7 @@ class Taxonomy:
         return self.priority_labels.get(priority_id, priority_id)
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def load_taxonomy(data_dir: Path = DATA_DIR) -> Taxonomy:
     read = dict(dtype=str, keep_default_na=False)
     sectors = pd.read_csv(data_dir / "sectors.csv", **read).set_index("id")

@@ -15,12 +15,12 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import charset_normalizer
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
+from atlas.cache import memoised
 from atlas.drilldown import haversine_km
 from atlas.normalise import latin  # the one normaliser of every search index
 from atlas.place_names import place_pinyin
@@ -581,7 +581,7 @@ class PlaceIndex:
         return [self.seats[table[h[0]][0]] for h in hits]
 
 
-@lru_cache(maxsize=1)
+@memoised(1)
 def place_index() -> PlaceIndex:
     from geo.boundaries import load_seats
 

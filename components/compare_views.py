@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from atlas.cache import Shared
 from atlas.compare import shared_max
 from components.charts import layout
 from components.downloads import download_rows
@@ -85,12 +86,9 @@ def facet_bars(table: pd.DataFrame, category: str, colours: dict[str, str]) -> g
     return fig
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _facets_figure(selection: tuple, key: str, _table: pd.DataFrame, category: str, _colours: dict) -> go.Figure:
-    """facet_bars once per selection and section, for every session: the table is decided by the
-    selection (the loaded data's id and the place keys) and the section, so those are the cache key.
-    Shared read-only: st.plotly_chart copies a figure before sending it."""
-    return facet_bars(_table, category, _colours)
+# facet_bars once per selection and section, for every session (atlas/cache.py). Shared read-only:
+# st.plotly_chart copies a figure before sending it.
+FACETS = Shared(256)
 
 
 def render_facets(
@@ -103,13 +101,14 @@ def render_facets(
     key: str,
     selection: tuple | None = None,
 ) -> None:
-    """A section's facet chart; with ``selection`` (what decides the table) its figure is cached."""
+    """A section's facet chart; with ``selection`` (the Atlas and the place keys: what decides the
+    table) its figure is computed once for every session."""
     st.subheader(title, anchor=False)
     if table.empty:
         st.write("None of the selected places has any.")
         return
     fig = (
-        _facets_figure(selection, key, table, category, colours)
+        FACETS.get(selection[0], (selection[1], key), lambda: facet_bars(table, category, colours))
         if selection is not None
         else facet_bars(table, category, colours)
     )

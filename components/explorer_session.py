@@ -9,6 +9,7 @@ import streamlit as st
 
 from atlas import kinds
 from atlas import state as es
+from atlas.cache import per_atlas
 from atlas.drilldown import detail
 from atlas.kinds import dataset_keys
 from atlas.load import Atlas
@@ -33,14 +34,12 @@ WIDGETS = {
 
 
 def known_values(atlas: Atlas) -> Known:
-    """What an address may name, from the data and the registered kinds (once for all sessions)."""
-    return _known_values(atlas, id(atlas), tuple(kinds.KINDS))
+    """What an address may name, from the data and the registered kinds (once per Atlas and set
+    of kinds, for all sessions)."""
+    return per_atlas(atlas, f"explorer.known_values.{','.join(kinds.KINDS)}", _known_values)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _known_values(_atlas: Atlas, atlas_id: int, kind_codes: tuple[str, ...]) -> Known:
-    """Keyed by the atlas's id and the kinds registered (the Atlas itself is not hashed)."""
-    a = _atlas
+def _known_values(a: Atlas) -> Known:
     seats = load_seats()
     places = seats[seats["level"].isin(["prefecture", "county"]) & (seats["lon"] != "")]
     selectable = dataset_keys(a) | {f"pl:{c}" for c in places["adcode"]}

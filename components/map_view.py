@@ -18,7 +18,7 @@ from collections.abc import Callable
 from streamlit_folium import st_folium
 
 from atlas import kinds
-from atlas.cache import SharedMemo, per_atlas
+from atlas.cache import Shared, per_atlas
 from atlas.drilldown import Detail, split
 from atlas.filters import Filtered
 from atlas.load import Atlas
@@ -168,8 +168,8 @@ def _data_layers(atlas: Atlas, filtered: Filtered, view: ViewState) -> list[ml.L
     return layers
 
 
-LAYERS = SharedMemo(64)  # layers per filter set, for every session
-RINGS = SharedMemo(256)  # the selection's mark per selected item, for every session
+LAYERS = Shared(64)  # layers per filter set, for every session
+RINGS = Shared(256)  # the selection's mark per selected item, for every session
 
 
 def layers_key(atlas: Atlas, filtered: Filtered, view: ViewState) -> tuple:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from atlas.cache import memoised
 from atlas.paths import GEO_DIR
 
 LAYER_FILES = {
@@ -18,14 +18,14 @@ LAYER_FILES = {
 }
 
 
-@lru_cache(maxsize=8)
+@memoised(8)
 def load_layer(level: str, geo_dir: Path = GEO_DIR) -> gpd.GeoDataFrame:
     """One boundary layer in WGS84; read once per process."""
     gdf = gpd.read_file(geo_dir / LAYER_FILES[level])
     return gdf.set_crs(4326, allow_override=True)
 
 
-@lru_cache(maxsize=2)
+@memoised(2)
 def load_seats(geo_dir: Path = GEO_DIR) -> pd.DataFrame:
     """Seat point of every current division (and of former county codes), WGS84."""
     return pd.read_csv(geo_dir / "division_seats.csv", dtype=str, keep_default_na=False)
@@ -41,7 +41,7 @@ def division_name(adcode: str, geo_dir: Path = GEO_DIR) -> str:
     return seats.at[adcode, "name_zh"] if adcode in seats.index else ""
 
 
-@lru_cache(maxsize=2)
+@memoised(2)
 def china_outline(geo_dir: Path = GEO_DIR):
     """China's outline (union of provinces, ≈2 km margin), prepared for fast point tests."""
     import shapely

@@ -11,13 +11,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, mapping
 
+from atlas.cache import memoised
 from atlas.paths import DATA_DIR, STATIC_DIR
 from atlas.place_names import place_pinyin
 from geo.boundaries import load_layer, load_seats
@@ -125,7 +125,7 @@ def web_text(collection: dict) -> str:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def web_geojson_text(level: str) -> str:
     """The same collections in memory, for layers that are styled per request (province shading)."""
     builders = {"province": province_collection, "city_cluster": city_cluster_collection, "place": place_collection}

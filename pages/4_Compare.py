@@ -59,7 +59,7 @@ if len(selected) < 2:
         st.stop()
 
 places = C.places(selected, known)
-selection = (id(atlas), tuple(selected))  # what decides every table below
+selection = (atlas, tuple(selected))  # what decides every table below
 policies = C.policies_applying(atlas, places)
 items = C.cooperation_items(atlas, places)
 cluster_sources, zone_sources = C.place_sources(atlas, places, "cluster"), C.place_sources(atlas, places, "zone")

@@ -24,9 +24,8 @@ from_app()  # every run goes through app.py (components/entry.py)
 atlas = get_atlas()
 
 
-@st.cache_data(show_spinner=False)
-def catalogue() -> dict[str, tuple[int, int]]:
-    """Records and located records per dataset."""
+def catalogue(_a) -> dict[str, tuple[int, int]]:
+    """Records and located records per dataset (once per data: per_atlas)."""
     out = {}
     for ds in X.all_datasets():
         df = X.read_records(ds)
@@ -37,8 +36,7 @@ def catalogue() -> dict[str, tuple[int, int]]:
     return out
 
 
-@st.cache_data(show_spinner=False)
-def docs() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def docs(_a) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     sources = (DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
     return X.sections(readme, 3), X.sections(readme, 2), X.sections(sources, 2)
@@ -68,9 +66,9 @@ def uncertain(a) -> dict:
     return per_atlas(a, "data_page.uncertain", build)
 
 
-counts = catalogue()
+counts = per_atlas(atlas, "data_page.catalogue", catalogue)
 datasets = [d for d in X.all_datasets() if d.key in counts]
-dictionary, readme_parts, source_parts = docs()
+dictionary, readme_parts, source_parts = per_atlas(atlas, "data_page.docs", docs)
 # A dataset whose records are not what people count says both ("36 stops of 31 events").
 WHAT_RECORDS_ARE = {"events": N.stops_of_events(atlas.events)}
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from atlas import nace
+from atlas.cache import memoised
 from atlas.drilldown import split
 from atlas.load import read_csv
 from atlas.normalise import phrase
@@ -42,7 +42,7 @@ class Synonym:
     source: str
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def load_synonyms(data_dir: Path = DATA_DIR, sectors: frozenset[str] = frozenset()) -> tuple[Synonym, ...]:
     """data/synonyms.csv, checked like every other data file (DataFileError names row and field)."""
     df = read_csv(data_dir, SYNONYMS)

@@ -19,12 +19,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 from fpdf import FPDF
 
+from atlas.cache import memoised
 from atlas.paths import SEED_FILES
 from atlas.provenance import REFERENCES
 from atlas.reports.content import Brief
@@ -75,7 +75,7 @@ class Fonts:
     cjk: Path | None = None
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def find_fonts(roots: tuple[Path, ...] = FONT_ROOTS) -> Fonts:
     """A Unicode text font (regular + bold) and a CJK font, if the machine has them."""
 
@@ -98,7 +98,7 @@ def find_fonts(roots: tuple[Path, ...] = FONT_ROOTS) -> Fonts:
     return Fonts(regular, bold, cjk if regular else None)
 
 
-@lru_cache(maxsize=8)
+@memoised(8)
 def covered(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for (the first font of a collection)."""
     if path.suffix.lower() == ".ttc":
