@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.cache import per_atlas
-from atlas.drilldown import NATIONAL_REASONS, REASON_LABELS, located_sectors, policies_for, split
+from atlas.drilldown import NATIONAL_REASONS, REASON_LABELS, located_sectors, policies_for
 from atlas.load import Atlas
 from atlas.page_params import Param
 from atlas.provenance import combined
+from atlas.text import split
 
 MAX_PLACES = 5
 URL_KEY = "compare"

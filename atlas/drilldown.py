@@ -15,7 +15,10 @@ import pandas as pd
 from atlas import kinds
 from atlas.cache import Shared
 from atlas.counts import one_per_event
+from atlas.figures import years_text
 from atlas.load import Atlas
+from atlas.text import split
+from geo.distance import haversine_km
 
 NEARBY_KM = 150
 POLICY_RANK = {"local": 0, "zone": 0, "prefecture": 0, "province": 1, "city cluster": 1, "sector": 2, "national": 3}
@@ -176,17 +179,6 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
-def split(cell) -> list[str]:
-    return [x for x in str(cell or "").split(";") if x]
-
-
 def zones_near(atlas: Atlas, lat: float, lon: float, limit: int = 6) -> tuple[Link, ...]:
     out = []
     for z in atlas.records("zones"):
@@ -259,16 +251,6 @@ def policies_for(
                 )
             )
     return sorted(out, key=lambda x: (POLICY_RANK[x.reason], x.name))
-
-
-def years_text(p: dict) -> str:
-    """A policy's years for people: "2016–2020", "since 1988", "until 2035" or ""."""
-    start, end = p.get("year_start"), p.get("year_end")
-    start = None if start is None or (isinstance(start, float) and math.isnan(start)) else int(start)
-    end = None if end is None or (isinstance(end, float) and math.isnan(end)) else int(end)
-    if start and end:
-        return f"{start}–{end}"
-    return f"since {start}" if start else (f"until {end}" if end else "")
 
 
 def cooperation_for(

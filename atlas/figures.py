@@ -95,3 +95,13 @@ def with_as_of(text: str, label: str) -> str:
 def of_list(n: int, total: int = 100) -> str:
     """A count of Table 4 rows: '25 of 100 (2010 list)'."""
     return f"{n} of {total} ({TABLE4_AS_OF})"
+
+
+def years_text(p: dict) -> str:
+    """A policy's years for people: "2016–2020", "since 1988", "until 2035" or ""."""
+    start, end = p.get("year_start"), p.get("year_end")
+    start = None if start is None or (isinstance(start, float) and math.isnan(start)) else int(start)
+    end = None if end is None or (isinstance(end, float) and math.isnan(end)) else int(end)
+    if start and end:
+        return f"{start}–{end}"
+    return f"since {start}" if start else (f"until {end}" if end else "")

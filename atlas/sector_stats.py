@@ -10,11 +10,12 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from atlas.drilldown import cooperation_for, split, years_text
-from atlas.figures import with_as_of
+from atlas.drilldown import cooperation_for
+from atlas.figures import with_as_of, years_text
 from atlas.load import Atlas
 from atlas.policy_views import year_of
 from atlas.provenance import SEED_PART  # the one seed-file pattern
+from atlas.text import split
 
 DOCUMENT_LABEL = {"000": "2019 briefing (000)", "001": "earlier D3.2 briefing (001)"}
 

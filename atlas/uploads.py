@@ -21,9 +21,9 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 from atlas.cache import memoised
-from atlas.drilldown import haversine_km
 from atlas.normalise import latin  # the one normaliser of every search index
 from atlas.place_names import place_pinyin
+from geo.distance import haversine_km
 
 MAX_BYTES = 1_000_000  # "1 MB"
 MAX_ROWS = 500

@@ -13,9 +13,9 @@ from plotly.subplots import make_subplots
 
 from atlas.cache import per_atlas
 from atlas.counts import event_groups
-from atlas.drilldown import split
 from atlas.schemas import EVENT_KINDS
 from atlas.taxonomy import Taxonomy
+from atlas.text import split
 from components.charts import layout, sector_bar
 from components.compare_views import PALETTE
 from components.text import h, md, md_link, safe_url, source_caption

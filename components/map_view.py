@@ -19,10 +19,11 @@ from streamlit_folium import st_folium
 
 from atlas import kinds
 from atlas.cache import Shared, per_atlas
-from atlas.drilldown import Detail, split
+from atlas.drilldown import Detail
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.state import Pan, ViewState
+from atlas.text import split
 from components import map_layers as ml
 from geo.web import web_geojson
 

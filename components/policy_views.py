@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from atlas.drilldown import years_text as policy_years
+from atlas.figures import years_text
 from atlas.load import Atlas
 from atlas.policy_views import (
     KIND_LABEL,
@@ -67,7 +67,8 @@ def short_labels(names) -> list[str]:
     return out
 
 
-def years_text(r) -> str:
+def timeline_years(r) -> str:
+    """A timeline row's years, from its mark: a bar's span, a ▶'s start, a ◀'s end."""
     if r["mark"] == "bar":
         return f"{r['start']}–{r['end']}"
     return f"since {r['start']}" if r["mark"] == "since" else f"until {r['end']}"
@@ -77,7 +78,7 @@ def timeline_figure(rows: pd.DataFrame, colour_by: str = "level") -> go.Figure:
     """One row per dated policy, oldest first: a bar from start to end year, a ▶ where only a start
     year is given, a ◀ where only an end or target year is; coloured by level or kind."""
     colours, names = COLOURING[colour_by]
-    rows = rows.assign(label=short_labels(rows["name"]), years=[years_text(r) for r in rows.to_dict("records")])
+    rows = rows.assign(label=short_labels(rows["name"]), years=[timeline_years(r) for r in rows.to_dict("records")])
     fig = go.Figure()
     for group, colour in colours.items():
         g = rows[rows[colour_by] == group]
@@ -203,7 +204,7 @@ def render_policy_card(atlas: Atlas, policy: dict) -> None:
             text_of(policy.get("name_zh")),
             LEVEL_LABEL.get(policy["level"], policy["level"]),
             KIND_LABEL.get(policy["kind"], policy["kind"]),
-            policy_years(policy),
+            years_text(policy),
         ]
         st.caption(" · ".join(md(m) for m in meta if m))
         if text_of(policy.get("summary")):

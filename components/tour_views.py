@@ -11,8 +11,8 @@ import streamlit as st
 
 from atlas import counts
 from atlas.counts import event_years
-from atlas.drilldown import detail, years_text
-from atlas.figures import records_as_of, with_as_of
+from atlas.drilldown import detail
+from atlas.figures import records_as_of, with_as_of, years_text
 from atlas.filters import Filtered
 from atlas.labels import with_period
 from atlas.load import Atlas

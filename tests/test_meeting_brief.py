@@ -14,7 +14,6 @@ import pytest
 from conftest import run_page as run_page_at
 from PIL import Image
 
-from atlas.drilldown import haversine_km, split
 from atlas.page_params import parse
 from atlas.paths import SEED_FILES
 from atlas.provenance import SEED_FILE
@@ -34,8 +33,10 @@ from atlas.reports.markdown import brief_markdown, brief_zip
 from atlas.reports.meeting_brief import prepare
 from atlas.reports.pdf import INK, BriefPDF, Fonts, brief_pdf, find_fonts, grouped_sources, strip_cjk
 from atlas.reports.static_map import HIGHLIGHT, Projection, marker_radius, render_png
+from atlas.text import split
 from components.brief_views import address, scope_param
 from geo.boundaries import load_seats
+from geo.distance import haversine_km
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "7_Meeting_brief.py")
 DAY = date(2025, 11, 23)

@@ -19,11 +19,12 @@ from streamlit.testing.v1 import AppTest
 from atlas import compare as C
 from atlas import counts
 from atlas import exports as X
-from atlas.drilldown import policies_for, split
+from atlas.drilldown import policies_for
 from atlas.page_params import notice, parse
 from atlas.paths import DATA_DIR
 from atlas.provenance import combined
 from atlas.provinces import PROVINCE_NAMES_EN
+from atlas.text import split
 from components import cooperation_views as V
 from components.compare_views import facet_bars
 from components.text import cite

@@ -14,7 +14,6 @@ import yaml
 from app_pages import app_test, open_tab
 from streamlit.testing.v1 import AppTest
 
-from atlas.drilldown import split
 from atlas.labels import with_period
 from atlas.paths import DATA_DIR
 from atlas.policy_views import (
@@ -41,6 +40,7 @@ from atlas.sector_stats import (
     programme_matches,
 )
 from atlas.state import view_from_url
+from atlas.text import split
 from components.charts import sector_bar
 from components.explorer_session import known_values
 from components.page_state import NAV_KEY

@@ -10,8 +10,8 @@ import pandas as pd
 
 from atlas import kinds, nace
 from atlas.cache import per_atlas
-from atlas.drilldown import split
 from atlas.normalise import contains_words, phrase, website_name
+from atlas.text import split
 
 GROUPS = {
     "clusters": "Chinese industrial clusters",

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas import nace
-from atlas.drilldown import haversine_km, split
 from atlas.normalise import contains_words, phrase
 from atlas.partners.index import GENERAL_ORG, Doc, PartnerIndex, partner_index
 from atlas.partners.index import groups as result_groups
 from atlas.partners.query import Query, suggestions
 from atlas.partners.synonyms import code_fit
+from atlas.text import split
+from geo.distance import haversine_km
 
 NEAR_KM = 300
 # Evidence weights: a code or word naming the product beats a sector, which beats a mention.

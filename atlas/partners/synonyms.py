@@ -7,10 +7,10 @@ from pathlib import Path
 
 from atlas import nace
 from atlas.cache import memoised
-from atlas.drilldown import split
 from atlas.load import read_csv
 from atlas.normalise import phrase
 from atlas.paths import DATA_DIR
+from atlas.text import split
 from atlas.validate import Column, Context, Schema, validate_frame
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from atlas import kinds
 from atlas.counts import event_count
-from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, haversine_km, policies_for, split
+from atlas.drilldown import NEARBY_KM, PolicyMatch, detail, policies_for
 from atlas.figures import (
     CITY_CLUSTERS_AS_OF,
     DOCUMENT_AS_OF,
@@ -33,7 +33,9 @@ from atlas.load import Atlas
 from atlas.paths import DATA_DIR
 from atlas.provenance import citation, parts, readable
 from atlas.reports.static_map import CHINA_BBOX, MapPoint, MapSpec, bbox_of
+from atlas.text import split
 from geo.boundaries import load_layer, load_seats
+from geo.distance import haversine_km
 
 # What a brief can be about: a province, a sector, or a kind of place the brief takes (atlas/kinds.py Kind.brief).
 SCOPE_KINDS = {
