@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from atlas.drilldown import Detail, split
+from atlas.drilldown import Detail
 from atlas.filters import Filtered
 from atlas.load import Atlas
 from atlas.reports.pdf import LATIN1, find_fonts, strip_cjk
 from atlas.reports.static_map import CHINA_BBOX, HIGHLIGHT, MapPoint, MapSpec, render_png
 from atlas.state import ViewState
+from atlas.text import split
 from geo.framing import visible_box
 
 SLIDE_W, SLIDE_H = 1920, 1080
