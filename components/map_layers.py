@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 import folium
 from branca.element import CssLink, Element, JavascriptLink
-from folium.elements import ElementAddToElement
 from folium.template import Template
 
 from atlas.paths import STATIC_DIR
@@ -152,25 +151,18 @@ class PlainRender:
 
 
 class AtlasElement(PlainRender, folium.MacroElement):
-    """Our map elements (rendered by PlainRender)."""
+    """Our map elements (rendered by PlainRender). ``target``: the map or layer the element draws
+    into, kept by the public ``add_to`` so templates name it without branca's private parent."""
+
+    target: Element | None = None
+
+    def add_to(self, parent: Element, name: str | None = None, index: int | None = None) -> AtlasElement:
+        self.target = parent
+        return super().add_to(parent, name=name, index=index)
 
 
 class AtlasPane(PlainRender, folium.map.CustomPane):
     """A map pane, rendered by PlainRender."""
-
-
-class AddToParent(PlainRender, ElementAddToElement):
-    """folium's "add this layer to its parent" call, rendered by PlainRender."""
-
-
-class AtlasFeatureGroup(PlainRender, folium.FeatureGroup):
-    """A feature group rendered by PlainRender; shown, it adds itself to its parent as folium's
-    layers do."""
-
-    def render(self, **kwargs) -> None:
-        if self.show:
-            self.add_child(AddToParent(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
-        super().render(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -186,7 +178,7 @@ class LayerSpec:
     makers: tuple[Callable[[], Element], ...] = ()
 
     def group(self) -> folium.FeatureGroup:
-        fg = AtlasFeatureGroup(name=self.name)
+        fg = folium.FeatureGroup(name=self.name)
         for make in self.makers:
             make().add_to(fg)
         return fg
@@ -209,7 +201,7 @@ class StaticGeoJson(AtlasElement):
                                   return s[f.properties[{{ this.style_key|tojson }}]] || s["default"]; },
             onEachFeature: function (f, layer) {
                 if (f.properties.label) { layer.bindTooltip(f.properties.label, {sticky: true}); } }
-        }).addTo({{ this._parent.get_name() }});
+        }).addTo({{ this.target.get_name() }});
         ((window.atlasGeo || {})[{{ this.url|tojson }}]
          || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
             .then(function (d) { {{ this.get_name() }}.addData(d); });
@@ -259,7 +251,7 @@ class PlaceLabels(AtlasElement):
                     update();
                 });
             map.on("zoomend", update);
-        })({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.min_zoom|tojson }}, {{ this.pane|tojson }});
+        })({{ this.target.get_name() }}, {{ this.url|tojson }}, {{ this.min_zoom|tojson }}, {{ this.pane|tojson }});
         {% endmacro %}
     """)
 
@@ -288,7 +280,7 @@ class WheelOnFocus(AtlasElement):
                         d.textContent = "Click the map (or hold Ctrl) to zoom with the wheel"; return d; }; }
                 hint.addTo(map); clearTimeout(timer); timer = setTimeout(function () { hint.remove(); }, 1500);
             }, {passive: false});
-        })({{ this._parent.get_name() }});
+        })({{ this.target.get_name() }});
         {% endmacro %}
     """)
 
@@ -427,7 +419,7 @@ class PointLayer(AtlasElement):
                 if (r[3].label) { layer.bindTooltip(r[3].label); }
                 group.addLayer(layer);
             });
-        })({{ this._parent.get_name() }}, {{ this.rows_json }}, {{ this.options|tojson }});
+        })({{ this.target.get_name() }}, {{ this.rows_json }}, {{ this.options|tojson }});
         {% endmacro %}
     """)
 
@@ -496,21 +488,29 @@ class Legend(AtlasElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group) {
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "atlas-legend");
-                div.innerHTML = {{ this.html|tojson }};
-                var size = group._map.getSize();
-                div.style.maxHeight = Math.round(size.y * 0.45) + "px";
-                div.style.maxWidth = Math.round(size.x * 0.4) + "px";
-                if (size.x < 900) { div.firstChild.removeAttribute("open"); }
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            group.on("add", function () { legend.addTo(group._map); });
-            group.on("remove", function () { legend.remove(); });
-        })({{ this._parent.get_name() }});
+            // A layer of the group (Leaflet's public L.Layer extension point): Leaflet hands it the
+            // map when the group is added and calls onRemove when the group leaves the map.
+            var control = null;
+            var Key = L.Layer.extend({
+                onAdd: function (map) {
+                    control = L.control({position: "bottomleft"});
+                    control.onAdd = function () {
+                        var div = L.DomUtil.create("div", "atlas-legend");
+                        div.innerHTML = {{ this.html|tojson }};
+                        var size = map.getSize();
+                        div.style.maxHeight = Math.round(size.y * 0.45) + "px";
+                        div.style.maxWidth = Math.round(size.x * 0.4) + "px";
+                        if (size.x < 900) { div.firstChild.removeAttribute("open"); }
+                        L.DomEvent.disableClickPropagation(div);
+                        L.DomEvent.disableScrollPropagation(div);
+                        return div;
+                    };
+                    control.addTo(map);
+                },
+                onRemove: function () { if (control) { control.remove(); control = null; } }
+            });
+            group.addLayer(new Key());
+        })({{ this.target.get_name() }});
         {% endmacro %}
     """)
 
@@ -593,7 +593,7 @@ class Ring(AtlasElement):
             style: function () { return {{ this.style|tojson }}; },
             pointToLayer: function (f, at) {
                 return L.circleMarker(at, {radius: 13, fill: false, interactive: false, pane: {{ this.pane|tojson }}}); }
-        }).addTo({{ this._parent.get_name() }});
+        }).addTo({{ this.target.get_name() }});
         {% endmacro %}
     """)
 
