@@ -46,9 +46,15 @@ class Param:
 def shown(value) -> str:
     """A value quoted for a notice: short, on one line, stripped of Markdown/HTML characters and
     set as inline code, so that nothing in it (a URL, LaTeX, a colour directive) is rendered; a
-    line break could end the code span, so whitespace is collapsed first."""
-    text = " ".join(re.sub(r"[^\w\s.,:;@/+-]", "", str(value)).split())[:MAX_SHOWN].strip()
-    return f"`{text}`" if text else "an empty value"
+    line break could end the code span, so whitespace is collapsed first. Backticks are kept as
+    typed: the fence is one longer than the longest run of them (CommonMark), padded with a space
+    when the value starts or ends with one, so no backtick in the value can close the span."""
+    text = " ".join(re.sub(r"[^\w\s.,:;@/+`-]", "", str(value)).split())[:MAX_SHOWN].strip()
+    if not text:
+        return "an empty value"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _unknown(p: Param, bad: list[str]) -> str:

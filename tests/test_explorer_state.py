@@ -1,6 +1,7 @@
 """The explorer's state model (atlas/state.py): pure transitions, no Streamlit, no browser."""
 
 import math
+import re
 
 import pytest
 
@@ -210,5 +211,28 @@ def test_a_parameter_may_allow_a_longer_raw_value_than_the_default():
 def test_a_quoted_value_stays_one_inline_code_span():
     """A blank line inside the value would end the code span and let the rest (a bare URL) render."""
     quoted = pp.shown("x\n\nhttps://e.io `y` [a](//e.io) <img src=x>")
-    assert quoted.startswith("`") and quoted.endswith("`") and quoted.count("`") == 2
+    assert quoted.startswith("``") and quoted.endswith("``") and "`y`" in quoted
     assert "\n" not in quoted and "[" not in quoted and "<" not in quoted
+
+
+def code_span(quoted: str) -> str:
+    """The text of the one CommonMark code span ``quoted`` must be (fails if a backtick run inside
+    closes it early): the span ends at the first run as long as its opening fence."""
+    fence = re.match(r"`+", quoted).group()
+    inner = quoted[len(fence) : len(quoted) - len(fence)]
+    assert quoted.endswith(fence) and len(fence) not in {len(r) for r in re.findall(r"`+", inner)}
+    assert not inner.startswith("`") and not inner.endswith("`")  # else the fences are longer runs
+    if inner.startswith(" ") and inner.endswith(" ") and inner.strip():
+        inner = inner[1:-1]
+    return inner
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a`b", "a``b", "```", "`x`", "``x``", "a```b`c", "x``` **y** <b>z</b> [l](//e.io)", "`"],
+)
+def test_backticks_in_a_value_cannot_close_the_notice_code_span(value):
+    """The value is shown as typed, backticks included, inside one span: nothing after it renders."""
+    text = code_span(pp.shown(value))
+    assert text == " ".join(re.sub(r"[^\w\s.,:;@/+`-]", "", value).split())
+    assert "`" in text and "<" not in text and "*" not in text and "[" not in text
