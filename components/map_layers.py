@@ -161,10 +161,6 @@ class AtlasElement(PlainRender, folium.MacroElement):
         return super().add_to(parent, name=name, index=index)
 
 
-class AtlasPane(PlainRender, folium.map.CustomPane):
-    """A map pane, rendered by PlainRender."""
-
-
 @dataclass(frozen=True)
 class LayerSpec:
     """A feature group as data: its name and the makers of its elements, built once and shared by
@@ -326,10 +322,10 @@ def base_map(basemap: str = "outline", start: tuple[tuple[float, float], int] | 
         # is not wholly in view, so the click lands elsewhere (seen at 1280×720): a click selects.
         keyboard=False,
     )
-    AtlasPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
-    AtlasPane(LABEL_PANE, z_index=450).add_to(m)
-    AtlasPane(CLUSTER_PANE, z_index=650).add_to(m)
-    AtlasPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
+    folium.map.CustomPane(OUTLINE_PANE, z_index=350).add_to(m)  # above tiles, below overlays
+    folium.map.CustomPane(LABEL_PANE, z_index=450).add_to(m)
+    folium.map.CustomPane(CLUSTER_PANE, z_index=650).add_to(m)
+    folium.map.CustomPane(HIGHLIGHT_PANE, z_index=660).add_to(m)
     m.get_root().header.add_child(PlainScript(SYMBOL_CSS))  # no template to compile on every run
     if basemap == "tiles":
         folium.TileLayer(TILES["url"], attr=TILES["attr"], name="Light basemap", max_zoom=12, subdomains="abcd").add_to(

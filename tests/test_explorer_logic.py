@@ -355,7 +355,7 @@ def test_the_map_drawn_without_template_compiles_is_the_map_folium_draws(atlas):
                 make().add_to(fg)
         return re.sub(r"_[0-9a-f]{32}", "_ID", m.get_root().render())
 
-    ours = page(ml.AtlasMap, ml.AtlasPane, folium.FeatureGroup)
+    ours = page(ml.AtlasMap, folium.map.CustomPane, folium.FeatureGroup)
     assert ours == page(FoliumMap, folium.map.CustomPane, folium.FeatureGroup)
     assert "IC048" in ours and "{{" not in ours
 
