@@ -290,9 +290,7 @@ def load_atlas(data_dir: Path = DATA_DIR, geo_dir: Path | None = None, static_di
     validate_records(read_yaml(data_dir, S.TOUR), S.TOUR, ctx)
     load_table(data_dir, S.TALKING_POINTS, ctx)
     load_table(data_dir, S.SOURCE_QUALITY, ctx)
-    from atlas.partners.synonyms import SYNONYMS  # its schema lives with its reader
-
-    load_table(data_dir, SYNONYMS, ctx)
+    load_table(data_dir, S.SYNONYMS, ctx)
     atlas = Atlas(
         tables=kind_tables(data_dir, ctx),
         taxonomy=taxonomy,

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from atlas import nace
 from atlas.validate import Column as C
 from atlas.validate import Context, LayerSchema, Schema, coordinates_pair, points_in_china
 
@@ -498,4 +499,23 @@ GEONAMES_PLACES = Schema(
     ),
     id_column="geonames_id",
     extra=(points_in_china,),
+)
+
+
+# The partner finder's synonyms (atlas/partners/synonyms.py reads them).
+def _nace_cell(value) -> str | None:
+    bad = [c for c in str(value).split(";") if nace.code(c) is None]
+    return f"not a NACE Rev. 2 code: {', '.join(bad)}" if bad else None
+
+
+SYNONYMS = Schema(
+    "synonyms.csv",
+    (
+        C("term", required=True),
+        C("synonyms", required=True),
+        C("sectors", "sectors", required=True),
+        C("nace", check=_nace_cell),
+        C("source", "source", required=True),
+    ),
+    id_column="term",
 )

@@ -22,8 +22,8 @@ from app_pages import app_test
 from atlas import manifest as M
 from atlas import schemas as S
 from atlas.load import load_atlas
-from atlas.partners.synonyms import SYNONYMS
 from atlas.paths import DATA_DIR, DATA_DIR_ENV, GEO_DIR, MANIFEST_FILE, ROOT, STATIC_DIR
+from atlas.schemas import SYNONYMS
 from atlas.validate import DataFileError
 
 PARIS = ("48.8566", "2.3522")

@@ -10,26 +10,9 @@ from atlas.cache import memoised
 from atlas.load import read_csv
 from atlas.normalise import phrase
 from atlas.paths import DATA_DIR
+from atlas.schemas import SYNONYMS
 from atlas.text import split
-from atlas.validate import Column, Context, Schema, validate_frame
-
-
-def _nace_cell(value) -> str | None:
-    bad = [c for c in str(value).split(";") if nace.code(c) is None]
-    return f"not a NACE Rev. 2 code: {', '.join(bad)}" if bad else None
-
-
-SYNONYMS = Schema(
-    "synonyms.csv",
-    (
-        Column("term", required=True),
-        Column("synonyms", required=True),
-        Column("sectors", "sectors", required=True),
-        Column("nace", check=_nace_cell),
-        Column("source", "source", required=True),
-    ),
-    id_column="term",
-)
+from atlas.validate import Context, validate_frame
 
 
 @dataclass(frozen=True)
