@@ -797,7 +797,7 @@ async def room(args) -> int:
         fetcher = file_fetchers()
     picked = targets(n)
     phases = {step: Phase(n, servers) for step in STEPS}
-    peak: dict[int, float] = {}
+    peak: dict[int, float] = dict(before)  # a peak is never below the start (RSS can fall meanwhile)
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(servers, peak, stop))
     sessions: list = []
