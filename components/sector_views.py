@@ -28,7 +28,7 @@ from atlas.taxonomy import Taxonomy
 from components.charts import layout, sector_bar
 from components.downloads import download_rows
 from components.text import cite, md, md_link, source_md
-from components.url_state import map_link as shared_map_link
+from components.url_state import map_link
 
 ROW_LINKS = 4  # up to this many map links stand in a row; more get a picker
 PROVINCE_NODE = "#E4E7EB"
@@ -87,20 +87,16 @@ def sectors_figure(atlas: Atlas, which: str) -> go.Figure:
 # --- shared pieces (also used by the Policies page) ----------------------------------------
 
 
-def map_link(label: str, params: dict[str, str]) -> None:
-    shared_map_link(label, **params)
-
-
 def map_links(items: list[tuple[str, dict[str, str]]], key: str, prompt: str = "Open on the map") -> None:
     """Links that open the map filtered to each item: a row for a few, a picker and one link for many."""
     if len(items) <= ROW_LINKS:
         with st.container(horizontal=True, gap="medium"):
             for label, params in items:
-                map_link(label, params)
+                map_link(label, **params)
         return
     labels = [label for label, _ in items]
     i = st.selectbox(prompt, range(len(items)), format_func=labels.__getitem__, key=key)
-    map_link(f"Open the map: {labels[i]}", items[i][1])
+    map_link(f"Open the map: {labels[i]}", **items[i][1])
 
 
 def readable(fig: go.Figure) -> go.Figure:

@@ -16,7 +16,6 @@ from components.downloads import download_rows
 from components.entry import from_app
 from components.sector_views import (
     clicked_sector,
-    map_link,
     map_links,
     province_label,
     render_priority_card,
@@ -24,6 +23,7 @@ from components.sector_views import (
     sectors_data,
     sectors_figure,
 )
+from components.url_state import map_link
 
 from_app()  # every run goes through app.py (components/entry.py)
 
@@ -73,7 +73,7 @@ with t_sector:
         if picked:
             map_link(
                 f"Open the map filtered to {tax.label(picked)} ({by_sector[picked]} clusters, {TABLE4_AS_OF})",
-                {"sector": picked},
+                sector=picked,
             )
         st.caption(
             "How to read this: one bar per sector, its length the number of top-100 clusters of the 2010 list "
