@@ -17,6 +17,7 @@ from atlas.cache import Shared
 from atlas.counts import one_per_event
 from atlas.figures import years_text
 from atlas.load import Atlas
+from atlas.provenance import readable
 from atlas.text import split
 from geo.distance import haversine_km
 
@@ -37,6 +38,8 @@ REASON_LABELS = {
     "sector": "national or EU-China, for its sector",
     "national": "national framework",
 }
+# How sure a city cluster's member list is (data/README.md, verification), in a reader's words.
+MEMBER_LIST = {"V": "as the plan lists it", "P": "partly confirmed by the plan", "U": "not yet confirmed by a plan"}
 SUPPORT_KM = 300  # an EU support office this close to a place is listed as a contact for it
 
 
@@ -58,6 +61,15 @@ class Member:
     name: str
     coverage: str
     verification: str
+
+
+def member_note(m: Member) -> str:
+    """What a reader needs beside a member city's name: '' for a whole city the plan lists, else
+    how much of it and how sure (" (part of it, not yet confirmed by a plan)")."""
+    words = ["part of it"] if m.coverage == "partial" else []
+    if m.verification != "V":
+        words.append(MEMBER_LIST.get(m.verification, ""))
+    return f" ({', '.join(w for w in words if w)})" if any(words) else ""
 
 
 @dataclass(frozen=True)
@@ -373,7 +385,7 @@ def _around(
         "city_clusters": tuple(Link(c, cc_names.get(c, c)) for c in cc_ids),
         "policies": tuple(policies_for(atlas, sectors, r["adcode"], cc_ids, zone_ids)),
         "cooperation": cooperation_for(atlas, sectors, priority, r["adcode"], cc_ids, lat, lon),
-        "location": f"{r['location_method'].replace('_', ' ')}: {r['location_source']}",
+        "location": readable(f"{r['location_method'].replace('_', ' ')}: {r['location_source']}"),
         "source": r["source"],
     }
 
@@ -474,7 +486,7 @@ def city_cluster_detail(atlas: Atlas, ident: str) -> Detail | None:
         ("Rank in the plan", str(r["rank"])),
         ("Provinces", r["provinces"].replace(";", ", ")),
         ("Plan", f"{r['plan_name']} ({r['plan_year']})" if pd.notna(r["plan_year"]) else r["plan_name"] or "—"),
-        ("Member list verified", {"V": "yes", "P": "partly", "U": "not yet"}[r["verification"]]),
+        ("Member list", MEMBER_LIST[r["verification"]]),
     ]
     if r.get("gdp_share_text"):
         facts.append(("Share of GDP", r["gdp_share_text"]))

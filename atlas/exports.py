@@ -327,10 +327,26 @@ def neutralise(value):
     return value
 
 
+def as_exported(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns an export writes: no geometry, and a record's ``source`` as a reader cites it
+    (document title and section) with the reference as the data hold it beside it in
+    ``source_file``, so a spreadsheet reader sees titles and a script can still follow the files."""
+    table = df.drop(columns=["geometry"], errors="ignore")
+    if "source" not in table.columns or "source_file" in table.columns:
+        return table
+    raw = table["source"].fillna("").astype(str)
+    at = list(table.columns).index("source")
+    table = table.drop(columns="source")
+    table.insert(at, "source", raw.map(provenance.source_line))
+    table.insert(at + 1, "source_file", raw)
+    return table
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """The one CSV writer: UTF-8 with BOM (so spreadsheet programs read Chinese), header and data
-    rows only, formulas neutralised. Numeric columns are written as numbers."""
-    table = df.drop(columns=["geometry"], errors="ignore")
+    rows only, formulas neutralised, sources by title (as_exported). Numeric columns are written
+    as numbers."""
+    table = as_exported(df)
     safe = pd.DataFrame(
         {
             neutralise(str(c)): (
@@ -414,10 +430,10 @@ def datapackage(
 ) -> dict:
     """A Frictionless (Tabular) Data Package descriptor for one CSV: name, title, sources,
     licences and the table's fields with their types."""
-    table = df.drop(columns=["geometry"], errors="ignore")
+    table = as_exported(df)
     types = types or {}
     fields = [{"name": str(c), "type": types.get(str(c), field_type(table[c]))} for c in table.columns]
-    rows = table["source"] if "source" in table.columns else []
+    rows = table["source_file"] if "source_file" in table.columns else []
     package = {
         "profile": "tabular-data-package",
         "name": package_name(name),

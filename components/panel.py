@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas import kinds
 from atlas.cache import per_atlas
-from atlas.drilldown import REASON_LABELS, Cooperation, Detail, PolicyMatch, detail
+from atlas.drilldown import REASON_LABELS, Cooperation, Detail, PolicyMatch, detail, member_note
 from atlas.kinds import label as kind_label
 from atlas.labels import with_period
 from atlas.load import Atlas
@@ -200,7 +200,7 @@ def _city_cluster_extras(atlas: Atlas, d: Detail) -> None:
         )
         st.caption("Top-100 industrial clusters (2010) inside this city cluster, by sector.")
     with st.expander(f"Member cities ({len(d.members)})"):
-        st.markdown("\n".join(f"- {md(m.name)} ({md(m.coverage)}, {md(m.verification)})" for m in d.members))
+        st.markdown("\n".join(f"- {md(m.name)}{md(member_note(m))}" for m in d.members))
         if d.verification_note:
             st.caption(md(d.verification_note))
     if d.clusters:

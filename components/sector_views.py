@@ -13,6 +13,7 @@ from atlas.cache import per_atlas
 from atlas.figures import TABLE4_AS_OF, document_as_of, records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.load import Atlas
+from atlas.policy_views import KIND_LABEL, LEVEL_LABEL
 from atlas.provenance import summary
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.sector_stats import (
@@ -290,7 +291,8 @@ def _card_text(atlas: Atlas, o: dict) -> dict:
         # policies and cooperation
         "policies_title": counted("Policies for this sector", len(o["policies"]), (p["source"] for p in o["policies"])),
         "policies_md": "\n".join(
-            f"- **{md(with_period(p['name'], p['years']))}**" + f" · {md(p['level'])} {md(p['kind'].replace('_', ' '))}"
+            f"- **{md(with_period(p['name'], p['years']))}**"
+            + f" · {md(LEVEL_LABEL.get(p['level'], p['level']))} {md(KIND_LABEL.get(p['kind'], p['kind']).lower())}"
             for p in o["policies"]
         )
         or "None named.",
