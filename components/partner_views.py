@@ -105,13 +105,13 @@ def init_state(atlas) -> None:
             st.session_state[key] = value
 
 
-def write_url() -> None:
+def write_finder_address() -> None:
     """Mirror the search and the shortlist into the address bar, so a copied link restores both."""
     st.session_state[SAVED] = {QUERY: st.session_state.get(QUERY, ""), SECTORS: st.session_state.get(SECTORS, [])}
     page_state.write(to_address({k: st.session_state.get(k, v) for k, v in EMPTY.items()}))
 
 
-def show_notice() -> None:
+def show_finder_notice() -> None:
     """What the address that opened the finder had that was ignored (shown once)."""
     page_state.show_notice(st.session_state.pop(NOTICE, None))
 

@@ -13,7 +13,14 @@ from atlas.partners.query import build_query
 from atlas.partners.scoring import find_partners
 from components.data_access import get_atlas
 from components.entry import from_app
-from components.partner_views import init_state, render_query, render_results, render_shortlist, show_notice, write_url
+from components.partner_views import (
+    init_state,
+    render_query,
+    render_results,
+    render_shortlist,
+    show_finder_notice,
+    write_finder_address,
+)
 
 from_app()  # every run goes through app.py (components/entry.py)
 
@@ -27,7 +34,7 @@ st.write(
     "(batteries, medical devices, solar). Add what looks promising to your shortlist."
 )
 with st.container():  # notices come and go; one slot keeps the map below from being remounted
-    show_notice()
+    show_finder_notice()
 text, sectors = render_query(atlas)
 found = find_partners(atlas, build_query(atlas, text, sectors))
 
@@ -37,4 +44,4 @@ with results_col:
 with shortlist_col:
     render_shortlist(atlas)
 
-write_url()
+write_finder_address()
