@@ -13,7 +13,7 @@ import pandas as pd
 from atlas.drilldown import cooperation_for
 from atlas.figures import with_as_of, years_text
 from atlas.load import Atlas
-from atlas.policy_views import year_of
+from atlas.policy_tables import year_of
 from atlas.provenance import SEED_PART  # the one seed-file pattern
 from atlas.text import split
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from atlas.figures import years_text
 from atlas.load import Atlas
-from atlas.policy_views import (
+from atlas.policy_tables import (
     KIND_LABEL,
     LEVEL_LABEL,
     TIMELINE_END,

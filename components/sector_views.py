@@ -13,7 +13,7 @@ from atlas.cache import per_atlas
 from atlas.figures import TABLE4_AS_OF, document_as_of, records_as_of, with_as_of
 from atlas.labels import with_period
 from atlas.load import Atlas
-from atlas.policy_views import KIND_LABEL, LEVEL_LABEL
+from atlas.policy_tables import KIND_LABEL, LEVEL_LABEL
 from atlas.provenance import summary
 from atlas.provinces import PROVINCE_NAMES_EN
 from atlas.sector_stats import (

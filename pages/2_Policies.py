@@ -11,7 +11,7 @@ import streamlit as st
 
 from atlas.cache import per_atlas
 from atlas.figures import records_as_of, with_as_of
-from atlas.policy_views import (
+from atlas.policy_tables import (
     KIND_LABEL,
     LEVEL_LABEL,
     TIMELINE_END,

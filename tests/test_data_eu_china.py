@@ -304,7 +304,7 @@ def test_policies_page_shows_the_eu_china_framework_on_its_timeline_and_cards(at
 
     from app_pages import app_test, open_tab
 
-    from atlas.policy_views import LEVEL_LABEL, timeline_rows
+    from atlas.policy_tables import LEVEL_LABEL, timeline_rows
     from components.policy_views import timeline_figure
 
     framework = atlas.policies[atlas.policies["level"] == "eu_china"]

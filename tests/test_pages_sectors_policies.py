@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.labels import with_period
 from atlas.paths import DATA_DIR
-from atlas.policy_views import (
+from atlas.policy_tables import (
     FACTSHEET_FIELDS,
     FACTSHEET_POLICIES,
     comparison,
