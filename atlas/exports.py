@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from atlas import provenance
+from atlas.file_names import slug
 from atlas.kinds import KINDS
 from atlas.paths import DATA_DIR, SEED_FILES
 from atlas.provenance import SEED_PART  # the one seed-file pattern
@@ -394,7 +395,7 @@ def schema_types(file: str) -> dict[str, str]:
 
 def package_name(text: str) -> str:
     """A Frictionless name: lower case letters, digits, '-', '_', '.'."""
-    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")[:80] or "data"
+    return slug(text, 80, keep="._-")
 
 
 def cited_sources(values: Iterable[str], summary: str = "") -> list[dict]:

@@ -7,16 +7,11 @@ in the server's media store; ``on_click="ignore"`` keeps the page as it is after
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from atlas.exports import csv_bytes, data_package_zip
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "data"
+from atlas.file_names import slug
 
 
 def download_rows(df: pd.DataFrame, name: str, source: str, key: str | None = None) -> None:

@@ -29,6 +29,7 @@ from atlas.figures import (
     records_as_of,
     with_as_of,
 )
+from atlas.file_names import slug
 from atlas.load import Atlas
 from atlas.paths import DATA_DIR
 from atlas.provenance import citation, parts, readable
@@ -262,11 +263,8 @@ def map_filters(scope: Scope) -> dict[str, str]:
 
 def file_stem(scope: Scope, day: date) -> str:
     """Download name saying what is inside: meeting-brief_province-guangdong_2025-11-23."""
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{scope.kind_label} {scope.name}".lower())
-    slug = slug.strip("-")
-    if len(slug) > 70:
-        slug = slug[:71].rsplit("-", 1)[0]  # whole words only
-    return f"meeting-brief_{slug}_{day.isoformat()}"
+    name = slug(f"{scope.kind_label} {scope.name}", 70, whole_words=True)
+    return f"meeting-brief_{name}_{day.isoformat()}"
 
 
 # ---------------------------------------------------------------- talking points
