@@ -377,9 +377,9 @@ def brief_pdf(
     sources = brief.sources_for(with_annex)
     if sources:
         _heading(pdf, "Sources", SOURCES_NOTE, size=9.5)
-        pdf.font(6.5)
+        pdf.font(6.2)
         for title, refs in grouped_sources(sources):
             listed = "; ".join(f"[{n}] {ref}" for n, ref in refs)
-            pdf.para([(f"{title}: ", INK, True), (listed, INK, False)], h=2.9)
+            pdf.para([(f"{title}: ", INK, True), (listed, INK, False)], h=2.75)
             pdf.ln(0.3)
     return bytes(pdf.output())
