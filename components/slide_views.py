@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from atlas import kinds
 from atlas.drilldown import Detail, detail
 from atlas.filters import Filtered, filter_atlas
 from atlas.load import Atlas
@@ -19,26 +20,21 @@ from atlas.reports.slides import Slide, deck_pdf, slide_png
 from atlas.state import ViewState
 from atlas.tour import Tour, caption_text, frame_places, framed, step_counts, step_view
 
-LAYER_NAMES = {
-    "clusters": "top-100 industrial clusters",
-    "city_clusters": "city clusters",
-    "zones": "zones and parks",
-    "cooperation": "EU-China cooperation",
-    "provinces": "clusters per province",
-}
-
 
 def view_title(view: ViewState, selection: Detail | None) -> str:
     """An explorer view's slide title: the selection, else what the map shows."""
     if selection is not None:
         return selection.title
-    return "China Cluster Atlas: " + (", ".join(LAYER_NAMES[l] for l in view.layers) or "the map")
+    labels = kinds.layer_labels()  # the layer toggles' names (the kinds registry)
+    return "China Cluster Atlas: " + (", ".join(labels[l] for l in view.layers if l in labels) or "the map")
 
 
 def view_source(filtered: Filtered, view: ViewState) -> str:
     """The documents behind what the view's map shows, as one source line."""
-    tables = {"clusters": filtered.clusters, "zones": filtered.zones, "cooperation": filtered.events}
-    sources = [t["source"] for layer, t in tables.items() if layer in view.layers and len(t)]
+    shown = [k.dataset for layer in view.layers for k in kinds.kinds_of(layer) if k.dataset in filtered.tables]
+    sources = [
+        filtered.tables[d]["source"] for d in shown if len(filtered.tables[d]) and "source" in filtered.tables[d]
+    ]
     return summary(pd.concat(sources)) if sources else "China Cluster Atlas data (see the Data page)"
 
 

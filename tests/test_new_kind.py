@@ -135,3 +135,13 @@ def test_the_explorer_opens_it_by_address_counts_it_and_toggles_it(ftz_data, mon
     assert not at.warning, [w.value for w in at.warning]  # the address was understood
     next(b for b in at.sidebar.button if b.label == "Show the filters now").click().run()
     assert "Pilot free trade zones" in at.pills(key="f_layers").options  # the layer toggle
+
+
+def test_the_slide_of_a_view_names_its_layer_and_cites_its_sources(ftz_atlas):
+    """'Download this view': the slide's title names the new layer and its source line cites the
+    new kind's documents, with no hand list to extend."""
+    from components.slide_views import view_source, view_title
+
+    view = ViewState(layers=("ftz",))
+    assert view_title(view, None) == "China Cluster Atlas: Pilot free trade zones"
+    assert "ECCP" in view_source(filter_atlas(ftz_atlas, view), view)
