@@ -14,6 +14,10 @@ def test_choosing_a_row_of_the_list_opens_its_place_and_puts_it_in_the_address()
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.goto(f"{url}/?sector=energy&layers=clusters")
+        # once the page is complete (the run the map's first report starts has drawn the sidebar),
+        # as a person sees it (a click while that run was on was once seen to leave the list shut)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        expect(sidebar.get_by_role("textbox", name="Search")).to_be_visible(timeout=60_000)
         page.get_by_text("List of what the map shows").first.click(timeout=60_000)
         grid = page.locator('[data-testid="stDataFrame"]').first
         grid.wait_for(timeout=30_000)
